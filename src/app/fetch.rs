@@ -1,0 +1,300 @@
+//! `paperwatch fetch` (and the first half of `update`): ask arXiv for each topic and store what
+//! comes back.
+//!
+//! Per topic: search pages newest-first, advancing `start` by the entries actually received and
+//! stopping at the first page with nothing new; then pinned ids not yet stored, by `id_list` in
+//! batches. A topic's papers are written in one transaction only when all its requests
+//! succeeded: a half-fetched topic would otherwise look "known" to the early stop next time,
+//! and its older pages would never be fetched. A failed topic keeps what it had; the others go on.
+
+use std::collections::HashSet;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use jiff::Timestamp;
+use tracing::{info, warn};
+
+use super::{Ui, UsageError, open_store};
+use crate::arxiv::{self, Client, ClientConfig, default_user_agent};
+use crate::cli::FetchArgs;
+use crate::config::{Settings, Topic};
+use crate::model::{ArxivId, Paper};
+use crate::store::{self, Store, TopicOutcome};
+
+/// arXiv never serves more than this many results of one query.
+const ARXIV_MAX_OFFSET: usize = 30_000;
+
+/// Runs `fetch`.
+pub fn run(settings: &Settings, args: &FetchArgs, now: Timestamp, ui: Ui) -> anyhow::Result<ExitCode> {
+    let outcomes = fetch_all(settings, args, now, ui, "fetch")?;
+    Ok(exit_code(&outcomes))
+}
+
+/// 0 when every topic succeeded, 1 when any failed.
+pub fn exit_code(outcomes: &[TopicOutcome]) -> ExitCode {
+    if outcomes.iter().any(|o| o.error.is_some()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// The client the settings describe.
+pub fn client(settings: &Settings) -> Client {
+    let a = &settings.arxiv;
+    Client::new(ClientConfig {
+        api_url: a.api_url.clone(),
+        delay: a.delay,
+        retries: a.retries,
+        timeout: a.timeout,
+        user_agent: default_user_agent(),
+    })
+}
+
+/// Selects the topics, opens the store, fetches, and records the run.
+pub fn fetch_all(
+    settings: &Settings,
+    args: &FetchArgs,
+    now: Timestamp,
+    ui: Ui,
+    command: &str,
+) -> anyhow::Result<Vec<TopicOutcome>> {
+    let topics = select_topics(settings, &args.topics)?;
+    let mut store = open_store(settings, true)?;
+    let mut client = client(settings);
+    fetch_topics(settings, &mut store, &mut client, &topics, args.refresh, now, ui, command)
+}
+
+fn select_topics<'a>(settings: &'a Settings, names: &[String]) -> Result<Vec<&'a Topic>, UsageError> {
+    if names.is_empty() {
+        return Ok(settings.topics.iter().collect());
+    }
+    for name in names {
+        if !settings.topics.iter().any(|t| &t.name == name) {
+            let known: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
+            return Err(UsageError(format!(
+                "no topic named {name:?} in {} (topics: {})",
+                settings.source,
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(settings
+        .topics
+        .iter()
+        .filter(|t| names.contains(&t.name))
+        .collect())
+}
+
+/// Fetches `topics` in order with one shared client (so the pause holds across topics),
+/// storing each topic's papers, and records the run. Returns one outcome per topic.
+#[allow(clippy::too_many_arguments)]
+pub fn fetch_topics(
+    settings: &Settings,
+    store: &mut Store,
+    client: &mut Client,
+    topics: &[&Topic],
+    refresh: bool,
+    now: Timestamp,
+    ui: Ui,
+    command: &str,
+) -> anyhow::Result<Vec<TopicOutcome>> {
+    let run = store.start_run(command, now)?;
+    let mut outcomes = Vec::with_capacity(topics.len());
+    for topic in topics {
+        let requests_before = client.requests();
+        let bar = progress_bar(ui, topic);
+        let result = fetch_topic(settings, store, client, topic, refresh, &bar);
+        bar.finish_and_clear();
+        let requests = client.requests() - requests_before;
+        let outcome = match result {
+            Ok(fetched) => {
+                let write = store
+                    .save_topic(&topic.name, &fetched.papers, &fetched.existing, now)
+                    .with_context(|| format!("cannot store the papers of topic {}", topic.name))?;
+                TopicOutcome {
+                    topic: topic.name.clone(),
+                    error: None,
+                    new: write.new,
+                    revised: write.revised,
+                    total: store.topic_size(&topic.name)?,
+                    requests,
+                }
+            }
+            Err(TopicError::Store(e)) => {
+                return Err(e).with_context(|| format!("database error in topic {}", topic.name));
+            }
+            Err(TopicError::Arxiv(e)) => TopicOutcome {
+                topic: topic.name.clone(),
+                error: Some(e.to_string()),
+                new: 0,
+                revised: 0,
+                total: store.topic_size(&topic.name)?,
+                requests,
+            },
+        };
+        store.record_topic(run, &outcome)?;
+        ui.say(&summary(&outcome));
+        outcomes.push(outcome);
+    }
+    let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
+    let verdict = match failed {
+        0 => "ok",
+        n if n == outcomes.len() => "failed",
+        _ => "partial",
+    };
+    store.finish_run(run, now, verdict)?;
+    if failed > 0 {
+        let names: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| o.error.is_some())
+            .map(|o| o.topic.as_str())
+            .collect();
+        warn!(
+            "{failed} of {} topics failed ({}); their stored papers are kept",
+            outcomes.len(),
+            names.join(", ")
+        );
+    }
+    Ok(outcomes)
+}
+
+/// The one-line summary printed for each topic.
+pub fn summary(o: &TopicOutcome) -> String {
+    let requests = format!(
+        "{} request{}",
+        o.requests,
+        if o.requests == 1 { "" } else { "s" }
+    );
+    match &o.error {
+        None => format!(
+            "{}: {} new, {} revised, {} total ({requests})",
+            o.topic, o.new, o.revised, o.total
+        ),
+        Some(e) => format!(
+            "{}: FAILED: {e}; kept {} stored papers ({requests})",
+            o.topic, o.total
+        ),
+    }
+}
+
+enum TopicError {
+    Arxiv(arxiv::Error),
+    Store(store::Error),
+}
+
+impl From<arxiv::Error> for TopicError {
+    fn from(e: arxiv::Error) -> Self {
+        TopicError::Arxiv(e)
+    }
+}
+
+impl From<store::Error> for TopicError {
+    fn from(e: store::Error) -> Self {
+        TopicError::Store(e)
+    }
+}
+
+/// What a topic's requests returned.
+struct Fetched {
+    /// Papers to upsert, each once.
+    papers: Vec<Paper>,
+    /// Pinned ids already stored: they join the topic without a request.
+    existing: Vec<ArxivId>,
+}
+
+fn fetch_topic(
+    settings: &Settings,
+    store: &Store,
+    client: &mut Client,
+    topic: &Topic,
+    refresh: bool,
+    bar: &ProgressBar,
+) -> Result<Fetched, TopicError> {
+    let mut papers: Vec<Paper> = Vec::new();
+    let mut seen: HashSet<ArxivId> = HashSet::new();
+    let mut add = |paper: Paper, papers: &mut Vec<Paper>| {
+        if seen.insert(paper.id.clone()) {
+            papers.push(paper);
+        }
+    };
+    if let Some(query) = topic.search_query() {
+        let max = settings.arxiv.max_results.min(ARXIV_MAX_OFFSET);
+        let mut start = 0usize;
+        while start < max {
+            let want = settings.arxiv.page_size.min(max - start);
+            let feed = client.search(&query, start, want)?;
+            let received = feed.entries.len() + feed.skipped.len();
+            for reason in &feed.skipped {
+                warn!("{}: skipped an unreadable entry ({reason})", topic.name);
+            }
+            let mut new_here = 0;
+            for paper in feed.entries {
+                if store.member_version(&topic.name, &paper.id)? != Some(paper.version) {
+                    new_here += 1;
+                }
+                add(paper, &mut papers);
+            }
+            start += received;
+            bar.set_position(start as u64);
+            info!(
+                "{}: page of {received} at start={}, {new_here} new, {} results in all",
+                topic.name,
+                start - received,
+                feed.total_results.map_or("?".to_string(), |t| t.to_string())
+            );
+            let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
+            if received == 0 || new_here == 0 || start >= total {
+                break;
+            }
+        }
+    }
+    let mut existing = Vec::new();
+    if !topic.ids.is_empty() {
+        let to_fetch: Vec<ArxivId> = if refresh {
+            topic.ids.clone()
+        } else {
+            let stored = store.stored_ids(&topic.ids)?;
+            existing = topic
+                .ids
+                .iter()
+                .filter(|id| stored.contains(*id))
+                .cloned()
+                .collect();
+            topic
+                .ids
+                .iter()
+                .filter(|id| !stored.contains(*id))
+                .cloned()
+                .collect()
+        };
+        for batch in to_fetch.chunks(settings.arxiv.page_size) {
+            let feed = client.fetch_ids(batch)?;
+            let returned: HashSet<&ArxivId> = feed.entries.iter().map(|p| &p.id).collect();
+            for id in batch.iter().filter(|id| !returned.contains(id)) {
+                warn!("{}: arXiv has no paper {id}", topic.name);
+            }
+            for paper in feed.entries {
+                add(paper, &mut papers);
+            }
+            bar.inc(batch.len() as u64);
+        }
+    }
+    Ok(Fetched { papers, existing })
+}
+
+fn progress_bar(ui: Ui, topic: &Topic) -> ProgressBar {
+    if !ui.progress {
+        return ProgressBar::hidden();
+    }
+    let len = topic.ids.len() as u64;
+    let bar = ProgressBar::new(len.max(1));
+    bar.set_style(
+        ProgressStyle::with_template("{prefix:>20} {spinner} {pos} fetched {wide_msg}")
+            .expect("the template is valid"),
+    );
+    bar.set_prefix(topic.name.clone());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}

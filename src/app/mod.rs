@@ -1,0 +1,145 @@
+//! The subcommands, one file each. This is the only module that combines the config, the arXiv
+//! client, the store and the renderers, and the only one that writes files.
+
+pub mod export;
+pub mod fetch;
+pub mod render;
+pub mod update;
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use jiff::Timestamp;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, ConfigError, Settings};
+use crate::store::Store;
+
+/// A mistake in the command line that clap cannot see (e.g. an unknown `--topic`). Exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// How the run talks to the person at the terminal.
+#[derive(Debug, Clone, Copy)]
+pub struct Ui {
+    /// Print only errors.
+    pub quiet: bool,
+    /// Draw progress bars (stderr is a terminal and not quiet).
+    pub progress: bool,
+}
+
+impl Ui {
+    /// A quiet UI without progress bars, for tests.
+    pub fn silent() -> Self {
+        Ui {
+            quiet: true,
+            progress: false,
+        }
+    }
+
+    /// A status line on stderr, unless quiet.
+    pub fn say(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+}
+
+/// Runs the command line; the exit code on success, an error to report otherwise.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    init_logging(cli.quiet, cli.verbose);
+    let names = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
+    if let Some(var) = config::unknown_env_overrides(names).into_iter().next() {
+        return Err(ConfigError::Env {
+            var,
+            message: "not a known setting (see the configuration reference in README.md)".into(),
+        }
+        .into());
+    }
+    let settings = config::load(cli.config.as_deref(), &|k| std::env::var(k).ok())?;
+    let now = now()?;
+    let ui = Ui {
+        quiet: cli.quiet,
+        progress: !cli.quiet && std::io::stderr().is_terminal(),
+    };
+    match cli.command {
+        Command::Update(args) => update::run(&settings, &args, now, ui),
+        Command::Fetch(args) => fetch::run(&settings, &args, now, ui),
+        Command::Render => {
+            render::run(&settings, now, ui)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Export(args) => export::run(&settings, &args),
+    }
+}
+
+fn init_logging(quiet: bool, verbose: u8) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        (false, _) => "debug",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PAPERWATCH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("paperwatch={level}")));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .without_time()
+        .with_target(false)
+        .try_init();
+}
+
+/// "Now": `SOURCE_DATE_EPOCH` when set (reproducible output), else the clock, in whole seconds.
+pub fn now() -> Result<Timestamp, ConfigError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or(ConfigError::SourceDateEpoch(value)),
+        Err(_) => Ok(Timestamp::from_second(Timestamp::now().as_second())
+            .expect("the current time is a valid timestamp")),
+    }
+}
+
+/// Opens the database, creating it and its folder when `create` is set.
+pub fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {
+    let path = &settings.database;
+    if !create && !path.exists() {
+        anyhow::bail!(
+            "no database at {}; run `paperwatch update` first",
+            path.display()
+        );
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create folder {}", parent.display()))?;
+    }
+    Store::open(path).with_context(|| format!("cannot open database {}", path.display()))
+}
+
+/// Writes a file atomically: a temporary file in the same folder, then a rename, so readers see
+/// the old file or the new one, never a part.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent)
+        .with_context(|| format!("cannot create folder {}", parent.display()))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".paperwatch-")
+        .tempfile_in(parent)
+        .with_context(|| format!("cannot create a temporary file in {}", parent.display()))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    tmp.persist(path)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}

@@ -1,0 +1,48 @@
+//! `paperwatch render`: write the README from the database, no network.
+
+use anyhow::Context;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+use super::{Ui, open_store, write_atomic};
+use crate::config::Settings;
+use crate::render::{ReadmeOptions, Section, readme};
+
+/// Renders the README of the configured topics, in config order.
+pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
+    let store = open_store(settings, false)?;
+    let mut papers = Vec::with_capacity(settings.topics.len());
+    for topic in &settings.topics {
+        papers.push(
+            store
+                .shown_papers(&topic.name)
+                .with_context(|| format!("cannot read the papers of topic {}", topic.name))?,
+        );
+    }
+    let sections: Vec<Section> = settings
+        .topics
+        .iter()
+        .zip(&papers)
+        .map(|(topic, papers)| Section {
+            name: &topic.name,
+            papers,
+        })
+        .collect();
+    let r = &settings.readme;
+    let options = ReadmeOptions {
+        badges: r.badges.as_deref(),
+        intro: r.intro.as_deref(),
+        trend_image: r.trend_image.as_deref(),
+        date: now.to_zoned(TimeZone::UTC).date(),
+    };
+    let text = readme(&options, &sections);
+    write_atomic(&r.path, text.as_bytes())?;
+    let rows: usize = papers.iter().map(Vec::len).sum();
+    ui.say(&format!(
+        "wrote {} ({} rows, {} bytes)",
+        r.path.display(),
+        rows,
+        text.len()
+    ));
+    Ok(())
+}

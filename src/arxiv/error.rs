@@ -1,0 +1,109 @@
+//! Errors of the arXiv client, and which of them are worth another attempt.
+
+use super::parse::ParseError;
+
+/// A request to the export API that did not give a usable feed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A status other than 200 without an arXiv error message.
+    #[error("HTTP {status} {}{}", reason(*status), detail_suffix(detail))]
+    Http {
+        /// The HTTP status.
+        status: u16,
+        /// The request URL.
+        url: String,
+        /// The first line of the body.
+        detail: String,
+    },
+    /// arXiv answered with an error feed (bad query, malformed id, …). Not retried.
+    #[error("arXiv rejected the request (HTTP {status}): {message}")]
+    Api {
+        /// The HTTP status.
+        status: u16,
+        /// arXiv's message, e.g. `incorrect id format for abc`.
+        message: String,
+    },
+    /// The request did not finish within the timeout.
+    #[error("timed out waiting for {url}")]
+    Timeout {
+        /// The request URL.
+        url: String,
+    },
+    /// Connection refused, DNS failure, reset, a body cut short.
+    #[error("could not reach {url}: {message}")]
+    Transport {
+        /// The request URL.
+        url: String,
+        /// What failed.
+        message: String,
+    },
+    /// The body was not a readable Atom feed.
+    #[error("unreadable response from {url}: {source}")]
+    Parse {
+        /// The request URL.
+        url: String,
+        /// What was wrong with it.
+        #[source]
+        source: ParseError,
+    },
+    /// An empty page although `totalResults` says more exist (a known arXiv glitch).
+    #[error("empty page at start={start} although arXiv reports {total} results")]
+    EmptyPage {
+        /// The requested offset.
+        start: usize,
+        /// `totalResults`.
+        total: u64,
+    },
+    /// The server asked us to wait longer than we are willing to.
+    #[error("{source}; arXiv asks to retry after {seconds} s, giving up for this run")]
+    RetryAfterTooLong {
+        /// The server's `Retry-After`.
+        seconds: u64,
+        /// The failure that came with it.
+        source: Box<Error>,
+    },
+    /// Every attempt failed.
+    #[error("{source} (gave up after {attempts} attempts)")]
+    GaveUp {
+        /// How many requests were sent.
+        attempts: u32,
+        /// The last failure.
+        source: Box<Error>,
+    },
+}
+
+impl Error {
+    /// Whether another attempt may succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            Error::Timeout { .. }
+            | Error::Transport { .. }
+            | Error::Parse { .. }
+            | Error::EmptyPage { .. } => true,
+            Error::Api { .. } | Error::RetryAfterTooLong { .. } | Error::GaveUp { .. } => false,
+        }
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        429 => "rate limited",
+        500 => "internal server error",
+        502 => "bad gateway",
+        503 => "service unavailable",
+        504 => "gateway timeout",
+        403 => "forbidden",
+        404 => "not found",
+        406 => "not acceptable",
+        _ => "unexpected status",
+    }
+}
+
+fn detail_suffix(detail: &str) -> String {
+    if detail.is_empty() {
+        String::new()
+    } else {
+        format!(" ({detail})")
+    }
+}

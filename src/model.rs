@@ -1,0 +1,245 @@
+//! Plain domain types shared by every module: arXiv identifiers, papers and topic membership.
+//!
+//! This module owns no I/O and depends on nothing else in the crate. Parsing an identifier
+//! from the forms people paste (`arXiv:2407.05858v2`, abs/pdf URLs, old-style `hep-th/9901001`)
+//! lives here so that the client, the store and the command line agree on one canonical form.
+
+use std::fmt;
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// A version-less arXiv identifier in canonical form: `2407.05858` or `hep-th/9901001`.
+///
+/// Old-style identifiers lose their subject class (`math.CA/0611800` becomes `math/0611800`),
+/// which is arXiv's own preferred external form.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ArxivId(String);
+
+/// Why a string is not an arXiv identifier.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not an arXiv identifier (expected e.g. `2407.05858`, `2407.05858v2` or `hep-th/9901001`)")]
+pub struct IdError(pub String);
+
+impl ArxivId {
+    /// Parses any common form of an identifier and returns it with the version, if one was given.
+    ///
+    /// Accepted: `2407.05858`, `2407.05858v2`, `arXiv:2407.05858`, `0704.0001`,
+    /// `hep-th/9901001v1`, `math.CA/0611800`, and `http(s)://arxiv.org/abs/…` or `/pdf/….pdf` URLs.
+    pub fn parse_versioned(input: &str) -> Result<(ArxivId, Option<u32>), IdError> {
+        let err = || IdError(input.to_string());
+        let mut s = input.trim();
+        for scheme in ["https://", "http://"] {
+            if let Some(rest) = s.strip_prefix(scheme) {
+                s = rest;
+            }
+        }
+        for host in ["export.arxiv.org/", "www.arxiv.org/", "arxiv.org/"] {
+            if let Some(rest) = s.strip_prefix(host) {
+                s = rest;
+                for kind in ["abs/", "pdf/"] {
+                    if let Some(rest) = s.strip_prefix(kind) {
+                        s = rest;
+                    }
+                }
+            }
+        }
+        s = s.strip_suffix(".pdf").unwrap_or(s);
+        if s.len() > 6 && s[..6].eq_ignore_ascii_case("arxiv:") {
+            s = &s[6..];
+        }
+        let (body, version) = split_version(s).ok_or_else(err)?;
+        if is_new_style(body) {
+            return Ok((ArxivId(body.to_string()), version));
+        }
+        let (archive, number) = body.split_once('/').ok_or_else(err)?;
+        let archive = archive.split_once('.').map_or(archive, |(a, _)| a);
+        let archive_ok = !archive.is_empty()
+            && archive
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-');
+        let number_ok = number.len() == 7 && number.bytes().all(|b| b.is_ascii_digit());
+        if archive_ok && number_ok {
+            Ok((ArxivId(format!("{archive}/{number}")), version))
+        } else {
+            Err(err())
+        }
+    }
+
+    /// Parses an identifier and rejects a version suffix.
+    pub fn parse(input: &str) -> Result<ArxivId, IdError> {
+        match Self::parse_versioned(input)? {
+            (id, None) => Ok(id),
+            (_, Some(_)) => Err(IdError(input.to_string())),
+        }
+    }
+
+    /// The canonical version-less text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The `(year, month)` encoded in the identifier (`2407.05858` → 2024-07, `hep-th/9901001` → 1999-01).
+    pub fn yymm(&self) -> Option<(i16, i8)> {
+        let digits = match self.0.split_once('/') {
+            Some((_, number)) => number,
+            None => &self.0,
+        };
+        let yy: i16 = digits.get(0..2)?.parse().ok()?;
+        let mm: i8 = digits.get(2..4)?.parse().ok()?;
+        let year = if yy >= 91 { 1900 + yy } else { 2000 + yy };
+        Some((year, mm))
+    }
+}
+
+/// Splits a trailing `vN`; `None` when the suffix is malformed (`v`, `v0x`).
+fn split_version(s: &str) -> Option<(&str, Option<u32>)> {
+    match s.rfind('v') {
+        Some(pos) if pos > 0 && s[pos + 1..].bytes().all(|b| b.is_ascii_digit()) => {
+            let digits = &s[pos + 1..];
+            let version: u32 = digits.parse().ok()?;
+            if version == 0 {
+                return None;
+            }
+            Some((&s[..pos], Some(version)))
+        }
+        _ => Some((s, None)),
+    }
+}
+
+/// `YYMM.NNNN` (2007–2014) or `YYMM.NNNNN` (2015 on).
+fn is_new_style(s: &str) -> bool {
+    let Some((yymm, number)) = s.split_once('.') else {
+        return false;
+    };
+    yymm.len() == 4
+        && yymm.bytes().all(|b| b.is_ascii_digit())
+        && (number.len() == 4 || number.len() == 5)
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+impl fmt::Display for ArxivId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for ArxivId {
+    type Error = IdError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        ArxivId::parse(&value)
+    }
+}
+
+impl From<ArxivId> for String {
+    fn from(value: ArxivId) -> Self {
+        value.0
+    }
+}
+
+/// One paper at its latest known version, with every field the export API gives.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Paper {
+    /// Version-less identifier.
+    pub id: ArxivId,
+    /// The version these fields describe (1 for `v1`).
+    pub version: u32,
+    /// Title with whitespace runs collapsed to single spaces.
+    pub title: String,
+    /// Author names in order.
+    pub authors: Vec<String>,
+    /// Abstract as arXiv sent it, trimmed; internal line breaks are kept.
+    #[serde(rename = "abstract")]
+    pub summary: String,
+    /// Every arXiv category, in the API's order (primary first in practice).
+    pub categories: Vec<String>,
+    /// The primary category.
+    pub primary_category: String,
+    /// When version 1 was submitted.
+    pub published: Timestamp,
+    /// When this version was submitted.
+    pub updated: Timestamp,
+    /// Author comment (`arxiv:comment`).
+    pub comment: Option<String>,
+    /// Journal reference (`arxiv:journal_ref`).
+    pub journal_ref: Option<String>,
+    /// DOI (`arxiv:doi`).
+    pub doi: Option<String>,
+}
+
+impl Paper {
+    /// `2510.15312v4`.
+    pub fn versioned_id(&self) -> String {
+        format!("{}v{}", self.id, self.version)
+    }
+
+    /// The abstract page of this version, in the form the export API gives as the entry id.
+    pub fn abs_url(&self) -> String {
+        format!("http://arxiv.org/abs/{}", self.versioned_id())
+    }
+}
+
+/// A paper's place in one topic.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    /// The topic's name.
+    pub name: String,
+    /// Whether outputs show the paper under this topic.
+    pub shown: bool,
+}
+
+/// A paper with every topic it belongs to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredPaper {
+    /// The paper.
+    pub paper: Paper,
+    /// Its topics, in name order.
+    pub topics: Vec<Membership>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_identifier_form() {
+        let cases = [
+            ("2407.05858", "2407.05858", None),
+            ("2407.05858v2", "2407.05858", Some(2)),
+            ("arXiv:2407.05858", "2407.05858", None),
+            ("arxiv:2407.05858v12", "2407.05858", Some(12)),
+            ("http://arxiv.org/abs/2407.05858v2", "2407.05858", Some(2)),
+            ("https://arxiv.org/pdf/2407.05858v2.pdf", "2407.05858", Some(2)),
+            ("https://export.arxiv.org/abs/0704.0001", "0704.0001", None),
+            ("hep-th/9901001", "hep-th/9901001", None),
+            ("hep-th/9901001v3", "hep-th/9901001", Some(3)),
+            ("math.CA/0611800v2", "math/0611800", Some(2)),
+            ("http://arxiv.org/abs/astro-ph/0601001v1", "astro-ph/0601001", Some(1)),
+            ("solv-int/9901001", "solv-int/9901001", None),
+        ];
+        for (input, id, version) in cases {
+            let (got, v) = ArxivId::parse_versioned(input).unwrap();
+            assert_eq!((got.as_str(), v), (id, version), "{input}");
+        }
+    }
+
+    #[test]
+    fn rejects_non_identifiers() {
+        for bad in [
+            "", "abc", "2407.058", "2407.05858v", "2407.05858v0", "24a7.05858", "hep-th/990100",
+            "HEP/9901001", "1234.123456",
+        ] {
+            assert!(ArxivId::parse_versioned(bad).is_err(), "{bad:?} accepted");
+        }
+        assert!(ArxivId::parse("2407.05858v2").is_err());
+    }
+
+    #[test]
+    fn id_month() {
+        let id = |s| ArxivId::parse(s).unwrap();
+        assert_eq!(id("2407.05858").yymm(), Some((2024, 7)));
+        assert_eq!(id("0704.0001").yymm(), Some((2007, 4)));
+        assert_eq!(id("hep-th/9901001").yymm(), Some((1999, 1)));
+    }
+}

@@ -1,0 +1,519 @@
+//! The embedded SQLite database: papers at their latest version, version history, topic
+//! membership with first/last seen, and the record of each run.
+//!
+//! The schema comes from numbered, append-only migrations in `store/migrations/`, applied when
+//! the store opens. Each topic's results are written in one transaction, so a crash or a kill
+//! leaves the database as it was before that topic's write. Depends only on [`crate::model`].
+
+use std::collections::HashSet;
+use std::path::Path;
+
+use jiff::Timestamp;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use rusqlite_migration::{M, Migrations};
+
+use crate::model::{ArxivId, Membership, Paper, StoredPaper};
+
+const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+
+/// The schema migrations, in order.
+pub fn migrations() -> Migrations<'static> {
+    Migrations::from_slice(MIGRATIONS)
+}
+
+/// A failure of the database layer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// SQLite reported an error.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The schema could not be brought up to date.
+    #[error("could not migrate the database schema: {0}")]
+    Migration(#[from] rusqlite_migration::Error),
+    /// A stored value could not be read back.
+    #[error("stored paper {id} is unreadable: {message}")]
+    Corrupt {
+        /// The paper.
+        id: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// Result alias for this module.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What one topic's write changed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TopicWrite {
+    /// Papers that joined the topic.
+    pub new: u64,
+    /// Papers whose stored version went up.
+    pub revised: u64,
+}
+
+/// The outcome of one topic in one run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopicOutcome {
+    /// The topic.
+    pub topic: String,
+    /// `None` when it succeeded, else why it failed.
+    pub error: Option<String>,
+    /// Papers that joined the topic.
+    pub new: u64,
+    /// Papers whose version went up.
+    pub revised: u64,
+    /// Papers in the topic after the run.
+    pub total: u64,
+    /// HTTP requests made for the topic.
+    pub requests: u64,
+}
+
+/// An open database.
+pub struct Store {
+    conn: Connection,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    pub fn open(path: &Path) -> Result<Store> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Self::init(conn)
+    }
+
+    /// A private in-memory database, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(mut conn: Connection) -> Result<Store> {
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        migrations().to_latest(&mut conn)?;
+        Ok(Store { conn })
+    }
+
+    /// The stored version of `id` if it is a member of `topic`.
+    pub fn member_version(&self, topic: &str, id: &ArxivId) -> Result<Option<u32>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT p.version FROM topic_papers t JOIN papers p ON p.id = t.paper_id
+             WHERE t.topic = ?1 AND t.paper_id = ?2",
+        )?;
+        Ok(stmt
+            .query_row(params![topic, id.as_str()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Which of `ids` are stored (in any topic).
+    pub fn stored_ids(&self, ids: &[ArxivId]) -> Result<HashSet<ArxivId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT 1 FROM papers WHERE id = ?1")?;
+        let mut found = HashSet::new();
+        for id in ids {
+            if stmt.exists(params![id.as_str()])? {
+                found.insert(id.clone());
+            }
+        }
+        Ok(found)
+    }
+
+    /// Stores a topic's results in one transaction: upserts `papers` (never downgrading a
+    /// version), records versions, and makes `papers` plus the already-stored `existing` ids
+    /// members of `topic`.
+    pub fn save_topic(
+        &mut self,
+        topic: &str,
+        papers: &[Paper],
+        existing: &[ArxivId],
+        now: Timestamp,
+    ) -> Result<TopicWrite> {
+        let tx = self.conn.transaction()?;
+        let mut write = TopicWrite::default();
+        let now_s = now.to_string();
+        for paper in papers {
+            if upsert_paper(&tx, paper, &now_s)? {
+                write.revised += 1;
+            }
+            write.new += join_topic(&tx, topic, &paper.id, &now_s)?;
+        }
+        for id in existing {
+            write.new += join_topic(&tx, topic, id, &now_s)?;
+        }
+        tx.commit()?;
+        Ok(write)
+    }
+
+    /// Papers in `topic`, shown or not.
+    pub fn topic_size(&self, topic: &str) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT count(*) FROM topic_papers WHERE topic = ?1",
+            params![topic],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The shown papers of `topic`, by id descending.
+    pub fn shown_papers(&self, topic: &str) -> Result<Vec<Paper>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PAPER_COLUMNS} FROM papers p JOIN topic_papers t ON t.paper_id = p.id
+             WHERE t.topic = ?1 AND t.shown = 1 ORDER BY p.id DESC"
+        ))?;
+        let rows = stmt.query_map(params![topic], RawPaper::from_row)?;
+        rows.map(|r| r?.into_paper()).collect()
+    }
+
+    /// Every stored paper with its topics, by id ascending.
+    pub fn all_papers(&self) -> Result<Vec<StoredPaper>> {
+        let mut memberships: std::collections::HashMap<String, Vec<Membership>> =
+            std::collections::HashMap::new();
+        let mut stmt = self
+            .conn
+            .prepare("SELECT paper_id, topic, shown FROM topic_papers ORDER BY paper_id, topic")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, bool>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (id, name, shown) = row?;
+            memberships
+                .entry(id)
+                .or_default()
+                .push(Membership { name, shown });
+        }
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {PAPER_COLUMNS} FROM papers p ORDER BY p.id"
+        ))?;
+        let rows = stmt.query_map([], RawPaper::from_row)?;
+        rows.map(|r| {
+            let paper = r?.into_paper()?;
+            let topics = memberships.remove(paper.id.as_str()).unwrap_or_default();
+            Ok(StoredPaper { paper, topics })
+        })
+        .collect()
+    }
+
+    /// Versions seen of `id`, oldest first, as `(version, updated)`.
+    pub fn versions(&self, id: &ArxivId) -> Result<Vec<(u32, Timestamp)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT version, updated FROM paper_versions WHERE paper_id = ?1 ORDER BY version",
+        )?;
+        let rows = stmt.query_map(params![id.as_str()], |r| {
+            Ok((r.get::<_, u32>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.map(|r| {
+            let (v, updated) = r?;
+            Ok((v, parse_time(id.as_str(), &updated)?))
+        })
+        .collect()
+    }
+
+    /// Records the start of a run and returns its id.
+    pub fn start_run(&self, command: &str, now: Timestamp) -> Result<i64> {
+        self.conn.execute(
+            "INSERT INTO runs (command, started_at) VALUES (?1, ?2)",
+            params![command, now.to_string()],
+        )?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    /// Records how one topic went in a run.
+    pub fn record_topic(&self, run: i64, outcome: &TopicOutcome) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO run_topics
+             (run_id, topic, outcome, message, new, revised, total, requests)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                run,
+                outcome.topic,
+                if outcome.error.is_some() { "failed" } else { "ok" },
+                outcome.error,
+                outcome.new,
+                outcome.revised,
+                outcome.total,
+                outcome.requests
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Records the end of a run: `ok`, `partial` or `failed`.
+    pub fn finish_run(&self, run: i64, now: Timestamp, outcome: &str) -> Result<()> {
+        self.conn.execute(
+            "UPDATE runs SET finished_at = ?2, outcome = ?3 WHERE id = ?1",
+            params![run, now.to_string(), outcome],
+        )?;
+        Ok(())
+    }
+
+    /// The outcomes recorded for a run, by topic name.
+    pub fn run_topics(&self, run: i64) -> Result<Vec<TopicOutcome>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT topic, message, new, revised, total, requests, outcome FROM run_topics
+             WHERE run_id = ?1 ORDER BY topic",
+        )?;
+        let rows = stmt.query_map(params![run], |r| {
+            let failed: String = r.get(6)?;
+            let message: Option<String> = r.get(1)?;
+            Ok(TopicOutcome {
+                topic: r.get(0)?,
+                error: if failed == "failed" {
+                    Some(message.unwrap_or_default())
+                } else {
+                    None
+                },
+                new: r.get(2)?,
+                revised: r.get(3)?,
+                total: r.get(4)?,
+                requests: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// Inserts or updates a paper; returns whether its stored version went up.
+fn upsert_paper(tx: &Transaction, paper: &Paper, now: &str) -> Result<bool> {
+    let stored: Option<u32> = tx
+        .prepare_cached("SELECT version FROM papers WHERE id = ?1")?
+        .query_row(params![paper.id.as_str()], |r| r.get(0))
+        .optional()?;
+    let authors = serde_json::to_string(&paper.authors).expect("strings serialize");
+    let categories = serde_json::to_string(&paper.categories).expect("strings serialize");
+    let values = params![
+        paper.id.as_str(),
+        paper.version,
+        paper.title,
+        authors,
+        paper.summary,
+        categories,
+        paper.primary_category,
+        paper.published.to_string(),
+        paper.updated.to_string(),
+        paper.comment,
+        paper.journal_ref,
+        paper.doi,
+        now,
+    ];
+    let revised = match stored {
+        None => {
+            tx.prepare_cached(
+                "INSERT INTO papers (id, version, title, authors, abstract, categories,
+                 primary_category, published, updated, comment, journal_ref, doi, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            )?
+            .execute(values)?;
+            false
+        }
+        Some(v) if paper.version >= v => {
+            tx.prepare_cached(
+                "UPDATE papers SET version = ?2, title = ?3, authors = ?4, abstract = ?5,
+                 categories = ?6, primary_category = ?7, published = ?8, updated = ?9,
+                 comment = ?10, journal_ref = ?11, doi = ?12, last_seen = ?13 WHERE id = ?1",
+            )?
+            .execute(values)?;
+            paper.version > v
+        }
+        Some(_) => {
+            tx.prepare_cached("UPDATE papers SET last_seen = ?2 WHERE id = ?1")?
+                .execute(params![paper.id.as_str(), now])?;
+            false
+        }
+    };
+    tx.prepare_cached(
+        "INSERT OR IGNORE INTO paper_versions (paper_id, version, updated, first_seen)
+         VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![
+        paper.id.as_str(),
+        paper.version,
+        paper.updated.to_string(),
+        now
+    ])?;
+    Ok(revised)
+}
+
+/// Makes `id` a member of `topic`; returns 1 when it was not one before.
+fn join_topic(tx: &Transaction, topic: &str, id: &ArxivId, now: &str) -> Result<u64> {
+    let inserted = tx
+        .prepare_cached(
+            "INSERT OR IGNORE INTO topic_papers (topic, paper_id, first_seen, last_seen)
+             VALUES (?1, ?2, ?3, ?3)",
+        )?
+        .execute(params![topic, id.as_str(), now])?;
+    if inserted == 0 {
+        tx.prepare_cached(
+            "UPDATE topic_papers SET last_seen = ?3 WHERE topic = ?1 AND paper_id = ?2",
+        )?
+        .execute(params![topic, id.as_str(), now])?;
+    }
+    Ok(inserted as u64)
+}
+
+const PAPER_COLUMNS: &str = "p.id, p.version, p.title, p.authors, p.abstract, p.categories, \
+     p.primary_category, p.published, p.updated, p.comment, p.journal_ref, p.doi";
+
+/// A `papers` row before its JSON and timestamps are decoded.
+struct RawPaper {
+    id: String,
+    version: u32,
+    title: String,
+    authors: String,
+    summary: String,
+    categories: String,
+    primary_category: String,
+    published: String,
+    updated: String,
+    comment: Option<String>,
+    journal_ref: Option<String>,
+    doi: Option<String>,
+}
+
+impl RawPaper {
+    fn from_row(r: &rusqlite::Row) -> rusqlite::Result<RawPaper> {
+        Ok(RawPaper {
+            id: r.get(0)?,
+            version: r.get(1)?,
+            title: r.get(2)?,
+            authors: r.get(3)?,
+            summary: r.get(4)?,
+            categories: r.get(5)?,
+            primary_category: r.get(6)?,
+            published: r.get(7)?,
+            updated: r.get(8)?,
+            comment: r.get(9)?,
+            journal_ref: r.get(10)?,
+            doi: r.get(11)?,
+        })
+    }
+
+    fn into_paper(self) -> Result<Paper> {
+        let corrupt = |message: String| Error::Corrupt {
+            id: self.id.clone(),
+            message,
+        };
+        let id = ArxivId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?;
+        let authors = serde_json::from_str(&self.authors).map_err(|e| corrupt(e.to_string()))?;
+        let categories =
+            serde_json::from_str(&self.categories).map_err(|e| corrupt(e.to_string()))?;
+        Ok(Paper {
+            published: parse_time(&self.id, &self.published)?,
+            updated: parse_time(&self.id, &self.updated)?,
+            id,
+            version: self.version,
+            title: self.title,
+            authors,
+            summary: self.summary,
+            categories,
+            primary_category: self.primary_category,
+            comment: self.comment,
+            journal_ref: self.journal_ref,
+            doi: self.doi,
+        })
+    }
+}
+
+fn parse_time(id: &str, value: &str) -> Result<Timestamp> {
+    value.parse().map_err(|e: jiff::Error| Error::Corrupt {
+        id: id.to_string(),
+        message: format!("bad timestamp {value:?}: {e}"),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper(id: &str, version: u32) -> Paper {
+        Paper {
+            id: ArxivId::parse(id).unwrap(),
+            version,
+            title: format!("Title {id}"),
+            authors: vec!["A. Author".into(), "B. Wübben".into()],
+            summary: "An abstract.\n  Second paragraph.".into(),
+            categories: vec!["cs.CL".into(), "cs.AI".into()],
+            primary_category: "cs.CL".into(),
+            published: "2025-01-01T00:00:00Z".parse().unwrap(),
+            updated: format!("2025-01-0{version}T00:00:00Z").parse().unwrap(),
+            comment: Some("10 pages".into()),
+            journal_ref: None,
+            doi: Some("10.1/x".into()),
+        }
+    }
+
+    fn now() -> Timestamp {
+        "2026-02-07T12:00:00Z".parse().unwrap()
+    }
+
+    #[test]
+    fn migrations_are_valid() {
+        migrations().validate().unwrap();
+    }
+
+    #[test]
+    fn round_trips_every_field() {
+        let mut store = Store::open_in_memory().unwrap();
+        let p = paper("2501.00001", 1);
+        let write = store.save_topic("t", &[p.clone()], &[], now()).unwrap();
+        assert_eq!(write, TopicWrite { new: 1, revised: 0 });
+        assert_eq!(store.shown_papers("t").unwrap(), vec![p.clone()]);
+        let all = store.all_papers().unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!(all[0].paper, p);
+        assert_eq!(
+            all[0].topics,
+            vec![Membership {
+                name: "t".into(),
+                shown: true
+            }]
+        );
+    }
+
+    #[test]
+    fn versions_go_up_never_down() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.save_topic("t", &[paper("2501.00001", 2)], &[], now()).unwrap();
+        let w = store.save_topic("t", &[paper("2501.00001", 3)], &[], now()).unwrap();
+        assert_eq!(w, TopicWrite { new: 0, revised: 1 });
+        let w = store.save_topic("u", &[paper("2501.00001", 1)], &[], now()).unwrap();
+        assert_eq!(w, TopicWrite { new: 1, revised: 0 });
+        let id = ArxivId::parse("2501.00001").unwrap();
+        assert_eq!(store.member_version("t", &id).unwrap(), Some(3));
+        let versions: Vec<u32> = store.versions(&id).unwrap().into_iter().map(|v| v.0).collect();
+        assert_eq!(versions, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn existing_ids_join_without_refetch() {
+        let mut store = Store::open_in_memory().unwrap();
+        store.save_topic("a", &[paper("2501.00001", 1)], &[], now()).unwrap();
+        let id = ArxivId::parse("2501.00001").unwrap();
+        assert_eq!(store.member_version("b", &id).unwrap(), None);
+        let w = store.save_topic("b", &[], &[id.clone()], now()).unwrap();
+        assert_eq!(w.new, 1);
+        assert_eq!(store.member_version("b", &id).unwrap(), Some(1));
+        assert_eq!(store.topic_size("b").unwrap(), 1);
+    }
+
+    #[test]
+    fn runs_are_recorded() {
+        let store = Store::open_in_memory().unwrap();
+        let run = store.start_run("update", now()).unwrap();
+        let outcome = TopicOutcome {
+            topic: "t".into(),
+            error: Some("HTTP 429 rate limited".into()),
+            new: 0,
+            revised: 0,
+            total: 4,
+            requests: 6,
+        };
+        store.record_topic(run, &outcome).unwrap();
+        store.finish_run(run, now(), "failed").unwrap();
+        assert_eq!(store.run_topics(run).unwrap(), vec![outcome]);
+    }
+}
