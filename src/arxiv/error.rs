@@ -63,7 +63,7 @@ pub enum Error {
         source: Box<Error>,
     },
     /// Every attempt failed.
-    #[error("{source} (gave up after {attempts} attempts)")]
+    #[error("{source}; gave up after {attempts} attempts")]
     GaveUp {
         /// How many requests were sent.
         attempts: u32,

@@ -148,7 +148,7 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
         .filter(|n| n.has_tag_name((ATOM, "category")))
         .filter_map(|n| n.attribute("term"))
         .map(str::trim)
-        .filter(|t| !t.is_empty())
+        .filter(|t| is_arxiv_category(t))
     {
         if !categories.iter().any(|c| c == term) {
             categories.push(term.to_string());
@@ -184,6 +184,23 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
     })
 }
 
+/// Whether a `<category term>` is an arXiv category (`cs.CL`, `hep-th`, `cond-mat.mes-hall`)
+/// rather than the ACM/MSC codes or free text the legacy API also emitted (`I.2.6`, `35`,
+/// `28A80 (Primary) 39B62 (Secondary)`).
+pub fn is_arxiv_category(term: &str) -> bool {
+    let (archive, sub) = match term.split_once('.') {
+        Some((a, s)) => (a, Some(s)),
+        None => (term, None),
+    };
+    let archive_ok = archive.starts_with(|c: char| c.is_ascii_lowercase())
+        && archive.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+    let sub_ok = sub.is_none_or(|s| {
+        s.starts_with(|c: char| c.is_ascii_alphabetic())
+            && s.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
+    });
+    archive_ok && sub_ok
+}
+
 fn child<'a, 'i>(node: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a, 'i>> {
     node.children().find(|n| n.has_tag_name((ns, name)))
 }
@@ -212,6 +229,16 @@ mod tests {
         let err = parse_feed("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry>")
             .unwrap_err();
         assert!(matches!(err, ParseError::Xml { .. }), "{err}");
+    }
+
+    #[test]
+    fn only_arxiv_categories_are_categories() {
+        for ok in ["cs.CL", "hep-th", "cond-mat.mes-hall", "q-bio.BM", "math-ph", "stat.ML"] {
+            assert!(is_arxiv_category(ok), "{ok}");
+        }
+        for bad in ["I.2.6", "35", "28A80 (Primary) 39B62 (Secondary)", "", "cs.", "CS.CL"] {
+            assert!(!is_arxiv_category(bad), "{bad}");
+        }
     }
 
     #[test]

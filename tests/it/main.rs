@@ -1,1 +1,7 @@
+//! Integration tests: one binary (see Cargo.toml `[[test]]`), one module per area.
 
+mod cli;
+mod common;
+mod faults;
+mod golden;
+mod parser;

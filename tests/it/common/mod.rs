@@ -1,0 +1,297 @@
+//! Shared test harness: a mock arXiv on loopback serving entries rebuilt from the seed, with
+//! scripted faults and a log of every request; and a sandbox that runs the real binary.
+
+#![allow(dead_code)]
+
+pub mod seed;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+pub use seed::{Seed, SeedRow, atom_entry, atom_feed};
+
+/// `SOURCE_DATE_EPOCH` of the seed: 2026-02-07 12:00 UTC.
+pub const SEED_EPOCH: &str = "1770465600";
+
+/// A fault the mock serves instead of (or on top of) its normal answer, once.
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// This status with this body, and a `Retry-After` header if given.
+    Status {
+        code: u16,
+        retry_after: Option<String>,
+        body: String,
+    },
+    /// The normal answer, late.
+    Delay(Duration),
+    /// A valid feed with no entries but the normal `totalResults`.
+    EmptyPage,
+    /// The first half of the normal body.
+    Truncate,
+}
+
+impl Fault {
+    pub fn status(code: u16) -> Fault {
+        Fault::Status {
+            code,
+            retry_after: None,
+            body: String::new(),
+        }
+    }
+}
+
+/// One request the mock received.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub at: Instant,
+    pub params: HashMap<String, String>,
+    pub user_agent: String,
+}
+
+struct State {
+    corpus: BTreeMap<String, SeedRow>,
+    /// search_query → ids, newest first.
+    searches: Mutex<BTreeMap<String, Vec<String>>>,
+    script: Mutex<VecDeque<Fault>>,
+    log: Mutex<Vec<Logged>>,
+    page_cap: Mutex<Option<usize>>,
+}
+
+struct Responder(Arc<State>);
+
+impl Respond for Responder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let params: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        let user_agent = request
+            .headers
+            .get("user-agent")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        self.0.log.lock().unwrap().push(Logged {
+            at: Instant::now(),
+            params: params.clone(),
+            user_agent,
+        });
+        let (entries, total, start, per_page) = self.normal(&params);
+        let body = atom_feed(&entries, total, start, per_page);
+        let ok = |body: String| {
+            ResponseTemplate::new(200).set_body_raw(body.into_bytes(), "application/atom+xml")
+        };
+        match self.0.script.lock().unwrap().pop_front() {
+            None => ok(body),
+            Some(Fault::Status {
+                code,
+                retry_after,
+                body,
+            }) => {
+                let mut t = ResponseTemplate::new(code).set_body_raw(body.into_bytes(), "application/atom+xml");
+                if let Some(value) = retry_after {
+                    t = t.insert_header("Retry-After", value.as_str());
+                }
+                t
+            }
+            Some(Fault::Delay(d)) => ok(body).set_delay(d),
+            Some(Fault::EmptyPage) => ok(atom_feed(&[], total, start, per_page)),
+            Some(Fault::Truncate) => ok(body[..body.len() / 2].to_string()),
+        }
+    }
+}
+
+impl Responder {
+    /// Entries, totalResults, start and itemsPerPage of the normal answer.
+    fn normal(&self, params: &HashMap<String, String>) -> (Vec<String>, usize, usize, usize) {
+        let num = |k: &str, d: usize| params.get(k).and_then(|v| v.parse().ok()).unwrap_or(d);
+        let start = num("start", 0);
+        let max = num("max_results", 10);
+        if let Some(list) = params.get("id_list").filter(|l| !l.is_empty()) {
+            let entries: Vec<String> = list
+                .split(',')
+                .filter_map(|id| self.0.corpus.get(id))
+                .map(atom_entry)
+                .collect();
+            let total = entries.len();
+            return (entries, total, 0, max);
+        }
+        let query = params.get("search_query").cloned().unwrap_or_default();
+        let ids = self.0.searches.lock().unwrap().get(&query).cloned().unwrap_or_default();
+        let cap = self.0.page_cap.lock().unwrap().unwrap_or(usize::MAX);
+        let entries = ids
+            .iter()
+            .skip(start)
+            .take(max.min(cap))
+            .map(|id| atom_entry(&self.0.corpus[id]))
+            .collect();
+        (entries, ids.len(), start, max)
+    }
+}
+
+/// A mock export API on 127.0.0.1.
+pub struct MockArxiv {
+    state: Arc<State>,
+    server: MockServer,
+    runtime: tokio::runtime::Runtime,
+}
+
+impl MockArxiv {
+    /// Serves every paper of the seed by id.
+    pub fn seed() -> MockArxiv {
+        Self::start(Seed::load().papers())
+    }
+
+    pub fn start(corpus: BTreeMap<String, SeedRow>) -> MockArxiv {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let state = Arc::new(State {
+            corpus,
+            searches: Mutex::new(BTreeMap::new()),
+            script: Mutex::new(VecDeque::new()),
+            log: Mutex::new(Vec::new()),
+            page_cap: Mutex::new(None),
+        });
+        let server = runtime.block_on(MockServer::start());
+        runtime.block_on(
+            Mock::given(any())
+                .respond_with(Responder(state.clone()))
+                .mount(&server),
+        );
+        MockArxiv {
+            state,
+            server,
+            runtime,
+        }
+    }
+
+    /// The URL to configure as `api_url`.
+    pub fn url(&self) -> String {
+        format!("{}/api/query", self.server.uri())
+    }
+
+    /// Makes `query` return `ids` (newest first).
+    pub fn add_search(&self, query: &str, ids: Vec<String>) {
+        self.state.searches.lock().unwrap().insert(query.to_string(), ids);
+    }
+
+    /// Serves `fault` for the next request (after those already queued).
+    pub fn push(&self, fault: Fault) {
+        self.state.script.lock().unwrap().push_back(fault);
+    }
+
+    /// Never returns more than `cap` entries per search page.
+    pub fn set_page_cap(&self, cap: usize) {
+        *self.state.page_cap.lock().unwrap() = Some(cap);
+    }
+
+    pub fn requests(&self) -> Vec<Logged> {
+        self.state.log.lock().unwrap().clone()
+    }
+
+    pub fn clear_log(&self) {
+        self.state.log.lock().unwrap().clear();
+    }
+}
+
+/// The outcome of running the binary.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+/// A temporary folder to run the binary in, with a clean environment.
+pub struct TestEnv {
+    pub dir: tempfile::TempDir,
+    env: Vec<(String, String)>,
+}
+
+impl TestEnv {
+    pub fn new() -> TestEnv {
+        TestEnv {
+            dir: tempfile::tempdir().unwrap(),
+            env: vec![("SOURCE_DATE_EPOCH".into(), SEED_EPOCH.into())],
+        }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    pub fn write(&self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    pub fn set_env(&mut self, key: &str, value: &str) {
+        self.env.push((key.into(), value.into()));
+    }
+
+    /// Runs `paperwatch ARGS` in the folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        run_in(self.dir.path(), args, &self.env)
+    }
+}
+
+pub fn run_in(dir: &Path, args: &[&str], env: &[(String, String)]) -> Run {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_paperwatch"));
+    cmd.args(args).current_dir(dir).env_clear();
+    if let Ok(path) = std::env::var("PATH") {
+        cmd.env("PATH", path);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("the binary runs");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// A config for the mock: fast pauses (unless `extra_arxiv` sets them), the seed's README
+/// options, and `topics` appended.
+pub fn mock_config(api_url: &str, extra_arxiv: &str, topics: &str) -> String {
+    let mut arxiv = extra_arxiv.to_string();
+    if !arxiv.contains("delay_seconds") {
+        arxiv.push_str("\ndelay_seconds = 0.01");
+    }
+    if !arxiv.contains("timeout_seconds") {
+        arxiv.push_str("\ntimeout_seconds = 5");
+    }
+    format!(
+        r#"[arxiv]
+api_url = "{api_url}"
+{arxiv}
+
+[readme]
+intro = "For more carefully curated articles, you can refer to this [repository](https://github.com/bansky-cl/Mobile_NPU_LLM_Papers)."
+badges = "bansky-cl/mobile-npu-llm-paper-arxiv"
+trend_image = "imgs/trend.png"
+
+{topics}"#
+    )
+}
+
+/// `[[topic]]` blocks pinning exactly the seed's ids, section by section.
+pub fn seed_pinned_topics(seed: &Seed) -> String {
+    let mut out = String::new();
+    for (name, rows) in &seed.sections {
+        let ids: Vec<String> = rows.iter().map(|r| format!("\"{}\"", r.id)).collect();
+        out.push_str(&format!("[[topic]]\nname = \"{name}\"\nids = [{}]\n\n", ids.join(", ")));
+    }
+    out
+}

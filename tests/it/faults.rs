@@ -1,0 +1,249 @@
+//! The fetch loop against a mock arXiv that misbehaves: every fault shows the retry, the pause,
+//! that no paper is lost, and the outcome. Time is a `ManualClock`, so pauses are checked
+//! exactly without waiting for them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use paperwatch::app::{Ui, fetch};
+use paperwatch::arxiv::{Client, ClientConfig, ManualClock, default_user_agent};
+use paperwatch::config::{self, Settings, Source};
+use paperwatch::store::{Store, TopicOutcome};
+
+use crate::common::{Fault, MockArxiv, Seed, mock_config};
+
+const NOW: &str = "2026-02-07T12:00:00Z";
+
+/// A mock whose query `seed:<section>` returns that seed section, newest first.
+fn mock() -> MockArxiv {
+    let seed = Seed::load();
+    let mock = MockArxiv::start(seed.papers());
+    for (name, rows) in &seed.sections {
+        mock.add_search(&format!("seed:{name}"), rows.iter().map(|r| r.id.clone()).collect());
+    }
+    mock
+}
+
+fn settings(mock: &MockArxiv, arxiv: &str, topics: &[&str]) -> Settings {
+    let topics: String = topics
+        .iter()
+        .map(|t| format!("[[topic]]\nname = \"{t}\"\nquery = \"seed:{t}\"\n\n"))
+        .collect();
+    config::from_str(&mock_config(&mock.url(), arxiv, &topics), Source::Embedded, &|_| None)
+        .unwrap()
+}
+
+struct Harness {
+    settings: Settings,
+    store: Store,
+}
+
+impl Harness {
+    fn new(mock: &MockArxiv, arxiv: &str, topics: &[&str]) -> Harness {
+        Harness {
+            settings: settings(mock, arxiv, topics),
+            store: Store::open_in_memory().unwrap(),
+        }
+    }
+
+    /// One run of every topic with a fresh client on its own manual clock.
+    fn fetch(&mut self) -> (Vec<TopicOutcome>, ManualClock) {
+        let clock = ManualClock::new(NOW.parse().unwrap());
+        let a = &self.settings.arxiv;
+        let mut client = Client::with_clock(
+            ClientConfig {
+                api_url: a.api_url.clone(),
+                delay: a.delay,
+                retries: a.retries,
+                timeout: a.timeout,
+                user_agent: default_user_agent(),
+            },
+            Arc::new(clock.clone()),
+        );
+        let topics: Vec<_> = self.settings.topics.iter().collect();
+        let outcomes = fetch::fetch_topics(
+            &self.settings,
+            &mut self.store,
+            &mut client,
+            &topics,
+            false,
+            NOW.parse().unwrap(),
+            Ui::silent(),
+            "test",
+        )
+        .unwrap();
+        (outcomes, clock)
+    }
+}
+
+fn secs(d: &[Duration]) -> Vec<f64> {
+    d.iter().map(Duration::as_secs_f64).collect()
+}
+
+fn starts(mock: &MockArxiv) -> Vec<String> {
+    mock.requests().iter().map(|r| r.params["start"].clone()).collect()
+}
+
+#[test]
+fn pauses_between_every_request_across_topics_and_stops_early_next_time() {
+    let mock = mock();
+    let mut h = Harness::new(&mock, "delay_seconds = 3", &["npu_acceleration", "edge_inference"]);
+    let (outcomes, clock) = h.fetch();
+    // npu_acceleration: 361 results, max_results 200 → two pages; edge_inference: 66 → one.
+    assert_eq!(starts(&mock), ["0", "100", "0"]);
+    assert_eq!(secs(&clock.sleeps()), [3.0, 3.0], "3 s before each request but the first");
+    assert_eq!((outcomes[0].new, outcomes[0].requests, outcomes[0].total), (200, 2, 200));
+    assert_eq!((outcomes[1].new, outcomes[1].requests), (66, 1));
+    assert_eq!(fetch::exit_code(&outcomes), std::process::ExitCode::SUCCESS);
+    assert!(mock.requests()[0].user_agent.starts_with("paperwatch/"));
+
+    // Nothing new: one request per search topic.
+    mock.clear_log();
+    let (outcomes, _) = h.fetch();
+    assert_eq!(starts(&mock), ["0", "0"]);
+    assert!(outcomes.iter().all(|o| o.new == 0 && o.requests == 1 && o.error.is_none()));
+}
+
+#[test]
+fn retry_after_in_seconds_is_honoured() {
+    let mock = mock();
+    mock.push(Fault::Status {
+        code: 503,
+        retry_after: Some("7".into()),
+        body: "Service Unavailable".into(),
+    });
+    let mut h = Harness::new(&mock, "delay_seconds = 3", &["edge_inference"]);
+    let (outcomes, clock) = h.fetch();
+    assert_eq!(secs(&clock.sleeps()), [7.0], "Retry-After (7 s) beats the 3 s backoff");
+    assert_eq!(starts(&mock), ["0", "0"]);
+    assert_eq!((outcomes[0].new, outcomes[0].requests), (66, 2));
+    assert!(outcomes[0].error.is_none());
+}
+
+#[test]
+fn retry_after_as_http_date_is_honoured() {
+    let mock = mock();
+    mock.push(Fault::Status {
+        code: 429,
+        retry_after: Some("Sat, 07 Feb 2026 12:00:20 GMT".into()),
+        body: String::new(),
+    });
+    let mut h = Harness::new(&mock, "delay_seconds = 3", &["edge_inference"]);
+    let (outcomes, clock) = h.fetch();
+    assert_eq!(secs(&clock.sleeps()), [20.0]);
+    assert_eq!(outcomes[0].new, 66);
+}
+
+#[test]
+fn persistent_429_fails_only_that_topic_and_keeps_its_papers() {
+    let mock = mock();
+    // A first run stores the newest 50 of npu_acceleration.
+    let mut h = Harness::new(
+        &mock,
+        "delay_seconds = 3\nretries = 2\nmax_results = 50\npage_size = 50",
+        &["npu_acceleration", "edge_inference"],
+    );
+    let (first, _) = h.fetch();
+    assert_eq!(first[0].total, 50);
+    mock.clear_log();
+    for _ in 0..3 {
+        mock.push(Fault::Status {
+            code: 429,
+            retry_after: None,
+            body: "Rate exceeded".into(),
+        });
+    }
+    let (outcomes, clock) = h.fetch();
+    let error = outcomes[0].error.as_deref().unwrap();
+    assert_eq!(error, "HTTP 429 rate limited (Rate exceeded); gave up after 3 attempts");
+    assert_eq!((outcomes[0].requests, outcomes[0].total), (3, 50), "stored papers kept");
+    assert!(outcomes[1].error.is_none(), "the next topic goes on");
+    assert_eq!(fetch::exit_code(&outcomes), std::process::ExitCode::FAILURE);
+    let sleeps = clock.sleeps();
+    assert_eq!(sleeps.len(), 3);
+    assert!((3.0..=3.75).contains(&sleeps[0].as_secs_f64()), "{sleeps:?}");
+    assert!((6.0..=7.5).contains(&sleeps[1].as_secs_f64()), "{sleeps:?}");
+    assert_eq!(sleeps[2], Duration::from_secs(3), "the pause holds across topics");
+    assert_eq!(h.store.topic_size("npu_acceleration").unwrap(), 50);
+}
+
+#[test]
+fn an_empty_page_while_more_exist_is_retried() {
+    let mock = mock();
+    mock.push(Fault::EmptyPage);
+    let mut h = Harness::new(&mock, "", &["edge_inference"]);
+    let (outcomes, _) = h.fetch();
+    assert_eq!(starts(&mock), ["0", "0"]);
+    assert_eq!(outcomes[0].new, 66);
+}
+
+#[test]
+fn short_pages_advance_by_what_was_received() {
+    let mock = mock();
+    mock.set_page_cap(60);
+    let mut h = Harness::new(&mock, "", &["edge_inference"]);
+    let (outcomes, _) = h.fetch();
+    assert_eq!(starts(&mock), ["0", "60"]);
+    assert_eq!((outcomes[0].new, outcomes[0].total), (66, 66));
+}
+
+#[test]
+fn truncated_xml_is_retried() {
+    let mock = mock();
+    mock.push(Fault::Truncate);
+    let mut h = Harness::new(&mock, "", &["edge_inference"]);
+    let (outcomes, _) = h.fetch();
+    assert_eq!(starts(&mock), ["0", "0"]);
+    assert_eq!(outcomes[0].new, 66);
+}
+
+#[test]
+fn a_timeout_is_retried() {
+    let mock = mock();
+    mock.push(Fault::Delay(Duration::from_secs(3)));
+    let mut h = Harness::new(&mock, "timeout_seconds = 0.3", &["edge_inference"]);
+    let (outcomes, _) = h.fetch();
+    assert_eq!(starts(&mock), ["0", "0"]);
+    assert!(outcomes[0].error.is_none());
+    assert_eq!(outcomes[0].new, 66);
+}
+
+#[test]
+fn an_http_400_error_feed_is_not_retried_and_shows_arxivs_message() {
+    let mock = mock();
+    let body = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/arxiv/api-current/error_idlist_abc_http400.xml"
+    ))
+    .unwrap();
+    mock.push(Fault::Status {
+        code: 400,
+        retry_after: None,
+        body,
+    });
+    let mut h = Harness::new(&mock, "", &["edge_inference"]);
+    let (outcomes, clock) = h.fetch();
+    assert_eq!(mock.requests().len(), 1);
+    assert!(clock.sleeps().is_empty());
+    assert_eq!(
+        outcomes[0].error.as_deref(),
+        Some("arXiv rejected the request (HTTP 400): incorrect id format for abc")
+    );
+    assert_eq!(h.store.topic_size("edge_inference").unwrap(), 0);
+}
+
+#[test]
+fn a_topic_failing_on_its_second_page_stores_nothing_half_done() {
+    let mock = mock();
+    let mut h = Harness::new(&mock, "retries = 0", &["npu_acceleration"]);
+    mock.push(Fault::Delay(Duration::ZERO));
+    mock.push(Fault::status(502));
+    let (outcomes, _) = h.fetch();
+    assert!(outcomes[0].error.as_deref().unwrap().starts_with("HTTP 502 bad gateway"));
+    // Page 1 was fine, but storing it alone would make the next run stop early before page 2.
+    assert_eq!(h.store.topic_size("npu_acceleration").unwrap(), 0);
+    mock.clear_log();
+    let (outcomes, _) = h.fetch();
+    assert_eq!(starts(&mock), ["0", "100"]);
+    assert_eq!(outcomes[0].total, 200);
+}
