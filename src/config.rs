@@ -146,9 +146,7 @@ impl Topic {
     pub fn search_query(&self) -> Option<String> {
         match &self.query {
             Some(q) => Some(q.clone()),
-            None if !self.keywords.is_empty() => {
-                Some(crate::arxiv::keywords_query(&self.keywords))
-            }
+            None if !self.keywords.is_empty() => Some(crate::arxiv::keywords_query(&self.keywords)),
             None => None,
         }
     }
@@ -477,13 +475,17 @@ fn validate(
         {
             return Err(at(
                 span,
-                format!("topic.name {topic_name:?} must not contain `/`, `\\`, `|` or control characters"),
+                format!(
+                    "topic.name {topic_name:?} must not contain `/`, `\\`, `|` or control characters"
+                ),
             ));
         }
         if let Some(line) = first_line.get(&topic_name) {
             return Err(at(
                 span,
-                format!("topic.name: duplicate topic {topic_name:?} (first defined on line {line})"),
+                format!(
+                    "topic.name: duplicate topic {topic_name:?} (first defined on line {line})"
+                ),
             ));
         }
         first_line.insert(topic_name.clone(), line_col(text, span.start).0);
@@ -627,14 +629,24 @@ mod tests {
 
     #[test]
     fn unknown_key_names_line_and_key() {
-        let err = parse("[arxiv]\ndelay_seconds = 3\nfoo = 1\n").unwrap_err().to_string();
-        assert!(err.starts_with("dir/pw.toml:3:1: unknown field `foo`"), "{err}");
+        let err = parse("[arxiv]\ndelay_seconds = 3\nfoo = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("dir/pw.toml:3:1: unknown field `foo`"),
+            "{err}"
+        );
     }
 
     #[test]
     fn wrong_type_names_the_key() {
-        let err = parse("[arxiv]\ndelay_seconds = \"soon\"\n").unwrap_err().to_string();
-        assert!(err.starts_with("dir/pw.toml:2:17: key `delay_seconds`"), "{err}");
+        let err = parse("[arxiv]\ndelay_seconds = \"soon\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("dir/pw.toml:2:17: key `delay_seconds`"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -662,7 +674,10 @@ mod tests {
         let err = parse("[[topic]]\nname = \"a\"\nids = [\"2407.05858\", \"nope\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("dir/pw.toml:3:22: topic.ids in topic \"a\": `nope`"), "{err}");
+        assert!(
+            err.starts_with("dir/pw.toml:3:22: topic.ids in topic \"a\": `nope`"),
+            "{err}"
+        );
         let err = parse("[arxiv]\n").unwrap_err().to_string();
         assert!(err.contains("no [[topic]] defined"), "{err}");
     }
@@ -694,7 +709,9 @@ mod tests {
         assert_eq!(s.readme.trend_image, None);
         assert_eq!(s.database, PathBuf::from("x.db"));
         let bad = |k: &str| (k == "PAPERWATCH_ARXIV_RETRIES").then(|| "many".to_string());
-        let err = from_str(DEFAULT_CONFIG, Source::Embedded, &bad).unwrap_err().to_string();
+        let err = from_str(DEFAULT_CONFIG, Source::Embedded, &bad)
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             err,
             "environment variable PAPERWATCH_ARXIV_RETRIES: expected a whole number, got \"many\""

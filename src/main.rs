@@ -10,9 +10,9 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
-            let is_usage = err
-                .chain()
-                .any(|e| e.is::<paperwatch::config::ConfigError>() || e.is::<paperwatch::app::UsageError>());
+            let is_usage = err.chain().any(|e| {
+                e.is::<paperwatch::config::ConfigError>() || e.is::<paperwatch::app::UsageError>()
+            });
             ExitCode::from(if is_usage { 2 } else { 1 })
         }
     }

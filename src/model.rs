@@ -19,7 +19,9 @@ pub struct ArxivId(String);
 
 /// Why a string is not an arXiv identifier.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("`{0}` is not an arXiv identifier (expected e.g. `2407.05858`, `2407.05858v2` or `hep-th/9901001`)")]
+#[error(
+    "`{0}` is not an arXiv identifier (expected e.g. `2407.05858`, `2407.05858v2` or `hep-th/9901001`)"
+)]
 pub struct IdError(pub String);
 
 impl ArxivId {
@@ -55,10 +57,8 @@ impl ArxivId {
         }
         let (archive, number) = body.split_once('/').ok_or_else(err)?;
         let archive = archive.split_once('.').map_or(archive, |(a, _)| a);
-        let archive_ok = !archive.is_empty()
-            && archive
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b == b'-');
+        let archive_ok =
+            !archive.is_empty() && archive.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
         let number_ok = number.len() == 7 && number.bytes().all(|b| b.is_ascii_digit());
         if archive_ok && number_ok {
             Ok((ArxivId(format!("{archive}/{number}")), version))
@@ -210,12 +210,20 @@ mod tests {
             ("arXiv:2407.05858", "2407.05858", None),
             ("arxiv:2407.05858v12", "2407.05858", Some(12)),
             ("http://arxiv.org/abs/2407.05858v2", "2407.05858", Some(2)),
-            ("https://arxiv.org/pdf/2407.05858v2.pdf", "2407.05858", Some(2)),
+            (
+                "https://arxiv.org/pdf/2407.05858v2.pdf",
+                "2407.05858",
+                Some(2),
+            ),
             ("https://export.arxiv.org/abs/0704.0001", "0704.0001", None),
             ("hep-th/9901001", "hep-th/9901001", None),
             ("hep-th/9901001v3", "hep-th/9901001", Some(3)),
             ("math.CA/0611800v2", "math/0611800", Some(2)),
-            ("http://arxiv.org/abs/astro-ph/0601001v1", "astro-ph/0601001", Some(1)),
+            (
+                "http://arxiv.org/abs/astro-ph/0601001v1",
+                "astro-ph/0601001",
+                Some(1),
+            ),
             ("solv-int/9901001", "solv-int/9901001", None),
         ];
         for (input, id, version) in cases {
@@ -227,8 +235,15 @@ mod tests {
     #[test]
     fn rejects_non_identifiers() {
         for bad in [
-            "", "abc", "2407.058", "2407.05858v", "2407.05858v0", "24a7.05858", "hep-th/990100",
-            "HEP/9901001", "1234.123456",
+            "",
+            "abc",
+            "2407.058",
+            "2407.05858v",
+            "2407.05858v0",
+            "24a7.05858",
+            "hep-th/990100",
+            "HEP/9901001",
+            "1234.123456",
         ] {
             assert!(ArxivId::parse_versioned(bad).is_err(), "{bad:?} accepted");
         }

@@ -26,7 +26,12 @@ use crate::store::{self, Store, TopicOutcome};
 const ARXIV_MAX_OFFSET: usize = 30_000;
 
 /// Runs `fetch`.
-pub fn run(settings: &Settings, args: &FetchArgs, now: Timestamp, ui: Ui) -> anyhow::Result<ExitCode> {
+pub fn run(
+    settings: &Settings,
+    args: &FetchArgs,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
     let outcomes = fetch_all(settings, args, now, ui, "fetch")?;
     Ok(exit_code(&outcomes))
 }
@@ -63,10 +68,22 @@ pub fn fetch_all(
     let topics = select_topics(settings, &args.topics)?;
     let mut store = open_store(settings, true)?;
     let mut client = client(settings);
-    fetch_topics(settings, &mut store, &mut client, &topics, args.refresh, now, ui, command)
+    fetch_topics(
+        settings,
+        &mut store,
+        &mut client,
+        &topics,
+        args.refresh,
+        now,
+        ui,
+        command,
+    )
 }
 
-fn select_topics<'a>(settings: &'a Settings, names: &[String]) -> Result<Vec<&'a Topic>, UsageError> {
+fn select_topics<'a>(
+    settings: &'a Settings,
+    names: &[String],
+) -> Result<Vec<&'a Topic>, UsageError> {
     if names.is_empty() {
         return Ok(settings.topics.iter().collect());
     }
@@ -242,7 +259,8 @@ fn fetch_topic(
                 "{}: page of {received} at start={}, {new_here} new, {} results in all",
                 topic.name,
                 start - received,
-                feed.total_results.map_or("?".to_string(), |t| t.to_string())
+                feed.total_results
+                    .map_or("?".to_string(), |t| t.to_string())
             );
             let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
             if received == 0 || new_here == 0 || start >= total {

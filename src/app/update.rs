@@ -9,7 +9,12 @@ use crate::cli::FetchArgs;
 use crate::config::Settings;
 
 /// Fetches, then renders unless every topic failed (so an outage rewrites nothing).
-pub fn run(settings: &Settings, args: &FetchArgs, now: Timestamp, ui: Ui) -> anyhow::Result<ExitCode> {
+pub fn run(
+    settings: &Settings,
+    args: &FetchArgs,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
     let outcomes = fetch::fetch_all(settings, args, now, ui, "update")?;
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     if failed > 0 && failed == outcomes.len() {

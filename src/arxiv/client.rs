@@ -224,7 +224,9 @@ impl Client {
                 });
             }
             let backoff = self.backoff(attempt);
-            wait = failure.retry_after.map_or(backoff, |after| after.max(backoff));
+            wait = failure
+                .retry_after
+                .map_or(backoff, |after| after.max(backoff));
             attempt += 1;
             warn!(
                 "{}; retrying in {:.1} s (attempt {} of {})",
@@ -320,7 +322,11 @@ fn transport(url: &str, error: ureq::Error) -> Failure {
 
 /// The first line of a body, shortened, for error messages ("Rate exceeded").
 fn snippet(body: &str) -> String {
-    let line = body.lines().map(str::trim).find(|l| !l.is_empty()).unwrap_or("");
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
     let mut s: String = line.chars().take(120).collect();
     if s.len() < line.len() {
         s.push('…');

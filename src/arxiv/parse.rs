@@ -226,17 +226,32 @@ mod tests {
 
     #[test]
     fn truncated_xml_is_an_error_with_a_position() {
-        let err = parse_feed("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry>")
-            .unwrap_err();
+        let err =
+            parse_feed("<?xml version='1.0'?><feed xmlns='http://www.w3.org/2005/Atom'><entry>")
+                .unwrap_err();
         assert!(matches!(err, ParseError::Xml { .. }), "{err}");
     }
 
     #[test]
     fn only_arxiv_categories_are_categories() {
-        for ok in ["cs.CL", "hep-th", "cond-mat.mes-hall", "q-bio.BM", "math-ph", "stat.ML"] {
+        for ok in [
+            "cs.CL",
+            "hep-th",
+            "cond-mat.mes-hall",
+            "q-bio.BM",
+            "math-ph",
+            "stat.ML",
+        ] {
             assert!(is_arxiv_category(ok), "{ok}");
         }
-        for bad in ["I.2.6", "35", "28A80 (Primary) 39B62 (Secondary)", "", "cs.", "CS.CL"] {
+        for bad in [
+            "I.2.6",
+            "35",
+            "28A80 (Primary) 39B62 (Secondary)",
+            "",
+            "cs.",
+            "CS.CL",
+        ] {
             assert!(!is_arxiv_category(bad), "{bad}");
         }
     }

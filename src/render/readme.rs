@@ -43,7 +43,10 @@ const BADGES: &str = "[![Contributors][contributors-shield]][contributors-url]
 /// Renders the whole README. Sections without papers are left out.
 pub fn readme(options: &ReadmeOptions, sections: &[Section]) -> String {
     let mut out = String::with_capacity(
-        4096 + sections.iter().map(|s| s.papers.len() * 1800).sum::<usize>(),
+        4096 + sections
+            .iter()
+            .map(|s| s.papers.len() * 1800)
+            .sum::<usize>(),
     );
     if options.badges.is_some() {
         out.push_str(BADGES);
@@ -54,11 +57,7 @@ pub fn readme(options: &ReadmeOptions, sections: &[Section]) -> String {
         out.push_str("\n\n");
     }
     let date = options.date;
-    let _ = write!(
-        out,
-        "## Updated on {}\n\n",
-        date.strftime("%Y.%m.%d")
-    );
+    let _ = write!(out, "## Updated on {}\n\n", date.strftime("%Y.%m.%d"));
     if let Some(image) = options.trend_image {
         let _ = write!(out, "![Monthly Trend]({image})\n\n");
     }
@@ -162,8 +161,14 @@ mod tests {
                 date: Date::constant(2026, 2, 7),
             },
             &[
-                Section { name: "empty", papers: &[] },
-                Section { name: "topic_a", papers: &papers },
+                Section {
+                    name: "empty",
+                    papers: &[],
+                },
+                Section {
+                    name: "topic_a",
+                    papers: &papers,
+                },
             ],
         );
         insta::assert_snapshot!(out);
@@ -171,7 +176,12 @@ mod tests {
 
     #[test]
     fn minimal_layout_without_options() {
-        let papers = [paper("hep-th/9901001", 1, "Old style", "1999-01-05T00:00:00Z")];
+        let papers = [paper(
+            "hep-th/9901001",
+            1,
+            "Old style",
+            "1999-01-05T00:00:00Z",
+        )];
         let out = readme(
             &ReadmeOptions {
                 badges: None,
@@ -179,7 +189,10 @@ mod tests {
                 trend_image: None,
                 date: Date::constant(2026, 11, 21),
             },
-            &[Section { name: "t", papers: &papers }],
+            &[Section {
+                name: "t",
+                papers: &papers,
+            }],
         );
         insta::assert_snapshot!(out);
     }

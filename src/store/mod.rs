@@ -231,7 +231,11 @@ impl Store {
             params![
                 run,
                 outcome.topic,
-                if outcome.error.is_some() { "failed" } else { "ok" },
+                if outcome.error.is_some() {
+                    "failed"
+                } else {
+                    "ok"
+                },
                 outcome.error,
                 outcome.new,
                 outcome.revised,
@@ -459,7 +463,7 @@ mod tests {
     fn round_trips_every_field() {
         let mut store = Store::open_in_memory().unwrap();
         let p = paper("2501.00001", 1);
-        let write = store.save_topic("t", &[p.clone()], &[], now()).unwrap();
+        let write = store.save_topic("t", std::slice::from_ref(&p), &[], now()).unwrap();
         assert_eq!(write, TopicWrite { new: 1, revised: 0 });
         assert_eq!(store.shown_papers("t").unwrap(), vec![p.clone()]);
         let all = store.all_papers().unwrap();
@@ -477,24 +481,37 @@ mod tests {
     #[test]
     fn versions_go_up_never_down() {
         let mut store = Store::open_in_memory().unwrap();
-        store.save_topic("t", &[paper("2501.00001", 2)], &[], now()).unwrap();
-        let w = store.save_topic("t", &[paper("2501.00001", 3)], &[], now()).unwrap();
+        store
+            .save_topic("t", &[paper("2501.00001", 2)], &[], now())
+            .unwrap();
+        let w = store
+            .save_topic("t", &[paper("2501.00001", 3)], &[], now())
+            .unwrap();
         assert_eq!(w, TopicWrite { new: 0, revised: 1 });
-        let w = store.save_topic("u", &[paper("2501.00001", 1)], &[], now()).unwrap();
+        let w = store
+            .save_topic("u", &[paper("2501.00001", 1)], &[], now())
+            .unwrap();
         assert_eq!(w, TopicWrite { new: 1, revised: 0 });
         let id = ArxivId::parse("2501.00001").unwrap();
         assert_eq!(store.member_version("t", &id).unwrap(), Some(3));
-        let versions: Vec<u32> = store.versions(&id).unwrap().into_iter().map(|v| v.0).collect();
+        let versions: Vec<u32> = store
+            .versions(&id)
+            .unwrap()
+            .into_iter()
+            .map(|v| v.0)
+            .collect();
         assert_eq!(versions, vec![1, 2, 3]);
     }
 
     #[test]
     fn existing_ids_join_without_refetch() {
         let mut store = Store::open_in_memory().unwrap();
-        store.save_topic("a", &[paper("2501.00001", 1)], &[], now()).unwrap();
+        store
+            .save_topic("a", &[paper("2501.00001", 1)], &[], now())
+            .unwrap();
         let id = ArxivId::parse("2501.00001").unwrap();
         assert_eq!(store.member_version("b", &id).unwrap(), None);
-        let w = store.save_topic("b", &[], &[id.clone()], now()).unwrap();
+        let w = store.save_topic("b", &[], std::slice::from_ref(&id), now()).unwrap();
         assert_eq!(w.new, 1);
         assert_eq!(store.member_version("b", &id).unwrap(), Some(1));
         assert_eq!(store.topic_size("b").unwrap(), 1);

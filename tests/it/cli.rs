@@ -10,7 +10,10 @@ fn mock() -> MockArxiv {
     let seed = Seed::load();
     let mock = MockArxiv::start(seed.papers());
     for (name, rows) in &seed.sections {
-        mock.add_search(&format!("seed:{name}"), rows.iter().map(|r| r.id.clone()).collect());
+        mock.add_search(
+            &format!("seed:{name}"),
+            rows.iter().map(|r| r.id.clone()).collect(),
+        );
     }
     mock
 }
@@ -47,20 +50,37 @@ fn second_update_asks_once_per_search_topic_and_never_for_stored_pins() {
     );
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("edge: 66 new, 0 revised, 66 total (2 requests)"), "{}", run.stderr);
-    assert!(run.stderr.contains("pinned: 3 new, 0 revised, 3 total (1 request)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("edge: 66 new, 0 revised, 66 total (2 requests)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("pinned: 3 new, 0 revised, 3 total (1 request)"),
+        "{}",
+        run.stderr
+    );
     let requests = mock.requests();
     assert_eq!(requests.len(), 3);
     for pair in requests.windows(2) {
         let gap = pair[1].at - pair[0].at;
-        assert!(gap >= Duration::from_millis(200), "requests only {gap:?} apart");
+        assert!(
+            gap >= Duration::from_millis(200),
+            "requests only {gap:?} apart"
+        );
     }
 
     mock.clear_log();
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let requests = mock.requests();
-    assert_eq!(requests.len(), 1, "one request for the search topic, none for the pins");
+    assert_eq!(
+        requests.len(),
+        1,
+        "one request for the search topic, none for the pins"
+    );
     assert_eq!(requests[0].params["search_query"], "seed:edge_inference");
 
     mock.clear_log();
@@ -85,9 +105,21 @@ fn an_unreachable_api_changes_no_paper_and_no_file() {
     env.set_env("SOURCE_DATE_EPOCH", "1770552000"); // a day later
     let run = env.run(&["update", "--refresh"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(run.stderr.contains("edge: FAILED: could not reach"), "{}", run.stderr);
-    assert!(run.stderr.contains("kept 66 stored papers"), "{}", run.stderr);
-    assert!(run.stderr.contains("README was left as it was"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("edge: FAILED: could not reach"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("kept 66 stored papers"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("README was left as it was"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(std::fs::read(env.path("README.md")).unwrap(), readme);
     assert_eq!(env.run(&["export", "--format", "json"]).stdout, export);
 }
@@ -106,8 +138,19 @@ fn export_json_has_every_field_and_topic_membership() {
     assert_eq!(papers.len(), 68);
     let paper = papers.iter().find(|p| p["id"] == "2407.05858").unwrap();
     for key in [
-        "id", "version", "title", "authors", "abstract", "categories", "primary_category",
-        "published", "updated", "comment", "journal_ref", "doi", "topics",
+        "id",
+        "version",
+        "title",
+        "authors",
+        "abstract",
+        "categories",
+        "primary_category",
+        "published",
+        "updated",
+        "comment",
+        "journal_ref",
+        "doi",
+        "topics",
     ] {
         assert!(paper.get(key).is_some(), "missing {key}");
     }
@@ -124,8 +167,14 @@ fn bad_configs_exit_2_naming_the_place() {
     let env = TestEnv::new();
     let cases = [
         ("[arxiv\n", "paperwatch.toml:1:"),
-        ("[arxiv]\npage_sise = 5\n", "paperwatch.toml:2:1: unknown field `page_sise`"),
-        ("[[topic]]\nname = \"a\"\n", "paperwatch.toml:2:8: topic \"a\" needs at least one of"),
+        (
+            "[arxiv]\npage_sise = 5\n",
+            "paperwatch.toml:2:1: unknown field `page_sise`",
+        ),
+        (
+            "[[topic]]\nname = \"a\"\n",
+            "paperwatch.toml:2:8: topic \"a\" needs at least one of",
+        ),
         (
             "[[topic]]\nname = \"a\"\nquery = \"x\"\n[[topic]]\nname = \"a\"\nquery = \"y\"\n",
             "paperwatch.toml:5:8: topic.name: duplicate topic \"a\" (first defined on line 2)",
@@ -144,20 +193,36 @@ fn bad_configs_exit_2_naming_the_place() {
     }
     let run = env.run(&["--config", "missing.toml", "render"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("cannot read config file missing.toml"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("cannot read config file missing.toml"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
 fn usage_mistakes_exit_2() {
     let mut env = TestEnv::new();
-    env.write("paperwatch.toml", &mock_config("http://127.0.0.1:1/q", "", TOPICS));
+    env.write(
+        "paperwatch.toml",
+        &mock_config("http://127.0.0.1:1/q", "", TOPICS),
+    );
     let run = env.run(&["fetch", "--topic", "nope"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("no topic named \"nope\""), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no topic named \"nope\""),
+        "{}",
+        run.stderr
+    );
     env.set_env("PAPERWATCH_ARXIV_DELAY", "5");
     let run = env.run(&["render"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("PAPERWATCH_ARXIV_DELAY: not a known setting"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("PAPERWATCH_ARXIV_DELAY: not a known setting"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -165,7 +230,11 @@ fn render_without_a_database_says_what_to_do() {
     let env = TestEnv::new();
     let run = env.run(&["render"]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("run `paperwatch update` first"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("run `paperwatch update` first"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -176,6 +245,10 @@ fn the_embedded_default_refuses_to_hammer_arxiv() {
     env.set_env("PAPERWATCH_ARXIV_DELAY_SECONDS", "0.5");
     let run = env.run(&["fetch"]);
     assert_eq!(run.code, 2);
-    assert!(run.stderr.contains("<embedded default config>"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("<embedded default config>"),
+        "{}",
+        run.stderr
+    );
     assert!(run.stderr.contains("below arXiv's limit"), "{}", run.stderr);
 }

@@ -19,7 +19,10 @@ fn mock() -> MockArxiv {
     let seed = Seed::load();
     let mock = MockArxiv::start(seed.papers());
     for (name, rows) in &seed.sections {
-        mock.add_search(&format!("seed:{name}"), rows.iter().map(|r| r.id.clone()).collect());
+        mock.add_search(
+            &format!("seed:{name}"),
+            rows.iter().map(|r| r.id.clone()).collect(),
+        );
     }
     mock
 }
@@ -29,8 +32,12 @@ fn settings(mock: &MockArxiv, arxiv: &str, topics: &[&str]) -> Settings {
         .iter()
         .map(|t| format!("[[topic]]\nname = \"{t}\"\nquery = \"seed:{t}\"\n\n"))
         .collect();
-    config::from_str(&mock_config(&mock.url(), arxiv, &topics), Source::Embedded, &|_| None)
-        .unwrap()
+    config::from_str(
+        &mock_config(&mock.url(), arxiv, &topics),
+        Source::Embedded,
+        &|_| None,
+    )
+    .unwrap()
 }
 
 struct Harness {
@@ -81,18 +88,32 @@ fn secs(d: &[Duration]) -> Vec<f64> {
 }
 
 fn starts(mock: &MockArxiv) -> Vec<String> {
-    mock.requests().iter().map(|r| r.params["start"].clone()).collect()
+    mock.requests()
+        .iter()
+        .map(|r| r.params["start"].clone())
+        .collect()
 }
 
 #[test]
 fn pauses_between_every_request_across_topics_and_stops_early_next_time() {
     let mock = mock();
-    let mut h = Harness::new(&mock, "delay_seconds = 3", &["npu_acceleration", "edge_inference"]);
+    let mut h = Harness::new(
+        &mock,
+        "delay_seconds = 3",
+        &["npu_acceleration", "edge_inference"],
+    );
     let (outcomes, clock) = h.fetch();
     // npu_acceleration: 361 results, max_results 200 → two pages; edge_inference: 66 → one.
     assert_eq!(starts(&mock), ["0", "100", "0"]);
-    assert_eq!(secs(&clock.sleeps()), [3.0, 3.0], "3 s before each request but the first");
-    assert_eq!((outcomes[0].new, outcomes[0].requests, outcomes[0].total), (200, 2, 200));
+    assert_eq!(
+        secs(&clock.sleeps()),
+        [3.0, 3.0],
+        "3 s before each request but the first"
+    );
+    assert_eq!(
+        (outcomes[0].new, outcomes[0].requests, outcomes[0].total),
+        (200, 2, 200)
+    );
     assert_eq!((outcomes[1].new, outcomes[1].requests), (66, 1));
     assert_eq!(fetch::exit_code(&outcomes), std::process::ExitCode::SUCCESS);
     assert!(mock.requests()[0].user_agent.starts_with("paperwatch/"));
@@ -101,7 +122,11 @@ fn pauses_between_every_request_across_topics_and_stops_early_next_time() {
     mock.clear_log();
     let (outcomes, _) = h.fetch();
     assert_eq!(starts(&mock), ["0", "0"]);
-    assert!(outcomes.iter().all(|o| o.new == 0 && o.requests == 1 && o.error.is_none()));
+    assert!(
+        outcomes
+            .iter()
+            .all(|o| o.new == 0 && o.requests == 1 && o.error.is_none())
+    );
 }
 
 #[test]
@@ -114,7 +139,11 @@ fn retry_after_in_seconds_is_honoured() {
     });
     let mut h = Harness::new(&mock, "delay_seconds = 3", &["edge_inference"]);
     let (outcomes, clock) = h.fetch();
-    assert_eq!(secs(&clock.sleeps()), [7.0], "Retry-After (7 s) beats the 3 s backoff");
+    assert_eq!(
+        secs(&clock.sleeps()),
+        [7.0],
+        "Retry-After (7 s) beats the 3 s backoff"
+    );
     assert_eq!(starts(&mock), ["0", "0"]);
     assert_eq!((outcomes[0].new, outcomes[0].requests), (66, 2));
     assert!(outcomes[0].error.is_none());
@@ -155,15 +184,29 @@ fn persistent_429_fails_only_that_topic_and_keeps_its_papers() {
     }
     let (outcomes, clock) = h.fetch();
     let error = outcomes[0].error.as_deref().unwrap();
-    assert_eq!(error, "HTTP 429 rate limited (Rate exceeded); gave up after 3 attempts");
-    assert_eq!((outcomes[0].requests, outcomes[0].total), (3, 50), "stored papers kept");
+    assert_eq!(
+        error,
+        "HTTP 429 rate limited (Rate exceeded); gave up after 3 attempts"
+    );
+    assert_eq!(
+        (outcomes[0].requests, outcomes[0].total),
+        (3, 50),
+        "stored papers kept"
+    );
     assert!(outcomes[1].error.is_none(), "the next topic goes on");
     assert_eq!(fetch::exit_code(&outcomes), std::process::ExitCode::FAILURE);
     let sleeps = clock.sleeps();
     assert_eq!(sleeps.len(), 3);
-    assert!((3.0..=3.75).contains(&sleeps[0].as_secs_f64()), "{sleeps:?}");
+    assert!(
+        (3.0..=3.75).contains(&sleeps[0].as_secs_f64()),
+        "{sleeps:?}"
+    );
     assert!((6.0..=7.5).contains(&sleeps[1].as_secs_f64()), "{sleeps:?}");
-    assert_eq!(sleeps[2], Duration::from_secs(3), "the pause holds across topics");
+    assert_eq!(
+        sleeps[2],
+        Duration::from_secs(3),
+        "the pause holds across topics"
+    );
     assert_eq!(h.store.topic_size("npu_acceleration").unwrap(), 50);
 }
 
@@ -239,7 +282,13 @@ fn a_topic_failing_on_its_second_page_stores_nothing_half_done() {
     mock.push(Fault::Delay(Duration::ZERO));
     mock.push(Fault::status(502));
     let (outcomes, _) = h.fetch();
-    assert!(outcomes[0].error.as_deref().unwrap().starts_with("HTTP 502 bad gateway"));
+    assert!(
+        outcomes[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .starts_with("HTTP 502 bad gateway")
+    );
     // Page 1 was fine, but storing it alone would make the next run stop early before page 2.
     assert_eq!(h.store.topic_size("npu_acceleration").unwrap(), 0);
     mock.clear_log();

@@ -38,7 +38,10 @@ fn seed_run_reproduces_the_seed_readme() {
     assert_eq!(seed.papers().len(), 458);
     let mock = MockArxiv::seed();
     let env = TestEnv::new();
-    env.write("paperwatch.toml", &mock_config(&mock.url(), "", &seed_pinned_topics(&seed)));
+    env.write(
+        "paperwatch.toml",
+        &mock_config(&mock.url(), "", &seed_pinned_topics(&seed)),
+    );
 
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -65,7 +68,12 @@ fn seed_run_reproduces_the_seed_readme() {
         .map(|r| r.params["id_list"].split(',').count())
         .sum();
     assert_eq!(asked, 458);
-    assert!(run.stderr.contains("npu_acceleration: 361 new, 0 revised, 361 total"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("npu_acceleration: 361 new, 0 revised, 361 total"),
+        "{}",
+        run.stderr
+    );
 
     // `render` alone rewrites the same bytes from the database, without the network.
     std::fs::remove_file(env.path("README.md")).unwrap();

@@ -91,7 +91,8 @@ impl Respond for Responder {
                 retry_after,
                 body,
             }) => {
-                let mut t = ResponseTemplate::new(code).set_body_raw(body.into_bytes(), "application/atom+xml");
+                let mut t = ResponseTemplate::new(code)
+                    .set_body_raw(body.into_bytes(), "application/atom+xml");
                 if let Some(value) = retry_after {
                     t = t.insert_header("Retry-After", value.as_str());
                 }
@@ -120,7 +121,14 @@ impl Responder {
             return (entries, total, 0, max);
         }
         let query = params.get("search_query").cloned().unwrap_or_default();
-        let ids = self.0.searches.lock().unwrap().get(&query).cloned().unwrap_or_default();
+        let ids = self
+            .0
+            .searches
+            .lock()
+            .unwrap()
+            .get(&query)
+            .cloned()
+            .unwrap_or_default();
         let cap = self.0.page_cap.lock().unwrap().unwrap_or(usize::MAX);
         let entries = ids
             .iter()
@@ -177,7 +185,11 @@ impl MockArxiv {
 
     /// Makes `query` return `ids` (newest first).
     pub fn add_search(&self, query: &str, ids: Vec<String>) {
-        self.state.searches.lock().unwrap().insert(query.to_string(), ids);
+        self.state
+            .searches
+            .lock()
+            .unwrap()
+            .insert(query.to_string(), ids);
     }
 
     /// Serves `fault` for the next request (after those already queued).
@@ -291,7 +303,10 @@ pub fn seed_pinned_topics(seed: &Seed) -> String {
     let mut out = String::new();
     for (name, rows) in &seed.sections {
         let ids: Vec<String> = rows.iter().map(|r| format!("\"{}\"", r.id)).collect();
-        out.push_str(&format!("[[topic]]\nname = \"{name}\"\nids = [{}]\n\n", ids.join(", ")));
+        out.push_str(&format!(
+            "[[topic]]\nname = \"{name}\"\nids = [{}]\n\n",
+            ids.join(", ")
+        ));
     }
     out
 }

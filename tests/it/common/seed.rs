@@ -46,7 +46,11 @@ impl Seed {
                 }
             } else if line.starts_with("|**") {
                 let row = parse_row(line).unwrap_or_else(|| panic!("unparsable seed row: {line}"));
-                sections.last_mut().expect("rows follow a heading").1.push(row);
+                sections
+                    .last_mut()
+                    .expect("rows follow a heading")
+                    .1
+                    .push(row);
             }
         }
         Seed { sections }
@@ -64,7 +68,12 @@ impl Seed {
     }
 
     pub fn section(&self, name: &str) -> &[SeedRow] {
-        &self.sections.iter().find(|(n, _)| n == name).expect("section exists").1
+        &self
+            .sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .expect("section exists")
+            .1
     }
 }
 
