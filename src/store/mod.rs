@@ -463,7 +463,9 @@ mod tests {
     fn round_trips_every_field() {
         let mut store = Store::open_in_memory().unwrap();
         let p = paper("2501.00001", 1);
-        let write = store.save_topic("t", std::slice::from_ref(&p), &[], now()).unwrap();
+        let write = store
+            .save_topic("t", std::slice::from_ref(&p), &[], now())
+            .unwrap();
         assert_eq!(write, TopicWrite { new: 1, revised: 0 });
         assert_eq!(store.shown_papers("t").unwrap(), vec![p.clone()]);
         let all = store.all_papers().unwrap();
@@ -511,7 +513,9 @@ mod tests {
             .unwrap();
         let id = ArxivId::parse("2501.00001").unwrap();
         assert_eq!(store.member_version("b", &id).unwrap(), None);
-        let w = store.save_topic("b", &[], std::slice::from_ref(&id), now()).unwrap();
+        let w = store
+            .save_topic("b", &[], std::slice::from_ref(&id), now())
+            .unwrap();
         assert_eq!(w.new, 1);
         assert_eq!(store.member_version("b", &id).unwrap(), Some(1));
         assert_eq!(store.topic_size("b").unwrap(), 1);
