@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::model::ArxivId;
+use crate::model::{ArxivId, Bucket};
 
 /// The embedded default configuration (also shipped as `paperwatch.example.toml`).
 pub const DEFAULT_CONFIG: &str = include_str!("../paperwatch.example.toml");
@@ -93,6 +93,8 @@ pub struct Settings {
     pub database: PathBuf,
     /// `[readme]`.
     pub readme: ReadmeSettings,
+    /// `[chart]`.
+    pub chart: ChartSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
 }
@@ -125,6 +127,17 @@ pub struct ReadmeSettings {
     pub badges: Option<String>,
     /// `trend_image`, as written in the README (relative to it).
     pub trend_image: Option<String>,
+}
+
+/// `[chart]`: the trend chart written beside `readme.trend_image`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChartSettings {
+    /// `title`.
+    pub title: String,
+    /// `bucket`: which date puts a paper in a month.
+    pub bucket: Bucket,
+    /// `per_topic`: a line per topic with a legend.
+    pub per_topic: bool,
 }
 
 /// One `[[topic]]`.
@@ -163,6 +176,8 @@ struct RawConfig {
     database: RawDatabase,
     #[serde(default)]
     readme: RawReadme,
+    #[serde(default)]
+    chart: RawChart,
     #[serde(default)]
     topic: Vec<RawTopic>,
 }
@@ -221,6 +236,24 @@ impl Default for RawReadme {
             intro: None,
             badges: None,
             trend_image: None,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawChart {
+    title: String,
+    bucket: Bucket,
+    per_topic: bool,
+}
+
+impl Default for RawChart {
+    fn default() -> Self {
+        RawChart {
+            title: "arXiv papers per month".into(),
+            bucket: Bucket::Published,
+            per_topic: false,
         }
     }
 }
@@ -298,10 +331,13 @@ const ENV_KEYS: &[&str] = &[
     "README_INTRO",
     "README_BADGES",
     "README_TREND_IMAGE",
+    "CHART_TITLE",
+    "CHART_BUCKET",
+    "CHART_PER_TOPIC",
 ];
 
 /// Section prefixes whose unknown variables are errors (a typo should not be ignored).
-const ENV_SECTIONS: &[&str] = &["ARXIV_", "DATABASE_", "README_"];
+const ENV_SECTIONS: &[&str] = &["ARXIV_", "DATABASE_", "README_", "CHART_"];
 
 fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
     let mut values = HashMap::new();
@@ -359,6 +395,34 @@ fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Resul
     }
     if let Some(v) = get("README_TREND_IMAGE") {
         raw.readme.trend_image = optional(v);
+    }
+    if let Some(v) = get("CHART_TITLE") {
+        raw.chart.title = v;
+    }
+    if let Some(v) = get("CHART_BUCKET") {
+        raw.chart.bucket = match v.trim() {
+            "published" => Bucket::Published,
+            "updated" => Bucket::Updated,
+            "id" => Bucket::Id,
+            _ => {
+                return Err(err(
+                    "CHART_BUCKET",
+                    format!("expected published, updated or id, got {v:?}"),
+                ));
+            }
+        };
+    }
+    if let Some(v) = get("CHART_PER_TOPIC") {
+        raw.chart.per_topic = match v.trim() {
+            "true" | "1" => true,
+            "false" | "0" => false,
+            _ => {
+                return Err(err(
+                    "CHART_PER_TOPIC",
+                    format!("expected true or false, got {v:?}"),
+                ));
+            }
+        };
     }
     Ok(())
 }
@@ -538,6 +602,11 @@ fn validate(
             intro: optional(raw.readme.intro),
             badges: optional(raw.readme.badges),
             trend_image: optional(raw.readme.trend_image),
+        },
+        chart: ChartSettings {
+            title: raw.chart.title,
+            bucket: raw.chart.bucket,
+            per_topic: raw.chart.per_topic,
         },
         topics,
     })

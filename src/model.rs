@@ -180,6 +180,19 @@ impl Paper {
     }
 }
 
+/// Which date puts a paper in a month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Bucket {
+    /// The first version's submission (`published`).
+    #[default]
+    Published,
+    /// The latest version's submission (`updated`).
+    Updated,
+    /// The month in the arXiv id (`2407.…` → 2024-07), as the seed's generator did.
+    Id,
+}
+
 /// A paper's place in one topic.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Membership {

@@ -6,6 +6,7 @@ use jiff::tz::TimeZone;
 
 use super::{Ui, open_store, write_atomic};
 use crate::config::Settings;
+use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use crate::render::{ReadmeOptions, Section, readme};
 
 /// Renders the README of the configured topics, in config order.
@@ -29,6 +30,24 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         })
         .collect();
     let r = &settings.readme;
+    if let Some(image) = chart_path(settings) {
+        let svg = trend_svg(
+            &ChartOptions {
+                title: &settings.chart.title,
+                bucket: settings.chart.bucket,
+                per_topic: settings.chart.per_topic,
+            },
+            &sections,
+        );
+        let png = svg_to_png(&svg)?;
+        write_atomic(&image.with_extension("svg"), svg.as_bytes())?;
+        write_atomic(&image, &png)?;
+        ui.say(&format!(
+            "wrote {} and {}",
+            image.display(),
+            image.with_extension("svg").display()
+        ));
+    }
     let options = ReadmeOptions {
         badges: r.badges.as_deref(),
         intro: r.intro.as_deref(),
@@ -45,4 +64,19 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         text.len()
     ));
     Ok(())
+}
+
+/// Where the trend PNG goes: `trend_image` relative to the README's folder; `None` when there is
+/// no trend image or it is a URL.
+pub fn chart_path(settings: &Settings) -> Option<std::path::PathBuf> {
+    let image = settings.readme.trend_image.as_deref()?;
+    if image.contains("://") {
+        return None;
+    }
+    let folder = settings
+        .readme
+        .path
+        .parent()
+        .unwrap_or(std::path::Path::new(""));
+    Some(folder.join(image))
 }

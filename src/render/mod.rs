@@ -1,6 +1,7 @@
 //! Pure renderers: data in, bytes out. Nothing here reads the database, the network or the
 //! file system; `app` decides where the output goes. Depends only on [`crate::model`].
 
+pub mod chart;
 pub mod export;
 pub mod readme;
 

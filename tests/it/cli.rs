@@ -252,3 +252,28 @@ fn the_embedded_default_refuses_to_hammer_arxiv() {
     );
     assert!(run.stderr.contains("below arXiv's limit"), "{}", run.stderr);
 }
+
+#[test]
+fn no_papers_draws_an_empty_chart_over_a_stale_one() {
+    let mock = mock();
+    let env = TestEnv::new();
+    env.write("imgs/trend.png", "stale");
+    env.write("imgs/trend.svg", "stale");
+    let topics = "[[topic]]\nname = \"quiet\"\nquery = \"nothing matches\"\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("quiet: 0 new, 0 revised, 0 total (1 request)"),
+        "{}",
+        run.stderr
+    );
+    let svg = env.read("imgs/trend.svg");
+    assert!(svg.contains("No papers yet"));
+    insta::assert_snapshot!(svg);
+    let png = std::fs::read(env.path("imgs/trend.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    let readme = env.read("README.md");
+    assert!(!readme.contains("|Date|"), "no table without papers");
+}

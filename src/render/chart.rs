@@ -1,0 +1,531 @@
+//! The monthly trend chart: papers per month as an SVG written by hand (deterministic, small,
+//! diffable), and the same SVG rasterised to PNG with resvg and an embedded font, so no system
+//! font is needed and both files show the same picture.
+//!
+//! Unlike the seed's matplotlib chart, the month axis is continuous (months without papers are
+//! drawn as zero), a paper in several topics counts once in the total, months come from a
+//! chosen date (first version by default), and the average is a clearly labelled trailing
+//! 12-month mean.
+
+use std::fmt::Write as _;
+
+use jiff::tz::TimeZone;
+
+use super::readme::Section;
+pub use crate::model::Bucket;
+use crate::model::Paper;
+
+/// DejaVu Sans (Bitstream Vera licence, see `assets/fonts/LICENSE-DejaVu.txt`).
+pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
+
+/// SVG width and height, in CSS pixels.
+pub const SVG_SIZE: (u32, u32) = (1800, 800);
+/// PNG pixels per SVG pixel: 2700 × 1200, as the seed's chart.
+pub const PNG_SCALE: f32 = 1.5;
+
+const LEFT: f64 = 130.0;
+const RIGHT: f64 = 1750.0;
+const TOP: f64 = 120.0;
+const BOTTOM: f64 = 700.0;
+const TOTAL_COLOR: &str = "#1f5fa8";
+const AVERAGE_COLOR: &str = "#e8710a";
+const TOPIC_COLORS: &[&str] = &[
+    "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf",
+];
+
+impl Bucket {
+    fn describe(self) -> &'static str {
+        match self {
+            Bucket::Published => "by month of first version",
+            Bucket::Updated => "by month of latest version",
+            Bucket::Id => "by month of arXiv id",
+        }
+    }
+}
+
+/// What to draw.
+#[derive(Debug, Clone)]
+pub struct ChartOptions<'a> {
+    /// The title.
+    pub title: &'a str,
+    /// Which date puts a paper in a month.
+    pub bucket: Bucket,
+    /// One extra line per topic, with a legend.
+    pub per_topic: bool,
+}
+
+/// Papers per month from the first to the last month with papers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthlyCounts {
+    /// The first month as `year * 12 + month - 1`.
+    pub first: i32,
+    /// Unique papers per month (a paper in several topics counts once).
+    pub total: Vec<u64>,
+    /// Per topic, in section order: papers of that topic per month.
+    pub per_topic: Vec<(String, Vec<u64>)>,
+    /// Unique papers counted.
+    pub papers: usize,
+}
+
+fn month_of(paper: &Paper, bucket: Bucket) -> i32 {
+    let from_time = |t: jiff::Timestamp| {
+        let date = t.to_zoned(TimeZone::UTC).date();
+        i32::from(date.year()) * 12 + i32::from(date.month()) - 1
+    };
+    match bucket {
+        Bucket::Published => from_time(paper.published),
+        Bucket::Updated => from_time(paper.updated),
+        Bucket::Id => match paper.id.yymm() {
+            Some((y, m)) => i32::from(y) * 12 + i32::from(m) - 1,
+            None => from_time(paper.published),
+        },
+    }
+}
+
+/// Counts papers per month; `None` when there are none.
+pub fn monthly_counts(bucket: Bucket, sections: &[Section]) -> Option<MonthlyCounts> {
+    let mut seen = std::collections::HashSet::new();
+    let mut unique: Vec<i32> = Vec::new();
+    let mut per_topic: Vec<Vec<i32>> = Vec::with_capacity(sections.len());
+    for section in sections {
+        let mut months = Vec::with_capacity(section.papers.len());
+        for paper in section.papers {
+            let month = month_of(paper, bucket);
+            months.push(month);
+            if seen.insert(paper.id.as_str()) {
+                unique.push(month);
+            }
+        }
+        per_topic.push(months);
+    }
+    let first = *unique.iter().min()?;
+    let last = *unique.iter().max()?;
+    let len = (last - first + 1) as usize;
+    let count = |months: &[i32]| {
+        let mut v = vec![0u64; len];
+        for m in months {
+            v[(m - first) as usize] += 1;
+        }
+        v
+    };
+    Some(MonthlyCounts {
+        first,
+        total: count(&unique),
+        per_topic: sections
+            .iter()
+            .zip(&per_topic)
+            .map(|(s, months)| (s.name.to_string(), count(months)))
+            .collect(),
+        papers: unique.len(),
+    })
+}
+
+fn month_label(index: i32) -> (i32, i32) {
+    (index.div_euclid(12), index.rem_euclid(12) + 1)
+}
+
+/// A step of 1, 2 or 5 × 10ⁿ giving at most `max_ticks` intervals up to `max`.
+fn nice_step(max: u64, max_ticks: u64) -> u64 {
+    let mut magnitude = 1u64;
+    loop {
+        for factor in [1, 2, 5] {
+            let step = factor * magnitude;
+            if max.div_ceil(step) <= max_ticks {
+                return step;
+            }
+        }
+        magnitude *= 10;
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => s.push_str("&amp;"),
+            '<' => s.push_str("&lt;"),
+            '>' => s.push_str("&gt;"),
+            '"' => s.push_str("&quot;"),
+            c => s.push(c),
+        }
+    }
+    s
+}
+
+/// Draws the chart as SVG. The same sections give the same bytes.
+pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
+    let (w, h) = SVG_SIZE;
+    let mut s = String::with_capacity(16 * 1024);
+    let _ = writeln!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="DejaVu Sans, Verdana, sans-serif" role="img">"#
+    );
+    let _ = writeln!(s, "<title>{}</title>", escape(options.title));
+    let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+    let _ = writeln!(
+        s,
+        r##"<text x="{LEFT}" y="62" font-size="44" fill="#1a1a1a">{}</text>"##,
+        escape(options.title)
+    );
+    let Some(counts) = monthly_counts(options.bucket, sections) else {
+        let _ = writeln!(
+            s,
+            r##"<rect x="{LEFT}" y="{TOP}" width="{}" height="{}" fill="none" stroke="#cccccc" stroke-width="2"/>"##,
+            RIGHT - LEFT,
+            BOTTOM - TOP
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{}" font-size="44" fill="#777777" text-anchor="middle">No papers yet</text>"##,
+            (LEFT + RIGHT) / 2.0,
+            (TOP + BOTTOM) / 2.0
+        );
+        s.push_str("</svg>\n");
+        return s;
+    };
+    let n = counts.total.len();
+    let (fy, fm) = month_label(counts.first);
+    let (ly, lm) = month_label(counts.first + n as i32 - 1);
+    let _ = writeln!(
+        s,
+        r##"<text x="{LEFT}" y="100" font-size="26" fill="#555555">{} unique papers, {}, {fy}-{fm:02} to {ly}-{lm:02}</text>"##,
+        counts.papers,
+        options.bucket.describe()
+    );
+
+    // Axes and grid.
+    let max = counts
+        .total
+        .iter()
+        .chain(counts.per_topic.iter().flat_map(|(_, v)| v.iter()))
+        .copied()
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let step = nice_step(max, 6);
+    let top_value = max.div_ceil(step) * step;
+    let y = |v: f64| BOTTOM - v / top_value as f64 * (BOTTOM - TOP);
+    let pad = 24.0;
+    let x = |i: usize| {
+        if n == 1 {
+            (LEFT + RIGHT) / 2.0
+        } else {
+            LEFT + pad + i as f64 * (RIGHT - LEFT - 2.0 * pad) / (n - 1) as f64
+        }
+    };
+    let mut tick = 0;
+    while tick <= top_value {
+        let yy = y(tick as f64);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{RIGHT}" y2="{yy:.1}" stroke="{}" stroke-width="{}"/>"##,
+            if tick == 0 { "#444444" } else { "#dddddd" },
+            if tick == 0 { 2 } else { 1 }
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="26" fill="#333333" text-anchor="end">{tick}</text>"##,
+            LEFT - 14.0,
+            yy + 9.0
+        );
+        tick += step;
+    }
+    let _ = writeln!(
+        s,
+        r##"<text transform="translate(44 {:.1}) rotate(-90)" font-size="26" fill="#333333" text-anchor="middle">Papers per month</text>"##,
+        (TOP + BOTTOM) / 2.0
+    );
+    // Month ticks: at most 12 labels, on month boundaries that read naturally.
+    let every = [1usize, 2, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|k| n.div_ceil(*k) <= 12)
+        .unwrap_or(240);
+    for i in 0..n {
+        let (year, month) = month_label(counts.first + i as i32);
+        let on_tick = if every >= 12 {
+            month == 1 && (year as usize).is_multiple_of(every / 12)
+        } else {
+            (month as usize - 1).is_multiple_of(every)
+        };
+        let xx = x(i);
+        if on_tick || n == 1 {
+            let label = if every >= 12 {
+                format!("{year}")
+            } else {
+                format!("{year}-{month:02}")
+            };
+            let _ = writeln!(
+                s,
+                r##"<line x1="{xx:.1}" y1="{BOTTOM}" x2="{xx:.1}" y2="{}" stroke="#444444" stroke-width="2"/>"##,
+                BOTTOM + 10.0
+            );
+            let _ = writeln!(
+                s,
+                r##"<text x="{xx:.1}" y="{}" font-size="26" fill="#333333" text-anchor="middle">{label}</text>"##,
+                BOTTOM + 44.0
+            );
+        }
+    }
+
+    // Series.
+    let points = |values: &[f64], from: usize| -> String {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", x(from + i), y(*v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let total: Vec<f64> = counts.total.iter().map(|&v| v as f64).collect();
+    let mut legend: Vec<(String, &str, &str, f64)> = Vec::new();
+    let _ = writeln!(
+        s,
+        r#"<polygon points="{:.1},{BOTTOM} {} {:.1},{BOTTOM}" fill="{TOTAL_COLOR}" fill-opacity="0.10"/>"#,
+        x(0),
+        points(&total, 0),
+        x(n - 1)
+    );
+    if options.per_topic {
+        for (k, (name, values)) in counts.per_topic.iter().enumerate() {
+            if values.iter().all(|&v| v == 0) {
+                continue;
+            }
+            let color = TOPIC_COLORS[k % TOPIC_COLORS.len()];
+            let values: Vec<f64> = values.iter().map(|&v| v as f64).collect();
+            let _ = writeln!(
+                s,
+                r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="3" stroke-linejoin="round"/>"#,
+                points(&values, 0)
+            );
+            legend.push((escape(name), color, "", 3.0));
+        }
+    }
+    let _ = writeln!(
+        s,
+        r#"<polyline points="{}" fill="none" stroke="{TOTAL_COLOR}" stroke-width="4" stroke-linejoin="round"/>"#,
+        points(&total, 0)
+    );
+    if n <= 120 {
+        for (i, v) in total.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                r#"<circle cx="{:.1}" cy="{:.1}" r="5.5" fill="{TOTAL_COLOR}"/>"#,
+                x(i),
+                y(*v)
+            );
+        }
+    }
+    legend.insert(
+        0,
+        ("All topics (unique papers)".into(), TOTAL_COLOR, "", 4.0),
+    );
+    if n >= 12 {
+        let averages: Vec<f64> = (11..n)
+            .map(|i| total[i - 11..=i].iter().sum::<f64>() / 12.0)
+            .collect();
+        let _ = writeln!(
+            s,
+            r#"<polyline points="{}" fill="none" stroke="{AVERAGE_COLOR}" stroke-width="3.5" stroke-dasharray="14 9"/>"#,
+            points(&averages, 11)
+        );
+        legend.insert(
+            1,
+            (
+                "Trailing 12-month average".into(),
+                AVERAGE_COLOR,
+                "14 9",
+                3.5,
+            ),
+        );
+    } else {
+        let mean = total.iter().sum::<f64>() / n as f64;
+        let _ = writeln!(
+            s,
+            r#"<line x1="{LEFT}" y1="{:.1}" x2="{RIGHT}" y2="{:.1}" stroke="{AVERAGE_COLOR}" stroke-width="3.5" stroke-dasharray="14 9"/>"#,
+            y(mean),
+            y(mean)
+        );
+        legend.insert(
+            1,
+            (
+                format!("Mean over {n} months ({mean:.1})"),
+                AVERAGE_COLOR,
+                "14 9",
+                3.5,
+            ),
+        );
+    }
+
+    // Legend, top left inside the plot.
+    let row = 36.0;
+    let longest = legend
+        .iter()
+        .map(|l| l.0.chars().count())
+        .max()
+        .unwrap_or(0) as f64;
+    let _ = writeln!(
+        s,
+        r##"<rect x="{}" y="{}" width="{:.1}" height="{:.1}" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>"##,
+        LEFT + 16.0,
+        TOP + 8.0,
+        90.0 + longest * 14.5,
+        16.0 + row * legend.len() as f64
+    );
+    for (k, (label, color, dash, width)) in legend.iter().enumerate() {
+        let yy = TOP + 8.0 + 26.0 + row * k as f64;
+        let dash = if dash.is_empty() {
+            String::new()
+        } else {
+            format!(r#" stroke-dasharray="{dash}""#)
+        };
+        let _ = writeln!(
+            s,
+            r#"<line x1="{}" y1="{yy:.1}" x2="{}" y2="{yy:.1}" stroke="{color}" stroke-width="{width}"{dash}/>"#,
+            LEFT + 30.0,
+            LEFT + 80.0
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="24" fill="#1a1a1a">{label}</text>"##,
+            LEFT + 92.0,
+            yy + 8.0
+        );
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+/// A chart that could not be rasterised.
+#[derive(Debug, thiserror::Error)]
+pub enum ChartError {
+    /// The SVG did not parse (a bug: `trend_svg` writes it).
+    #[error("cannot read the chart SVG: {0}")]
+    Svg(String),
+    /// PNG encoding failed.
+    #[error("cannot encode the chart PNG: {0}")]
+    Png(String),
+}
+
+/// Rasterises an SVG of [`SVG_SIZE`] to PNG at [`PNG_SCALE`], with the embedded font.
+pub fn svg_to_png(svg: &str) -> Result<Vec<u8>, ChartError> {
+    let mut options = resvg::usvg::Options::default();
+    let fonts = options.fontdb_mut();
+    fonts.load_font_data(FONT.to_vec());
+    fonts.set_sans_serif_family("DejaVu Sans");
+    let tree =
+        resvg::usvg::Tree::from_str(svg, &options).map_err(|e| ChartError::Svg(e.to_string()))?;
+    let (w, h) = SVG_SIZE;
+    let width = (w as f32 * PNG_SCALE).round() as u32;
+    let height = (h as f32 * PNG_SCALE).round() as u32;
+    let mut pixmap = resvg::tiny_skia::Pixmap::new(width, height)
+        .ok_or_else(|| ChartError::Png("zero-sized image".into()))?;
+    resvg::render(
+        &tree,
+        resvg::tiny_skia::Transform::from_scale(PNG_SCALE, PNG_SCALE),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| ChartError::Png(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ArxivId;
+
+    fn paper(id: &str, published: &str) -> Paper {
+        Paper {
+            id: ArxivId::parse(id).unwrap(),
+            version: 1,
+            title: "T".into(),
+            authors: vec![],
+            summary: String::new(),
+            categories: vec!["cs.CL".into()],
+            primary_category: "cs.CL".into(),
+            published: published.parse().unwrap(),
+            updated: "2026-01-01T00:00:00Z".parse().unwrap(),
+            comment: None,
+            journal_ref: None,
+            doi: None,
+        }
+    }
+
+    #[test]
+    fn months_are_continuous_and_papers_count_once() {
+        let a = [
+            paper("2501.00001", "2025-01-31T23:59:00Z"),
+            paper("2504.00002", "2025-04-01T00:00:00Z"),
+        ];
+        let b = [paper("2501.00001", "2025-01-31T23:59:00Z")];
+        let sections = [
+            Section {
+                name: "a",
+                papers: &a,
+            },
+            Section {
+                name: "b",
+                papers: &b,
+            },
+        ];
+        let c = monthly_counts(Bucket::Published, &sections).unwrap();
+        assert_eq!(c.first, 2025 * 12);
+        assert_eq!(
+            c.total,
+            [1, 0, 0, 1],
+            "empty months are zeros; the shared paper counts once"
+        );
+        assert_eq!(c.per_topic[1], ("b".to_string(), vec![1, 0, 0, 0]));
+        assert_eq!(c.papers, 2);
+        let by_update = monthly_counts(Bucket::Updated, &sections).unwrap();
+        assert_eq!(by_update.total, [2]);
+        let moderated = [paper("2602.00001", "2026-01-20T00:00:00Z")];
+        let by_id = monthly_counts(
+            Bucket::Id,
+            &[Section {
+                name: "m",
+                papers: &moderated,
+            }],
+        );
+        assert_eq!(by_id.unwrap().first, 2026 * 12 + 1);
+        assert_eq!(monthly_counts(Bucket::Published, &[]), None);
+    }
+
+    #[test]
+    fn nice_steps() {
+        assert_eq!(nice_step(1, 6), 1);
+        assert_eq!(nice_step(7, 6), 2);
+        assert_eq!(nice_step(31, 6), 10);
+        assert_eq!(nice_step(29, 6), 5);
+        assert_eq!(nice_step(2500, 6), 500);
+    }
+
+    #[test]
+    fn empty_chart_says_so_and_rasterises() {
+        let svg = trend_svg(
+            &ChartOptions {
+                title: "arXiv papers per month",
+                bucket: Bucket::Published,
+                per_topic: false,
+            },
+            &[],
+        );
+        assert!(svg.contains("No papers yet"));
+        let png = svg_to_png(&svg).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+    }
+
+    #[test]
+    fn titles_are_escaped() {
+        let svg = trend_svg(
+            &ChartOptions {
+                title: "<b>R&D</b>",
+                bucket: Bucket::Published,
+                per_topic: false,
+            },
+            &[],
+        );
+        assert!(svg.contains("&lt;b&gt;R&amp;D&lt;/b&gt;"));
+        assert!(!svg.contains("<b>"));
+    }
+}
