@@ -49,10 +49,12 @@ fn chart(c: &mut Criterion) {
         Section {
             name: "a",
             papers: &papers[..60_000],
+            by_id: true,
         },
         Section {
             name: "b",
             papers: &papers[40_000..],
+            by_id: true,
         },
     ];
     let options = ChartOptions {
@@ -76,6 +78,7 @@ fn readme_bench(c: &mut Criterion) {
     let sections = [Section {
         name: "all",
         papers: &papers,
+        by_id: true,
     }];
     let options = ReadmeOptions {
         badges: Some("owner/repo"),

@@ -42,6 +42,64 @@ pub enum Command {
     Render,
     /// Print every stored paper.
     Export(ExportArgs),
+    /// Label a paper relevant or irrelevant for a topic (trains the topic's feedback model).
+    Mark(MarkArgs),
+    /// Show why a paper is shown or hidden: matched and excluded terms, score parts, labels.
+    Explain(ExplainArgs),
+    /// Measure filtering and ranking against graded papers (a TSV of `id` and `grade` 0/1/2).
+    Eval(EvalArgs),
+}
+
+/// Options of `mark`.
+#[derive(Debug, Args)]
+pub struct MarkArgs {
+    /// The paper (`2407.05858`, `arXiv:2407.05858v2`, an abs/pdf URL).
+    pub id: String,
+    /// The topic the label is for.
+    #[arg(long, value_name = "NAME")]
+    pub topic: String,
+    /// Which label.
+    #[command(flatten)]
+    pub label: LabelArg,
+}
+
+/// `--relevant` or `--irrelevant`.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub struct LabelArg {
+    /// The paper belongs in the topic.
+    #[arg(long)]
+    pub relevant: bool,
+    /// The paper does not belong in the topic.
+    #[arg(long)]
+    pub irrelevant: bool,
+}
+
+/// Options of `explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The paper (any id form).
+    pub id: String,
+    /// Only this topic (default: every topic the paper is in).
+    #[arg(long, value_name = "NAME")]
+    pub topic: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Tab-separated file with columns `id` and `grade` (0 off-theme, 1 borderline, 2 on theme).
+    #[arg(long, value_name = "FILE")]
+    pub labels: PathBuf,
+    /// Also cross-validate the feedback model over K folds of the labels.
+    #[arg(long, value_name = "K")]
+    pub cross_validate: Option<usize>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `update` and `fetch`.

@@ -13,6 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{ArxivId, Bucket};
+use crate::relevance::matcher::Expr;
 
 /// The embedded default configuration (also shipped as `paperwatch.example.toml`).
 pub const DEFAULT_CONFIG: &str = include_str!("../paperwatch.example.toml");
@@ -151,9 +152,49 @@ pub struct Topic {
     pub query: Option<String>,
     /// `ids`: pinned papers.
     pub ids: Vec<ArxivId>,
+    /// `filter`: check papers locally against the topic's own terms (default: true when the
+    /// topic has keywords or a query).
+    pub filter: bool,
+    /// `exclude`: terms, phrases or queries that hide a paper.
+    pub exclude: Vec<String>,
+    /// `categories`: a paper needs one of these (globs like `cs.*`).
+    pub categories: Vec<String>,
+    /// `exclude_categories`: a paper with one of these is hidden.
+    pub exclude_categories: Vec<String>,
+    /// `description`: free text for the relevance profile.
+    pub description: Option<String>,
+    /// `exemplars`: papers that typify the topic (fetched once, cached).
+    pub exemplars: Vec<ArxivId>,
+    /// `min_score`: papers scoring below are hidden.
+    pub min_score: Option<f64>,
+    /// `sort`: README row order.
+    pub sort: Sort,
+}
+
+/// README row order of a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// By arXiv id, newest first (the seed's order).
+    #[default]
+    Id,
+    /// By relevance score, highest first.
+    Score,
 }
 
 impl Topic {
+    /// The strict local filter: the query when given, else the keywords OR-ed; `None` when the
+    /// topic does not filter.
+    pub fn filter_expr(&self) -> Option<Expr> {
+        if !self.filter {
+            return None;
+        }
+        match &self.query {
+            Some(q) => Expr::parse(q).ok(),
+            None => Expr::any_of(&self.keywords),
+        }
+    }
+
     /// The search sent to arXiv: `query` when given, else the keywords OR-ed; `None` for a
     /// topic of pinned ids only.
     pub fn search_query(&self) -> Option<String> {
@@ -265,9 +306,25 @@ struct RawTopic {
     #[serde(default)]
     keywords: Vec<String>,
     #[serde(default)]
-    query: Option<String>,
+    query: Option<Spanned<String>>,
     #[serde(default)]
     ids: Vec<Spanned<String>>,
+    #[serde(default)]
+    filter: Option<bool>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    exclude_categories: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    exemplars: Vec<Spanned<String>>,
+    #[serde(default)]
+    min_score: Option<Spanned<f64>>,
+    #[serde(default)]
+    sort: Sort,
 }
 
 // ---- loading --------------------------------------------------------------------------------
@@ -559,30 +616,83 @@ fn validate(
             .map(|k| k.trim().to_string())
             .filter(|k| !k.is_empty())
             .collect();
-        let query = t.query.filter(|q| !q.trim().is_empty());
-        let mut ids = Vec::with_capacity(t.ids.len());
-        for id in t.ids {
-            let span = id.span();
-            match ArxivId::parse_versioned(id.get_ref()) {
-                Ok((parsed, _version)) => {
-                    if !ids.contains(&parsed) {
-                        ids.push(parsed);
+        let query = match t.query {
+            Some(q) if !q.get_ref().trim().is_empty() => {
+                let span = q.span();
+                let q = q.into_inner();
+                // Only a query that is also the local filter has to be in our syntax.
+                if let (true, Err(e)) = (t.filter != Some(false), Expr::parse(&q)) {
+                    return Err(at(
+                        span,
+                        format!("topic.query in topic {topic_name:?}: {e}"),
+                    ));
+                }
+                Some(q)
+            }
+            _ => None,
+        };
+        let parse_ids = |list: Vec<Spanned<String>>, key: &str| {
+            let mut ids: Vec<ArxivId> = Vec::with_capacity(list.len());
+            for id in list {
+                let span = id.span();
+                match ArxivId::parse_versioned(id.get_ref()) {
+                    Ok((parsed, _version)) => {
+                        if !ids.contains(&parsed) {
+                            ids.push(parsed);
+                        }
+                    }
+                    Err(e) => {
+                        return Err(at(
+                            span,
+                            format!("topic.{key} in topic {topic_name:?}: {e}"),
+                        ));
                     }
                 }
-                Err(e) => return Err(at(span, format!("topic.ids in topic {topic_name:?}: {e}"))),
             }
+            Ok(ids)
+        };
+        let ids = parse_ids(t.ids, "ids")?;
+        let exemplars = parse_ids(t.exemplars, "exemplars")?;
+        let mut exclude = Vec::with_capacity(t.exclude.len());
+        for e in t.exclude {
+            let span = e.span();
+            if let Err(err) = Expr::phrase_or_query(e.get_ref()) {
+                return Err(at(
+                    span,
+                    format!("topic.exclude in topic {topic_name:?}: {err}"),
+                ));
+            }
+            exclude.push(e.into_inner());
         }
+        let min_score = match t.min_score {
+            Some(m) if !(0.0..=1.0).contains(m.get_ref()) => {
+                return Err(at(
+                    m.span(),
+                    format!("topic.min_score in topic {topic_name:?} must be between 0 and 1"),
+                ));
+            }
+            m => m.map(Spanned::into_inner),
+        };
         if keywords.is_empty() && query.is_none() && ids.is_empty() {
             return Err(at(
                 span,
                 format!("topic {topic_name:?} needs at least one of `keywords`, `query` or `ids`"),
             ));
         }
+        let searches = !keywords.is_empty() || query.is_some();
         topics.push(Topic {
             name: topic_name,
+            filter: t.filter.unwrap_or(searches),
             keywords,
             query,
             ids,
+            exclude,
+            categories: t.categories,
+            exclude_categories: t.exclude_categories,
+            description: t.description.filter(|d| !d.trim().is_empty()),
+            exemplars,
+            min_score,
+            sort: t.sort,
         });
     }
     let optional = |v: Option<String>| v.filter(|s| !s.trim().is_empty());
@@ -808,6 +918,14 @@ mod tests {
             keywords: vec!["NPU".into(), "large language model".into()],
             query: None,
             ids: vec![],
+            filter: true,
+            exclude: vec![],
+            categories: vec![],
+            exclude_categories: vec![],
+            description: None,
+            exemplars: vec![],
+            min_score: None,
+            sort: Sort::Id,
         };
         assert_eq!(
             t.search_query().unwrap(),

@@ -15,5 +15,6 @@ pub mod arxiv;
 pub mod cli;
 pub mod config;
 pub mod model;
+pub mod relevance;
 pub mod render;
 pub mod store;

@@ -194,12 +194,16 @@ pub enum Bucket {
 }
 
 /// A paper's place in one topic.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Membership {
     /// The topic's name.
     pub name: String,
     /// Whether outputs show the paper under this topic.
     pub shown: bool,
+    /// Relevance score, 0–1, once computed.
+    pub score: Option<f64>,
+    /// Why the paper is hidden, when it is.
+    pub reason: Option<String>,
 }
 
 /// A paper with every topic it belongs to.

@@ -130,6 +130,7 @@ pub fn fetch_topics(
                 let write = store
                     .save_topic(&topic.name, &fetched.papers, &fetched.existing, now)
                     .with_context(|| format!("cannot store the papers of topic {}", topic.name))?;
+                store.save_papers(&fetched.exemplars, now)?;
                 TopicOutcome {
                     topic: topic.name.clone(),
                     error: None,
@@ -152,8 +153,13 @@ pub fn fetch_topics(
             },
         };
         store.record_topic(run, &outcome)?;
-        ui.say(&summary(&outcome));
         outcomes.push(outcome);
+    }
+    let counts = super::classify::classify_all(settings, store)?;
+    for (outcome, topic) in outcomes.iter().zip(topics) {
+        let index = settings.topics.iter().position(|t| t.name == topic.name);
+        let shown = index.map(|i| counts[i].0);
+        ui.say(&summary(outcome, shown));
     }
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     let verdict = match failed {
@@ -178,7 +184,8 @@ pub fn fetch_topics(
 }
 
 /// The one-line summary printed for each topic.
-pub fn summary(o: &TopicOutcome) -> String {
+pub fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {
+    let shown = shown.map_or(String::new(), |s| format!(", {s} shown"));
     let requests = format!(
         "{} request{}",
         o.requests,
@@ -186,11 +193,11 @@ pub fn summary(o: &TopicOutcome) -> String {
     );
     match &o.error {
         None => format!(
-            "{}: {} new, {} revised, {} total ({requests})",
+            "{}: {} new, {} revised, {} total{shown} ({requests})",
             o.topic, o.new, o.revised, o.total
         ),
         Some(e) => format!(
-            "{}: FAILED: {e}; kept {} stored papers ({requests})",
+            "{}: FAILED: {e}; kept {} stored papers{shown} ({requests})",
             o.topic, o.total
         ),
     }
@@ -219,6 +226,8 @@ struct Fetched {
     papers: Vec<Paper>,
     /// Pinned ids already stored: they join the topic without a request.
     existing: Vec<ArxivId>,
+    /// Exemplars fetched for the first time (stored, not members).
+    exemplars: Vec<Paper>,
 }
 
 fn fetch_topic(
@@ -299,7 +308,25 @@ fn fetch_topic(
             bar.inc(batch.len() as u64);
         }
     }
-    Ok(Fetched { papers, existing })
+    let mut exemplars = Vec::new();
+    if !topic.exemplars.is_empty() {
+        let stored = store.stored_ids(&topic.exemplars)?;
+        let missing: Vec<ArxivId> = topic
+            .exemplars
+            .iter()
+            .filter(|id| !stored.contains(*id))
+            .cloned()
+            .collect();
+        for batch in missing.chunks(settings.arxiv.page_size) {
+            let feed = client.fetch_ids(batch)?;
+            exemplars.extend(feed.entries);
+        }
+    }
+    Ok(Fetched {
+        papers,
+        existing,
+        exemplars,
+    })
 }
 
 fn progress_bar(ui: Ui, topic: &Topic) -> ProgressBar {

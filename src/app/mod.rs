@@ -1,8 +1,12 @@
 //! The subcommands, one file each. This is the only module that combines the config, the arXiv
 //! client, the store and the renderers, and the only one that writes files.
 
+pub mod classify;
+pub mod eval;
+pub mod explain;
 pub mod export;
 pub mod fetch;
+pub mod mark;
 pub mod render;
 pub mod update;
 
@@ -73,6 +77,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Export(args) => export::run(&settings, &args),
+        Command::Mark(args) => mark::run(&settings, &args, now, ui),
+        Command::Explain(args) => explain::run(&settings, &args),
+        Command::Eval(args) => eval::run(&settings, &args),
     }
 }
 

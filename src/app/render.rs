@@ -5,20 +5,25 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::{Ui, open_store, write_atomic};
-use crate::config::Settings;
+use crate::config::{Settings, Sort};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use crate::render::{ReadmeOptions, Section, readme};
 
 /// Renders the README of the configured topics, in config order.
 pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
-    let store = open_store(settings, false)?;
+    let mut store = open_store(settings, false)?;
+    super::classify::classify_all(settings, &mut store)?;
     let mut papers = Vec::with_capacity(settings.topics.len());
     for topic in &settings.topics {
-        papers.push(
-            store
-                .shown_papers(&topic.name)
-                .with_context(|| format!("cannot read the papers of topic {}", topic.name))?,
-        );
+        let mut shown = store
+            .shown_papers(&topic.name)
+            .with_context(|| format!("cannot read the papers of topic {}", topic.name))?;
+        if topic.sort == Sort::Score {
+            let scores = store.scores(&topic.name)?;
+            let score = |p: &crate::model::Paper| scores.get(&p.id).copied().unwrap_or(0.0);
+            shown.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| b.id.cmp(&a.id)));
+        }
+        papers.push(shown);
     }
     let sections: Vec<Section> = settings
         .topics
@@ -27,6 +32,7 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         .map(|(topic, papers)| Section {
             name: &topic.name,
             papers,
+            by_id: topic.sort == Sort::Id,
         })
         .collect();
     let r = &settings.readme;

@@ -462,10 +462,12 @@ mod tests {
             Section {
                 name: "a",
                 papers: &a,
+                by_id: true,
             },
             Section {
                 name: "b",
                 papers: &b,
+                by_id: true,
             },
         ];
         let c = monthly_counts(Bucket::Published, &sections).unwrap();
@@ -485,6 +487,7 @@ mod tests {
             &[Section {
                 name: "m",
                 papers: &moderated,
+                by_id: true,
             }],
         );
         assert_eq!(by_id.unwrap().first, 2026 * 12 + 1);

@@ -30,8 +30,10 @@ pub struct ReadmeOptions<'a> {
 pub struct Section<'a> {
     /// The heading, the topic's name as configured.
     pub name: &'a str,
-    /// The papers to list, in any order (rows are sorted by id, descending).
+    /// The papers to list.
     pub papers: &'a [Paper],
+    /// Sort rows by id, newest first (the seed's order); otherwise keep the given order.
+    pub by_id: bool,
 }
 
 const BADGES: &str = "[![Contributors][contributors-shield]][contributors-url]
@@ -69,7 +71,9 @@ pub fn readme(options: &ReadmeOptions, sections: &[Section]) -> String {
             section.name
         );
         let mut papers: Vec<&Paper> = section.papers.iter().collect();
-        papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
+        if section.by_id {
+            papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
+        }
         for paper in papers {
             row(&mut out, paper);
         }
@@ -164,10 +168,12 @@ mod tests {
                 Section {
                     name: "empty",
                     papers: &[],
+                    by_id: true,
                 },
                 Section {
                     name: "topic_a",
                     papers: &papers,
+                    by_id: true,
                 },
             ],
         );
@@ -192,6 +198,7 @@ mod tests {
             &[Section {
                 name: "t",
                 papers: &papers,
+                by_id: true,
             }],
         );
         insta::assert_snapshot!(out);

@@ -14,7 +14,10 @@ use rusqlite_migration::{M, Migrations};
 
 use crate::model::{ArxivId, Membership, Paper, StoredPaper};
 
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("migrations/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("migrations/0001_init.sql")),
+    M::up(include_str!("migrations/0002_relevance.sql")),
+];
 
 /// The schema migrations, in order.
 pub fn migrations() -> Migrations<'static> {
@@ -146,6 +149,17 @@ impl Store {
         Ok(write)
     }
 
+    /// Stores papers that belong to no topic (a topic's exemplars), in one transaction.
+    pub fn save_papers(&mut self, papers: &[Paper], now: Timestamp) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let now_s = now.to_string();
+        for paper in papers {
+            upsert_paper(&tx, paper, &now_s)?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// Papers in `topic`, shown or not.
     pub fn topic_size(&self, topic: &str) -> Result<u64> {
         Ok(self.conn.query_row(
@@ -169,22 +183,23 @@ impl Store {
     pub fn all_papers(&self) -> Result<Vec<StoredPaper>> {
         let mut memberships: std::collections::HashMap<String, Vec<Membership>> =
             std::collections::HashMap::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT paper_id, topic, shown FROM topic_papers ORDER BY paper_id, topic")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT paper_id, topic, shown, score, reason FROM topic_papers ORDER BY paper_id, topic",
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, bool>(2)?,
+                Membership {
+                    name: r.get(1)?,
+                    shown: r.get(2)?,
+                    score: r.get(3)?,
+                    reason: r.get(4)?,
+                },
             ))
         })?;
         for row in rows {
-            let (id, name, shown) = row?;
-            memberships
-                .entry(id)
-                .or_default()
-                .push(Membership { name, shown });
+            let (id, membership) = row?;
+            memberships.entry(id).or_default().push(membership);
         }
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PAPER_COLUMNS} FROM papers p ORDER BY p.id"
@@ -196,6 +211,105 @@ impl Store {
             Ok(StoredPaper { paper, topics })
         })
         .collect()
+    }
+
+    /// Every paper of `topic`, shown or not, by id.
+    pub fn topic_members(&self, topic: &str) -> Result<Vec<Paper>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PAPER_COLUMNS} FROM papers p JOIN topic_papers t ON t.paper_id = p.id
+             WHERE t.topic = ?1 ORDER BY p.id"
+        ))?;
+        let rows = stmt.query_map(params![topic], RawPaper::from_row)?;
+        rows.map(|r| r?.into_paper()).collect()
+    }
+
+    /// The stored papers among `ids`, in the order given.
+    pub fn papers_by_ids(&self, ids: &[ArxivId]) -> Result<Vec<Paper>> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {PAPER_COLUMNS} FROM papers p WHERE p.id = ?1"
+        ))?;
+        let mut out = Vec::new();
+        for id in ids {
+            if let Some(raw) = stmt
+                .query_row(params![id.as_str()], RawPaper::from_row)
+                .optional()?
+            {
+                out.push(raw.into_paper()?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Stores the relevance verdicts of a topic's papers, in one transaction:
+    /// `(paper, shown, score, reason)`.
+    pub fn set_decisions(
+        &mut self,
+        topic: &str,
+        decisions: &[(ArxivId, bool, Option<f64>, Option<String>)],
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut stmt = tx.prepare_cached(
+                "UPDATE topic_papers SET shown = ?3, score = ?4, reason = ?5
+                 WHERE topic = ?1 AND paper_id = ?2",
+            )?;
+            for (id, shown, score, reason) in decisions {
+                stmt.execute(params![topic, id.as_str(), shown, score, reason])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Scores of a topic's papers.
+    pub fn scores(&self, topic: &str) -> Result<std::collections::HashMap<ArxivId, f64>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT paper_id, score FROM topic_papers WHERE topic = ?1 AND score IS NOT NULL",
+        )?;
+        let rows = stmt.query_map(params![topic], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, f64>(1)?))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, score) = row?;
+            if let Ok(id) = ArxivId::parse(&id) {
+                out.insert(id, score);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a reader's label (replacing an earlier one).
+    pub fn set_label(
+        &self,
+        topic: &str,
+        id: &ArxivId,
+        relevant: bool,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO labels (topic, paper_id, relevant, marked_at) VALUES (?1, ?2, ?3, ?4)",
+            params![topic, id.as_str(), relevant, now.to_string()],
+        )?;
+        Ok(())
+    }
+
+    /// A topic's labels, by paper id.
+    pub fn labels(&self, topic: &str) -> Result<Vec<(ArxivId, bool)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT paper_id, relevant FROM labels WHERE topic = ?1 ORDER BY paper_id",
+        )?;
+        let rows = stmt.query_map(params![topic], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, bool>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, relevant) = row?;
+            if let Ok(id) = ArxivId::parse(&id) {
+                out.push((id, relevant));
+            }
+        }
+        Ok(out)
     }
 
     /// Versions seen of `id`, oldest first, as `(version, updated)`.
@@ -475,7 +589,9 @@ mod tests {
             all[0].topics,
             vec![Membership {
                 name: "t".into(),
-                shown: true
+                shown: true,
+                score: None,
+                reason: None,
             }]
         );
     }

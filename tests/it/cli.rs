@@ -22,6 +22,7 @@ const TOPICS: &str = r#"
 [[topic]]
 name = "edge"
 query = "seed:edge_inference"
+filter = false
 
 [[topic]]
 name = "pinned"
@@ -52,13 +53,13 @@ fn second_update_asks_once_per_search_topic_and_never_for_stored_pins() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("edge: 66 new, 0 revised, 66 total (2 requests)"),
+            .contains("edge: 66 new, 0 revised, 66 total, 66 shown (2 requests)"),
         "{}",
         run.stderr
     );
     assert!(
         run.stderr
-            .contains("pinned: 3 new, 0 revised, 3 total (1 request)"),
+            .contains("pinned: 3 new, 0 revised, 3 total, 3 shown (1 request)"),
         "{}",
         run.stderr
     );
@@ -157,7 +158,10 @@ fn export_json_has_every_field_and_topic_membership() {
     assert_eq!(paper["version"], 2);
     assert_eq!(
         paper["topics"],
-        serde_json::json!([{"name": "also", "shown": true}, {"name": "pinned", "shown": true}])
+        serde_json::json!([
+            {"name": "also", "shown": true, "score": null, "reason": null},
+            {"name": "pinned", "shown": true, "score": null, "reason": null}
+        ])
     );
     insta::assert_json_snapshot!(paper);
 }
@@ -265,7 +269,7 @@ fn no_papers_draws_an_empty_chart_over_a_stale_one() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("quiet: 0 new, 0 revised, 0 total (1 request)"),
+            .contains("quiet: 0 new, 0 revised, 0 total, 0 shown (1 request)"),
         "{}",
         run.stderr
     );

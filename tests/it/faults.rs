@@ -30,7 +30,7 @@ fn mock() -> MockArxiv {
 fn settings(mock: &MockArxiv, arxiv: &str, topics: &[&str]) -> Settings {
     let topics: String = topics
         .iter()
-        .map(|t| format!("[[topic]]\nname = \"{t}\"\nquery = \"seed:{t}\"\n\n"))
+        .map(|t| format!("[[topic]]\nname = \"{t}\"\nquery = \"seed:{t}\"\nfilter = false\n\n"))
         .collect();
     config::from_str(
         &mock_config(&mock.url(), arxiv, &topics),

@@ -70,7 +70,7 @@ fn seed_run_reproduces_the_seed_readme() {
     assert_eq!(asked, 458);
     assert!(
         run.stderr
-            .contains("npu_acceleration: 361 new, 0 revised, 361 total"),
+            .contains("npu_acceleration: 361 new, 0 revised, 361 total, 361 shown"),
         "{}",
         run.stderr
     );

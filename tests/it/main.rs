@@ -5,3 +5,4 @@ mod common;
 mod faults;
 mod golden;
 mod parser;
+mod relevance;

@@ -61,6 +61,62 @@ struct State {
     script: Mutex<VecDeque<Fault>>,
     log: Mutex<Vec<Logged>>,
     page_cap: Mutex<Option<usize>>,
+    /// Answer unscripted searches like arXiv's engine.
+    engine: bool,
+}
+
+/// arXiv-like search over the corpus, newest id first: words lower-cased and stemmed, a quoted
+/// phrase as an AND of its stemmed words, `*` as a prefix, fields `ti`, `abs`, `all`, `cat`.
+/// (arXiv's behaviour as users observed it: ../shared/docs/arxiv-api.md §1.2.)
+pub fn search_engine(corpus: &BTreeMap<String, SeedRow>, query: &str) -> Vec<String> {
+    use paperwatch::relevance::matcher::{Expr, Field};
+    use paperwatch::relevance::score::Analyzer;
+    let Ok(expr) = Expr::parse(query) else {
+        return Vec::new();
+    };
+    let analyzer = Analyzer::snowball();
+    let stems = |text: &str| -> Vec<String> {
+        paperwatch::relevance::matcher::words(text)
+            .iter()
+            .map(|w| analyzer.stem(w))
+            .collect()
+    };
+    fn eval(
+        e: &Expr,
+        row: &(Vec<String>, Vec<String>, Vec<String>),
+        stem: &dyn Fn(&str) -> String,
+    ) -> bool {
+        match e {
+            Expr::Term { field, words, .. } => {
+                let (title, summary, categories) = row;
+                let has = |text: &[String]| {
+                    words.iter().all(|w| match w.strip_suffix('*') {
+                        Some(prefix) => text.iter().any(|t| t.starts_with(&stem(prefix)[..])),
+                        None => text.contains(&stem(w)),
+                    })
+                };
+                match field {
+                    Field::Title => has(title),
+                    Field::Abstract => has(summary),
+                    Field::Category => categories.iter().any(|c| c.eq_ignore_ascii_case(&words[0])),
+                    _ => has(title) || has(summary),
+                }
+            }
+            Expr::And(a, b) => eval(a, row, stem) && eval(b, row, stem),
+            Expr::Or(a, b) => eval(a, row, stem) || eval(b, row, stem),
+            Expr::AndNot(a, b) => eval(a, row, stem) && !eval(b, row, stem),
+        }
+    }
+    let stem_one = |w: &str| analyzer.stem(&w.to_lowercase());
+    corpus
+        .iter()
+        .rev()
+        .filter(|(_, r)| {
+            let row = (stems(&r.title), stems(&r.summary), r.categories.clone());
+            eval(&expr, &row, &stem_one)
+        })
+        .map(|(id, _)| id.clone())
+        .collect()
 }
 
 struct Responder(Arc<State>);
@@ -121,14 +177,12 @@ impl Responder {
             return (entries, total, 0, max);
         }
         let query = params.get("search_query").cloned().unwrap_or_default();
-        let ids = self
-            .0
-            .searches
-            .lock()
-            .unwrap()
-            .get(&query)
-            .cloned()
-            .unwrap_or_default();
+        let scripted = self.0.searches.lock().unwrap().get(&query).cloned();
+        let ids = match scripted {
+            Some(ids) => ids,
+            None if self.0.engine => search_engine(&self.0.corpus, &query),
+            None => Vec::new(),
+        };
         let cap = self.0.page_cap.lock().unwrap().unwrap_or(usize::MAX);
         let entries = ids
             .iter()
@@ -154,6 +208,15 @@ impl MockArxiv {
     }
 
     pub fn start(corpus: BTreeMap<String, SeedRow>) -> MockArxiv {
+        Self::start_with(corpus, false)
+    }
+
+    /// Serves the seed's papers and answers any search over them like arXiv's engine.
+    pub fn seed_engine() -> MockArxiv {
+        Self::start_with(Seed::load().papers(), true)
+    }
+
+    fn start_with(corpus: BTreeMap<String, SeedRow>, engine: bool) -> MockArxiv {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -164,6 +227,7 @@ impl MockArxiv {
             script: Mutex::new(VecDeque::new()),
             log: Mutex::new(Vec::new()),
             page_cap: Mutex::new(None),
+            engine,
         });
         let server = runtime.block_on(MockServer::start());
         runtime.block_on(

@@ -1,0 +1,400 @@
+//! A lexical relevance model fitted on the local corpus: stemmed TF-IDF vectors of papers
+//! (title counted twice), topic profiles built from a topic's terms, its description and its
+//! exemplar papers, cosine similarity as the score, and a small logistic regression on the same
+//! features for reader feedback. Deterministic: no randomness, fixed iteration order.
+
+use std::collections::HashMap;
+
+use rust_stemmers::{Algorithm, Stemmer};
+
+use super::matcher::words;
+use crate::model::Paper;
+
+/// A sparse vector: `(term id, weight)` sorted by id.
+pub type Sparse = Vec<(u32, f32)>;
+
+/// English stop words (short, common function words).
+const STOP_WORDS: &[&str] = &[
+    "a", "about", "above", "across", "after", "again", "against", "all", "also", "although", "am",
+    "among", "an", "and", "any", "are", "as", "at", "be", "been", "before", "being", "below",
+    "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "due",
+    "during", "each", "either", "et", "etc", "few", "for", "from", "further", "had", "has", "have",
+    "having", "he", "her", "here", "hers", "him", "his", "how", "however", "i", "if", "in", "into",
+    "is", "it", "its", "itself", "just", "many", "may", "me", "might", "more", "most", "much",
+    "must", "my", "no", "nor", "not", "of", "off", "on", "once", "one", "only", "or", "other",
+    "our", "ours", "out", "over", "own", "paper", "per", "propose", "proposed", "same", "she",
+    "should", "show", "shows", "so", "some", "such", "than", "that", "the", "their", "them",
+    "then", "there", "these", "they", "this", "those", "through", "thus", "to", "too", "two",
+    "under", "until", "up", "us", "use", "used", "uses", "using", "very", "via", "was", "we",
+    "well", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "why",
+    "will", "with", "within", "without", "would", "yet", "you", "your",
+];
+
+/// Turns text into stemmed index terms.
+///
+/// The default is a light stemmer (plural and possessive endings only): Porter/Snowball would
+/// conflate exactly the words a topic needs apart (`mobile`/`mobility` → `mobil`,
+/// `accelerator`/`accelerating` → `acceler`), the noise this module exists to remove.
+/// [`Analyzer::snowball`] gives full Snowball English stemming (what arXiv's search does).
+pub struct Analyzer {
+    stemmer: Option<Stemmer>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Analyzer { stemmer: None }
+    }
+}
+
+/// Strips English plural endings: `accelerators` → `accelerator`, `policies` → `policy`,
+/// `llms` → `llm`; leaves `class`, `bus`, `analysis` alone.
+pub fn light_stem(word: &str) -> String {
+    let w = word.strip_suffix("'s").unwrap_or(word);
+    let n = w.chars().count();
+    if n > 4 && w.ends_with("ies") {
+        return format!("{}y", &w[..w.len() - 3]);
+    }
+    // Processor plurals (`npus`, `gpus`, `tpus`) end in "us" too, unlike `bus` or `corpus`.
+    let processor_plural = n <= 5 && w.ends_with("pus");
+    if n > 3
+        && w.ends_with('s')
+        && !w.ends_with("ss")
+        && (processor_plural || !w.ends_with("us"))
+        && !w.ends_with("is")
+    {
+        return w[..w.len() - 1].to_string();
+    }
+    w.to_string()
+}
+
+impl Analyzer {
+    /// Full Snowball English stemming.
+    pub fn snowball() -> Self {
+        Analyzer {
+            stemmer: Some(Stemmer::create(Algorithm::English)),
+        }
+    }
+
+    /// Stems one lower-case word.
+    pub fn stem(&self, word: &str) -> String {
+        match &self.stemmer {
+            Some(s) => s.stem(word).into_owned(),
+            None => light_stem(word),
+        }
+    }
+
+    /// Words without stop words and lone characters, stemmed.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        words(text)
+            .into_iter()
+            .filter(|w| w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()))
+            .map(|w| self.stem(&w))
+            .collect()
+    }
+}
+
+/// Term ids and document frequencies of a corpus.
+pub struct Model {
+    analyzer: Analyzer,
+    ids: HashMap<String, u32>,
+    terms: Vec<String>,
+    df: Vec<u32>,
+    docs: u32,
+}
+
+impl Model {
+    /// Fits the vocabulary and document frequencies on `papers`.
+    pub fn fit<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> Model {
+        let mut model = Model {
+            analyzer: Analyzer::default(),
+            ids: HashMap::new(),
+            terms: Vec::new(),
+            df: Vec::new(),
+            docs: 0,
+        };
+        for paper in papers {
+            model.docs += 1;
+            let mut seen: Vec<u32> = model
+                .paper_terms(paper)
+                .into_iter()
+                .map(|t| model.intern(t))
+                .collect();
+            seen.sort_unstable();
+            seen.dedup();
+            for id in seen {
+                model.df[id as usize] += 1;
+            }
+        }
+        model
+    }
+
+    fn intern(&mut self, term: String) -> u32 {
+        if let Some(&id) = self.ids.get(&term) {
+            return id;
+        }
+        let id = self.terms.len() as u32;
+        self.ids.insert(term.clone(), id);
+        self.terms.push(term);
+        self.df.push(0);
+        id
+    }
+
+    fn paper_terms(&self, paper: &Paper) -> Vec<String> {
+        let mut terms = self.analyzer.terms(&paper.title);
+        terms.extend(terms.clone());
+        terms.extend(self.analyzer.terms(&paper.summary));
+        terms
+    }
+
+    /// The analyzer the model uses.
+    pub fn analyzer(&self) -> &Analyzer {
+        &self.analyzer
+    }
+
+    /// Number of documents fitted.
+    pub fn docs(&self) -> u32 {
+        self.docs
+    }
+
+    /// The term of an id.
+    pub fn term(&self, id: u32) -> &str {
+        &self.terms[id as usize]
+    }
+
+    fn idf(&self, id: u32) -> f32 {
+        ((1.0 + self.docs as f32) / (1.0 + self.df[id as usize] as f32)).ln() + 1.0
+    }
+
+    /// The normalised TF-IDF vector of already-analysed terms (unknown terms are dropped).
+    pub fn vector_of_terms<S: AsRef<str>>(&self, terms: &[S]) -> Sparse {
+        let mut counts: HashMap<u32, f32> = HashMap::new();
+        for t in terms {
+            if let Some(&id) = self.ids.get(t.as_ref()) {
+                *counts.entry(id).or_default() += 1.0;
+            }
+        }
+        let mut v: Sparse = counts
+            .into_iter()
+            .map(|(id, tf)| (id, (1.0 + tf.ln()) * self.idf(id)))
+            .collect();
+        v.sort_unstable_by_key(|e| e.0);
+        normalize(&mut v);
+        v
+    }
+
+    /// A paper's vector (title counted twice).
+    pub fn vector(&self, paper: &Paper) -> Sparse {
+        self.vector_of_terms(&self.paper_terms(paper))
+    }
+
+    /// A free text's vector.
+    pub fn text_vector(&self, text: &str) -> Sparse {
+        self.vector_of_terms(&self.analyzer.terms(text))
+    }
+
+    /// Stems of a query's words; a wildcard word (`accelerat*`) stands for every known stem
+    /// sharing its prefix.
+    pub fn query_terms(&self, words: &[String]) -> Vec<String> {
+        let mut out = Vec::new();
+        for w in words {
+            if let Some(prefix) = w.strip_suffix('*').filter(|p| !p.contains(['*', '?'])) {
+                let prefix = prefix.to_string();
+                let stem = self.analyzer.stem(&prefix);
+                let mut matches: Vec<&String> = self
+                    .terms
+                    .iter()
+                    .filter(|t| {
+                        t.starts_with(&prefix) || (t.len() >= 4 && prefix.starts_with(t.as_str()))
+                    })
+                    .collect();
+                matches.sort();
+                matches.truncate(24);
+                out.extend(matches.into_iter().cloned());
+                out.push(stem);
+            } else if !w.contains(['*', '?']) && !STOP_WORDS.contains(&w.as_str()) {
+                out.push(self.analyzer.stem(w));
+            }
+        }
+        out
+    }
+}
+
+/// Scales a vector to unit length (a zero vector stays zero).
+pub fn normalize(v: &mut Sparse) {
+    let norm = v.iter().map(|e| e.1 * e.1).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        for e in v.iter_mut() {
+            e.1 /= norm;
+        }
+    }
+}
+
+/// Dot product of two sorted sparse vectors (cosine for unit vectors).
+pub fn dot(a: &Sparse, b: &Sparse) -> f32 {
+    let (mut i, mut j, mut sum) = (0, 0, 0.0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                sum += a[i].1 * b[j].1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    sum
+}
+
+/// `Σ weight × part`, each part unit-length first, then normalised.
+pub fn combine(parts: &[(f32, &Sparse)]) -> Sparse {
+    let mut acc: HashMap<u32, f32> = HashMap::new();
+    for (weight, part) in parts {
+        for (id, x) in part.iter() {
+            *acc.entry(*id).or_default() += weight * x;
+        }
+    }
+    let mut v: Sparse = acc.into_iter().filter(|e| e.1 != 0.0).collect();
+    v.sort_unstable_by_key(|e| e.0);
+    normalize(&mut v);
+    v
+}
+
+/// The mean of unit vectors, normalised.
+pub fn centroid(vectors: &[Sparse]) -> Sparse {
+    let parts: Vec<(f32, &Sparse)> = vectors.iter().map(|v| (1.0, v)).collect();
+    combine(&parts)
+}
+
+/// A logistic regression on sparse features, trained by full-batch gradient descent with L2
+/// regularisation. Deterministic.
+#[derive(Debug, Clone, Default)]
+pub struct Logistic {
+    weights: HashMap<u32, f32>,
+    bias: f32,
+}
+
+impl Logistic {
+    /// Trains on `(features, relevant)` examples.
+    pub fn train(examples: &[(&Sparse, bool)]) -> Logistic {
+        let mut model = Logistic::default();
+        let n = examples.len().max(1) as f32;
+        let positives = examples.iter().filter(|e| e.1).count() as f32;
+        // Balance the classes so a lopsided set of labels does not decide the bias.
+        let weight_pos = n / (2.0 * positives.max(1.0));
+        let weight_neg = n / (2.0 * (n - positives).max(1.0));
+        let (rate, lambda) = (1.0f32, 1e-3f32);
+        for _ in 0..300 {
+            let mut grad: HashMap<u32, f32> = HashMap::new();
+            let mut grad_bias = 0.0;
+            for (x, y) in examples {
+                let target = if *y { 1.0 } else { 0.0 };
+                let w = if *y { weight_pos } else { weight_neg };
+                let err = w * (model.probability(x) - target);
+                grad_bias += err;
+                for (id, v) in x.iter() {
+                    *grad.entry(*id).or_default() += err * v;
+                }
+            }
+            for (id, g) in grad {
+                let w = model.weights.entry(id).or_default();
+                *w -= rate * (g / n + lambda * *w);
+            }
+            model.bias -= rate * grad_bias / n;
+        }
+        model
+    }
+
+    /// P(relevant | features).
+    pub fn probability(&self, x: &Sparse) -> f32 {
+        let z = self.bias
+            + x.iter()
+                .map(|(id, v)| self.weights.get(id).copied().unwrap_or(0.0) * v)
+                .sum::<f32>();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// ROC AUC of scores for positives against negatives (ties count half); `None` without both.
+pub fn auc(scored: &[(f64, bool)]) -> Option<f64> {
+    let mut v: Vec<(f64, bool)> = scored.to_vec();
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let positives = v.iter().filter(|e| e.1).count() as f64;
+    let negatives = v.len() as f64 - positives;
+    if positives == 0.0 || negatives == 0.0 {
+        return None;
+    }
+    // Sum of ranks of positives, with average ranks for ties.
+    let mut rank_sum = 0.0;
+    let mut i = 0;
+    while i < v.len() {
+        let mut j = i;
+        while j < v.len() && v[j].0 == v[i].0 {
+            j += 1;
+        }
+        let average_rank = (i + 1 + j) as f64 / 2.0;
+        rank_sum += v[i..j].iter().filter(|e| e.1).count() as f64 * average_rank;
+        i = j;
+    }
+    Some((rank_sum - positives * (positives + 1.0) / 2.0) / (positives * negatives))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auc_counts_pairs_and_ties() {
+        assert_eq!(auc(&[(0.9, true), (0.1, false)]), Some(1.0));
+        assert_eq!(auc(&[(0.1, true), (0.9, false)]), Some(0.0));
+        assert_eq!(auc(&[(0.5, true), (0.5, false)]), Some(0.5));
+        assert_eq!(
+            auc(&[(0.9, true), (0.4, false), (0.5, true), (0.6, false)]),
+            Some(0.75)
+        );
+        assert_eq!(auc(&[(0.9, true)]), None);
+    }
+
+    #[test]
+    fn analyzer_stems_and_drops_stop_words() {
+        let a = Analyzer::snowball();
+        assert_eq!(a.terms("The accelerators of an NPU"), ["acceler", "npu"]);
+        assert_eq!(
+            a.terms("Accelerating mobile inference"),
+            ["acceler", "mobil", "infer"]
+        );
+        let light = Analyzer::default();
+        assert_eq!(
+            light.terms("The accelerators of NPUs"),
+            ["accelerator", "npu"]
+        );
+        assert_eq!(
+            light.terms("Accelerating mobility"),
+            ["accelerating", "mobility"]
+        );
+        assert_eq!(
+            light.terms("policies class analysis LLMs"),
+            ["policy", "class", "analysis", "llm"]
+        );
+        assert_eq!(light.terms("GPUs corpus bus"), ["gpu", "corpus", "bus"]);
+    }
+
+    #[test]
+    fn logistic_separates_a_simple_set() {
+        let pos: Sparse = vec![(0, 1.0)];
+        let neg: Sparse = vec![(1, 1.0)];
+        let model = Logistic::train(&[(&pos, true), (&pos, true), (&neg, false)]);
+        assert!(model.probability(&pos) > 0.8);
+        assert!(model.probability(&neg) < 0.2);
+    }
+
+    #[test]
+    fn cosine_of_sparse_vectors() {
+        let mut a: Sparse = vec![(0, 3.0), (2, 4.0)];
+        normalize(&mut a);
+        assert!((dot(&a, &a) - 1.0).abs() < 1e-6);
+        assert_eq!(dot(&a, &vec![(1, 1.0)]), 0.0);
+        let c = combine(&[(1.0, &vec![(0, 1.0)]), (1.0, &vec![(1, 1.0)])]);
+        assert!((c[0].1 - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
+    }
+}
