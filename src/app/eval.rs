@@ -123,12 +123,11 @@ pub fn evaluate(
             (&p.paper.id, (shown, score))
         })
         .collect();
-    let found: Vec<(&ArxivId, u8, bool, f64)> = labels
+    let found: Vec<Found> = labels
         .iter()
         .filter_map(|(id, g)| verdicts.get(id).map(|(s, sc)| (id, *g, *s, *sc)))
         .collect();
-    let count =
-        |f: &dyn Fn(&(&ArxivId, u8, bool, f64)) -> bool| found.iter().filter(|x| f(x)).count();
+    let count = |f: &dyn Fn(&Found) -> bool| found.iter().filter(|x| f(x)).count();
     let grades = [
         count(&|x| x.1 == 0),
         count(&|x| x.1 == 1),
@@ -163,6 +162,9 @@ pub fn evaluate(
     })
 }
 
+/// A labelled paper found in the database: id, grade, shown anywhere, best score.
+type Found<'a> = (&'a ArxivId, u8, bool, f64);
+
 /// Folds by a stable hash of the id, so the split does not depend on file order.
 fn fold_of(id: &ArxivId, k: usize) -> usize {
     let hash = id.as_str().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
@@ -173,7 +175,7 @@ fn fold_of(id: &ArxivId, k: usize) -> usize {
 
 fn cross_validate(
     store: &crate::store::Store,
-    found: &[(&ArxivId, u8, bool, f64)],
+    found: &[Found],
     k: usize,
 ) -> anyhow::Result<CrossValidation> {
     let corpus = super::classify::corpus(store)?;

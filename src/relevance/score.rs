@@ -36,14 +36,9 @@ const STOP_WORDS: &[&str] = &[
 /// conflate exactly the words a topic needs apart (`mobile`/`mobility` → `mobil`,
 /// `accelerator`/`accelerating` → `acceler`), the noise this module exists to remove.
 /// [`Analyzer::snowball`] gives full Snowball English stemming (what arXiv's search does).
+#[derive(Default)]
 pub struct Analyzer {
     stemmer: Option<Stemmer>,
-}
-
-impl Default for Analyzer {
-    fn default() -> Self {
-        Analyzer { stemmer: None }
-    }
 }
 
 /// Strips English plural endings: `accelerators` → `accelerator`, `policies` → `policy`,
