@@ -9,27 +9,24 @@ use anyhow::Context;
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
 use crate::relevance::matcher::Expr;
-use crate::relevance::score::{Model, Sparse};
-use crate::relevance::{Decision, TopicRules, classify};
+use crate::relevance::score::Model;
+use crate::relevance::{Decision, Prepared, TopicRules, classify, prepare_all};
 use crate::store::Store;
 
 /// The fitted model and every stored paper's vector.
 pub struct Corpus {
     /// The model fitted on all stored papers.
     pub model: Model,
-    /// Vectors by paper id.
-    pub vectors: HashMap<ArxivId, Sparse>,
+    /// Every paper prepared for scoring and matching, by id.
+    pub prepared: HashMap<ArxivId, Prepared>,
 }
 
 /// Fits the model on every stored paper.
 pub fn corpus(store: &Store) -> anyhow::Result<Corpus> {
     let papers = store.all_papers()?;
-    let model = Model::fit(papers.iter().map(|p| &p.paper));
-    let vectors = papers
-        .iter()
-        .map(|p| (p.paper.id.clone(), model.vector(&p.paper)))
-        .collect();
-    Ok(Corpus { model, vectors })
+    let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
+    let (model, prepared) = prepare_all(&refs);
+    Ok(Corpus { model, prepared })
 }
 
 /// The rules of a topic, with its exemplars and labels from the store.
@@ -56,15 +53,22 @@ pub fn rules(topic: &Topic, store: &Store) -> anyhow::Result<TopicRules> {
     })
 }
 
-/// Decides `papers` under `topic`.
+/// Decides `papers` under `topic`; `with_terms` also lists the matched terms (for `explain`).
 pub fn decide(
     corpus: &Corpus,
     topic: &Topic,
     store: &Store,
     papers: &[&Paper],
+    with_terms: bool,
 ) -> anyhow::Result<Vec<Decision>> {
     let rules = rules(topic, store)?;
-    Ok(classify(&corpus.model, &rules, papers, &corpus.vectors))
+    Ok(classify(
+        &corpus.model,
+        &rules,
+        papers,
+        &corpus.prepared,
+        with_terms,
+    ))
 }
 
 /// Decides every topic's papers and stores the verdicts. Returns `(shown, hidden)` per topic.
@@ -74,7 +78,7 @@ pub fn classify_all(settings: &Settings, store: &mut Store) -> anyhow::Result<Ve
     for topic in &settings.topics {
         let members = store.topic_members(&topic.name)?;
         let refs: Vec<&Paper> = members.iter().collect();
-        let decisions = decide(&corpus, topic, store, &refs)?;
+        let decisions = decide(&corpus, topic, store, &refs, false)?;
         let rows: Vec<(ArxivId, bool, Option<f64>, Option<String>)> = members
             .iter()
             .zip(&decisions)

@@ -180,7 +180,7 @@ fn cross_validate(
 ) -> anyhow::Result<CrossValidation> {
     let corpus = super::classify::corpus(store)?;
     let empty = Sparse::new();
-    let vector = |id: &ArxivId| corpus.vectors.get(id).unwrap_or(&empty);
+    let vector = |id: &ArxivId| corpus.prepared.get(id).map_or(&empty, |p| &p.vector);
     let mut out2 = Vec::new();
     let mut out1 = Vec::new();
     for fold in 0..k {
@@ -250,4 +250,37 @@ pub fn format_report(r: &Report) -> String {
         );
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_file_is_read_with_line_numbers_in_errors() {
+        let labels =
+            read_labels("id\tgrade\treason\n2407.05858v2\t2\tx\n\nhep-th/9901001\t0\n").unwrap();
+        assert_eq!(labels.len(), 2);
+        assert_eq!(labels[0], (ArxivId::parse("2407.05858").unwrap(), 2));
+        let err = read_labels("id\tgrade\n2407.05858\t3\n").unwrap_err();
+        assert!(
+            format!("{err:#}").starts_with("line 2: grade must be 0, 1 or 2"),
+            "{err:#}"
+        );
+        let err = read_labels("2407.05858\n").unwrap_err();
+        assert_eq!(format!("{err:#}"), "line 1: expected `id<TAB>grade`");
+    }
+
+    #[test]
+    fn folds_are_stable_and_spread() {
+        let ids: Vec<ArxivId> = (1..=100)
+            .map(|i| ArxivId::parse(&format!("2501.{i:05}")).unwrap())
+            .collect();
+        let mut sizes = [0; 5];
+        for id in &ids {
+            sizes[fold_of(id, 5)] += 1;
+        }
+        assert!(sizes.iter().all(|&n| n >= 10), "{sizes:?}");
+        assert_eq!(fold_of(&ids[0], 5), fold_of(&ids[0].clone(), 5));
+    }
 }

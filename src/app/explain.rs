@@ -44,7 +44,8 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
     let corpus = super::classify::corpus(&store)?;
     let mut explained = Vec::new();
     for topic in &topics {
-        let decision = super::classify::decide(&corpus, topic, &store, &[&stored.paper])?.remove(0);
+        let decision =
+            super::classify::decide(&corpus, topic, &store, &[&stored.paper], true)?.remove(0);
         explained.push((topic, decision));
     }
     if args.json {

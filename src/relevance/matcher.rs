@@ -10,6 +10,9 @@
 
 use crate::model::Paper;
 
+/// A fast, deterministic hash map for short word keys (fixed seed: same results every run).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
+
 /// Which part of a paper a term looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
@@ -362,14 +365,62 @@ impl Expr {
     }
 }
 
+/// One field's words with an index from word to positions, so a term is a lookup rather than
+/// a scan.
+#[derive(Debug, Clone, Default)]
+struct Words {
+    words: Vec<String>,
+    index: HashMap<String, Vec<u32>>,
+}
+
+impl Words {
+    fn new(words: Vec<String>) -> Words {
+        let mut index: HashMap<String, Vec<u32>> = HashMap::default();
+        for (i, w) in words.iter().enumerate() {
+            match index.get_mut(w.as_str()) {
+                Some(positions) => positions.push(i as u32),
+                None => {
+                    index.insert(w.clone(), vec![i as u32]);
+                }
+            }
+        }
+        Words { words, index }
+    }
+
+    /// Whether `pattern` occurs as consecutive words.
+    fn contains(&self, pattern: &[String]) -> bool {
+        let Some(first) = pattern.first() else {
+            return false;
+        };
+        let rest_matches = |start: u32| {
+            let start = start as usize;
+            start + pattern.len() <= self.words.len()
+                && pattern[1..]
+                    .iter()
+                    .zip(&self.words[start + 1..])
+                    .all(|(p, w)| glob(p, w))
+        };
+        if first.contains(['*', '?']) {
+            self.index
+                .iter()
+                .filter(|(w, _)| glob(first, w))
+                .any(|(_, positions)| positions.iter().any(|&p| rest_matches(p)))
+        } else {
+            self.index
+                .get(first.as_str())
+                .is_some_and(|positions| positions.iter().any(|&p| rest_matches(p)))
+        }
+    }
+}
+
 /// A paper's text, split into words once for matching.
 #[derive(Debug, Clone, Default)]
 pub struct Doc {
-    title: Vec<String>,
-    summary: Vec<String>,
-    comment: Vec<String>,
-    journal_ref: Vec<String>,
-    authors: Vec<String>,
+    title: Words,
+    summary: Words,
+    comment: Words,
+    journal_ref: Words,
+    authors: Words,
     categories: Vec<String>,
 }
 
@@ -377,11 +428,11 @@ impl Doc {
     /// Splits a paper's fields into words.
     pub fn new(paper: &Paper) -> Doc {
         Doc {
-            title: words(&paper.title),
-            summary: words(&paper.summary),
-            comment: paper.comment.as_deref().map(words).unwrap_or_default(),
-            journal_ref: paper.journal_ref.as_deref().map(words).unwrap_or_default(),
-            authors: paper.authors.iter().flat_map(|a| words(a)).collect(),
+            title: Words::new(words(&paper.title)),
+            summary: Words::new(words(&paper.summary)),
+            comment: Words::new(paper.comment.as_deref().map(words).unwrap_or_default()),
+            journal_ref: Words::new(paper.journal_ref.as_deref().map(words).unwrap_or_default()),
+            authors: Words::new(paper.authors.iter().flat_map(|a| words(a)).collect()),
             categories: paper.categories.iter().map(|c| c.to_lowercase()).collect(),
         }
     }
@@ -391,22 +442,16 @@ impl Doc {
             return false;
         }
         match field {
-            Field::Title => contains(&self.title, words),
-            Field::Abstract => contains(&self.summary, words),
-            Field::All => contains(&self.title, words) || contains(&self.summary, words),
-            Field::Comment => contains(&self.comment, words),
-            Field::JournalRef => contains(&self.journal_ref, words),
-            Field::Author => contains(&self.authors, words),
+            Field::Title => self.title.contains(words),
+            Field::Abstract => self.summary.contains(words),
+            Field::All => self.title.contains(words) || self.summary.contains(words),
+            Field::Comment => self.comment.contains(words),
+            Field::JournalRef => self.journal_ref.contains(words),
+            Field::Author => self.authors.contains(words),
             Field::Category => self.categories.iter().any(|c| glob(&words[0], c)),
             Field::Unchecked => true,
         }
     }
-}
-
-/// Whether `pattern` occurs as consecutive words of `text`.
-fn contains(text: &[String], pattern: &[String]) -> bool {
-    text.windows(pattern.len())
-        .any(|window| window.iter().zip(pattern).all(|(w, p)| glob(p, w)))
 }
 
 /// `*` matches any run (also empty), `?` one character; everything else literally.

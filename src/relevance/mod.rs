@@ -101,40 +101,84 @@ pub fn profile(model: &Model, rules: &TopicRules) -> Sparse {
     combine(&[(2.0, &terms), (1.0, &description), (1.0, &exemplars)])
 }
 
-/// Decides every paper of a topic. `vectors` holds the model's vector of each paper by id
-/// (computed once for all topics).
+/// A paper prepared once for every topic: its model vector and its words for matching.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The TF-IDF vector.
+    pub vector: Sparse,
+    /// The words, indexed.
+    pub doc: Doc,
+}
+
+impl Prepared {
+    /// Prepares a paper under a fitted model.
+    pub fn new(model: &Model, paper: &Paper) -> Prepared {
+        Prepared {
+            vector: model.vector(paper),
+            doc: Doc::new(paper),
+        }
+    }
+}
+
+/// Fits the model on `papers` and prepares each of them, analysing every text once.
+pub fn prepare_all(papers: &[&Paper]) -> (Model, HashMap<ArxivId, Prepared>) {
+    let (model, vectors) = Model::fit_with_vectors(papers);
+    let prepared = papers
+        .iter()
+        .zip(vectors)
+        .map(|(p, vector)| {
+            let doc = Doc::new(p);
+            (p.id.clone(), Prepared { vector, doc })
+        })
+        .collect();
+    (model, prepared)
+}
+
+/// Decides every paper of a topic. `prepared` holds each paper's [`Prepared`] by id (computed
+/// once for all topics); a paper missing from it is prepared on the spot. `matched` lists of
+/// the decisions are filled only with `with_terms` (for explanations: it costs a lookup per
+/// term per paper).
 pub fn classify(
     model: &Model,
     rules: &TopicRules,
     papers: &[&Paper],
-    vectors: &HashMap<ArxivId, Sparse>,
+    prepared: &HashMap<ArxivId, Prepared>,
+    with_terms: bool,
 ) -> Vec<Decision> {
     let profile = profile(model, rules);
-    let feedback = feedback_model(rules, vectors);
+    let feedback = feedback_model(rules, prepared);
     let labels: HashMap<&ArxivId, bool> = rules.labels.iter().map(|(id, l)| (id, *l)).collect();
     papers
         .iter()
         .map(|paper| {
-            let empty = Sparse::new();
-            let vector = vectors.get(&paper.id).unwrap_or(&empty);
+            let fresh;
+            let p = match prepared.get(&paper.id) {
+                Some(p) => p,
+                None => {
+                    fresh = Prepared::new(model, paper);
+                    &fresh
+                }
+            };
+            let label = labels.get(&paper.id).copied();
             decide(
                 rules,
                 paper,
-                vector,
+                p,
                 &profile,
                 feedback.as_ref(),
-                labels.get(&paper.id).copied(),
+                label,
+                with_terms,
             )
         })
         .collect()
 }
 
 /// The topic's feedback model, when it has enough labels of each kind.
-fn feedback_model(rules: &TopicRules, vectors: &HashMap<ArxivId, Sparse>) -> Option<Logistic> {
+fn feedback_model(rules: &TopicRules, prepared: &HashMap<ArxivId, Prepared>) -> Option<Logistic> {
     let examples: Vec<(&Sparse, bool)> = rules
         .labels
         .iter()
-        .filter_map(|(id, l)| vectors.get(id).map(|v| (v, *l)))
+        .filter_map(|(id, l)| prepared.get(id).map(|p| (&p.vector, *l)))
         .collect();
     let positives = examples.iter().filter(|e| e.1).count();
     let negatives = examples.len() - positives;
@@ -153,15 +197,16 @@ pub fn blend(profile_score: f64, feedback: Option<f64>) -> f64 {
 fn decide(
     rules: &TopicRules,
     paper: &Paper,
-    vector: &Sparse,
+    prepared: &Prepared,
     profile: &Sparse,
     feedback: Option<&Logistic>,
     label: Option<bool>,
+    with_terms: bool,
 ) -> Decision {
-    let doc = Doc::new(paper);
+    let (vector, doc) = (&prepared.vector, &prepared.doc);
     let cosine = f64::from(dot(vector, profile));
-    let fails_terms = rules.filter.as_ref().is_some_and(|f| !f.matches(&doc));
-    let excluded_any = rules.exclude.iter().any(|e| e.matches(&doc));
+    let fails_terms = rules.filter.as_ref().is_some_and(|f| !f.matches(doc));
+    let excluded_any = rules.exclude.iter().any(|e| e.matches(doc));
     // A paper that fails the topic's own terms, or hits an exclusion, is by the reader's own
     // definition off-topic: its score is scaled down so it ranks below papers that pass.
     let penalty = if excluded_any {
@@ -175,16 +220,15 @@ fn decide(
     let feedback_score = feedback.map(|m| f64::from(m.probability(vector)));
     let scorable = !profile.is_empty() || feedback_score.is_some();
     let score = scorable.then(|| blend(profile_score, feedback_score));
-    let matched = rules
-        .filter
-        .as_ref()
-        .map(|f| f.matched_terms(&doc))
-        .unwrap_or_default();
+    let matched = match (&rules.filter, with_terms) {
+        (Some(f), true) => f.matched_terms(doc),
+        _ => Vec::new(),
+    };
     let excluded: Vec<String> = rules
         .exclude
         .iter()
-        .filter(|e| e.matches(&doc))
-        .flat_map(|e| e.matched_terms(&doc))
+        .filter(|e| e.matches(doc))
+        .flat_map(|e| e.matched_terms(doc))
         .collect();
     let pinned = rules.pinned.contains(&paper.id);
     let any_glob = |patterns: &[String]| {
@@ -202,10 +246,10 @@ fn decide(
         None
     } else if label == Some(false) {
         Some("marked irrelevant".to_string())
-    } else if fails_terms {
-        Some("does not match the topic's terms in title or abstract".to_string())
     } else if !excluded.is_empty() {
         Some(format!("excluded: {}", excluded.join(", ")))
+    } else if fails_terms {
+        Some("does not match the topic's terms in title or abstract".to_string())
     } else if !rules.categories.is_empty() && any_glob(&rules.categories).is_none() {
         Some(format!("no category among {}", rules.categories.join(", ")))
     } else if let Some(c) = any_glob(&rules.exclude_categories) {
@@ -281,11 +325,7 @@ mod tests {
             ),
         ];
         let refs: Vec<&Paper> = papers.iter().collect();
-        let model = Model::fit(refs.iter().copied());
-        let vectors = refs
-            .iter()
-            .map(|p| (p.id.clone(), model.vector(p)))
-            .collect();
+        let (model, vectors) = prepare_all(&refs);
         let rules = TopicRules {
             name: "t".into(),
             filter: Some(Expr::parse("abs:mobile OR abs:smartphone").unwrap()),
@@ -295,7 +335,7 @@ mod tests {
             description: Some("LLM inference on phones and NPUs".into()),
             ..TopicRules::default()
         };
-        let d = classify(&model, &rules, &refs, &vectors);
+        let d = classify(&model, &rules, &refs, &vectors, true);
         assert!(d[0].shown && d[0].matched == ["smartphone"]);
         assert_eq!(d[1].reason.as_deref(), Some("excluded: mobility"));
         assert_eq!(d[2].reason.as_deref(), Some("excluded category cs.CV"));

@@ -3,7 +3,8 @@
 //! exemplar papers, cosine similarity as the score, and a small logistic regression on the same
 //! features for reader feedback. Deterministic: no randomness, fixed iteration order.
 
-use std::collections::HashMap;
+/// A fast, deterministic hash map (fixed seed).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use rust_stemmers::{Algorithm, Stemmer};
 
@@ -30,6 +31,11 @@ const STOP_WORDS: &[&str] = &[
     "will", "with", "within", "without", "would", "yet", "you", "your",
 ];
 
+/// Whether a lower-case word is a stop word (binary search: the list is sorted).
+fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
 /// Turns text into stemmed index terms.
 ///
 /// The default is a light stemmer (plural and possessive endings only): Porter/Snowball would
@@ -44,10 +50,15 @@ pub struct Analyzer {
 /// Strips English plural endings: `accelerators` → `accelerator`, `policies` → `policy`,
 /// `llms` → `llm`; leaves `class`, `bus`, `analysis` alone.
 pub fn light_stem(word: &str) -> String {
+    light_stem_cow(word).into_owned()
+}
+
+fn light_stem_cow(word: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
     let w = word.strip_suffix("'s").unwrap_or(word);
     let n = w.chars().count();
     if n > 4 && w.ends_with("ies") {
-        return format!("{}y", &w[..w.len() - 3]);
+        return Cow::Owned(format!("{}y", &w[..w.len() - 3]));
     }
     // Processor plurals (`npus`, `gpus`, `tpus`) end in "us" too, unlike `bus` or `corpus`.
     let processor_plural = n <= 5 && w.ends_with("pus");
@@ -57,9 +68,9 @@ pub fn light_stem(word: &str) -> String {
         && (processor_plural || !w.ends_with("us"))
         && !w.ends_with("is")
     {
-        return w[..w.len() - 1].to_string();
+        return Cow::Borrowed(&w[..w.len() - 1]);
     }
-    w.to_string()
+    Cow::Borrowed(w)
 }
 
 impl Analyzer {
@@ -72,9 +83,38 @@ impl Analyzer {
 
     /// Stems one lower-case word.
     pub fn stem(&self, word: &str) -> String {
+        self.stem_cow(word).into_owned()
+    }
+
+    fn stem_cow<'w>(&self, word: &'w str) -> std::borrow::Cow<'w, str> {
         match &self.stemmer {
-            Some(s) => s.stem(word).into_owned(),
-            None => light_stem(word),
+            Some(s) => s.stem(word),
+            None => light_stem_cow(word),
+        }
+    }
+
+    /// Calls `f` with each index term of `text`, without allocating per word.
+    pub fn for_each_term(&self, text: &str, mut f: impl FnMut(&str)) {
+        let mut buf = String::with_capacity(32);
+        let mut emit = |buf: &mut String| {
+            if buf.len() > 1 && !is_stop_word(buf) {
+                f(&self.stem_cow(buf));
+            }
+            buf.clear();
+        };
+        for c in text.chars() {
+            if c.is_alphanumeric() {
+                if c.is_ascii() {
+                    buf.push(c.to_ascii_lowercase());
+                } else {
+                    buf.extend(c.to_lowercase());
+                }
+            } else if !buf.is_empty() {
+                emit(&mut buf);
+            }
+        }
+        if !buf.is_empty() {
+            emit(&mut buf);
         }
     }
 
@@ -82,7 +122,7 @@ impl Analyzer {
     pub fn terms(&self, text: &str) -> Vec<String> {
         words(text)
             .into_iter()
-            .filter(|w| w.chars().count() > 1 && !STOP_WORDS.contains(&w.as_str()))
+            .filter(|w| w.len() > 1 && !is_stop_word(w))
             .map(|w| self.stem(&w))
             .collect()
     }
@@ -98,11 +138,65 @@ pub struct Model {
 }
 
 impl Model {
+    /// Fits the model and returns every paper's vector too, analysing each text once.
+    pub fn fit_with_vectors(papers: &[&Paper]) -> (Model, Vec<Sparse>) {
+        let mut model = Model {
+            analyzer: Analyzer::default(),
+            ids: HashMap::default(),
+            terms: Vec::new(),
+            df: Vec::new(),
+            docs: 0,
+        };
+        let mut per_paper: Vec<Vec<u32>> = Vec::with_capacity(papers.len());
+        for paper in papers {
+            model.docs += 1;
+            let mut ids: Vec<u32> = Vec::with_capacity(256);
+            let analyzer = std::mem::take(&mut model.analyzer);
+            let mut push = |t: &str, ids: &mut Vec<u32>| ids.push(model.intern_str(t));
+            analyzer.for_each_term(&paper.title, |t| push(t, &mut ids));
+            let title_terms = ids.len();
+            ids.extend_from_within(..title_terms);
+            analyzer.for_each_term(&paper.summary, |t| push(t, &mut ids));
+            model.analyzer = analyzer;
+            ids.sort_unstable();
+            let mut last = None;
+            for &id in &ids {
+                if last != Some(id) {
+                    model.df[id as usize] += 1;
+                    last = Some(id);
+                }
+            }
+            per_paper.push(ids);
+        }
+        let vectors = per_paper
+            .iter()
+            .map(|ids| model.vector_of_sorted_ids(ids))
+            .collect();
+        (model, vectors)
+    }
+
+    /// The normalised TF-IDF vector of sorted term ids (repeats are counts).
+    fn vector_of_sorted_ids(&self, ids: &[u32]) -> Sparse {
+        let mut v: Sparse = Vec::new();
+        let mut i = 0;
+        while i < ids.len() {
+            let mut j = i;
+            while j < ids.len() && ids[j] == ids[i] {
+                j += 1;
+            }
+            let tf = (j - i) as f32;
+            v.push((ids[i], (1.0 + tf.ln()) * self.idf(ids[i])));
+            i = j;
+        }
+        normalize(&mut v);
+        v
+    }
+
     /// Fits the vocabulary and document frequencies on `papers`.
     pub fn fit<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> Model {
         let mut model = Model {
             analyzer: Analyzer::default(),
-            ids: HashMap::new(),
+            ids: HashMap::default(),
             terms: Vec::new(),
             df: Vec::new(),
             docs: 0,
@@ -121,6 +215,13 @@ impl Model {
             }
         }
         model
+    }
+
+    fn intern_str(&mut self, term: &str) -> u32 {
+        match self.ids.get(term) {
+            Some(&id) => id,
+            None => self.intern(term.to_string()),
+        }
     }
 
     fn intern(&mut self, term: String) -> u32 {
@@ -162,7 +263,7 @@ impl Model {
 
     /// The normalised TF-IDF vector of already-analysed terms (unknown terms are dropped).
     pub fn vector_of_terms<S: AsRef<str>>(&self, terms: &[S]) -> Sparse {
-        let mut counts: HashMap<u32, f32> = HashMap::new();
+        let mut counts: HashMap<u32, f32> = HashMap::default();
         for t in terms {
             if let Some(&id) = self.ids.get(t.as_ref()) {
                 *counts.entry(id).or_default() += 1.0;
@@ -206,7 +307,7 @@ impl Model {
                 matches.truncate(24);
                 out.extend(matches.into_iter().cloned());
                 out.push(stem);
-            } else if !w.contains(['*', '?']) && !STOP_WORDS.contains(&w.as_str()) {
+            } else if !w.contains(['*', '?']) && !is_stop_word(w) {
                 out.push(self.analyzer.stem(w));
             }
         }
@@ -243,7 +344,7 @@ pub fn dot(a: &Sparse, b: &Sparse) -> f32 {
 
 /// `Σ weight × part`, each part unit-length first, then normalised.
 pub fn combine(parts: &[(f32, &Sparse)]) -> Sparse {
-    let mut acc: HashMap<u32, f32> = HashMap::new();
+    let mut acc: HashMap<u32, f32> = HashMap::default();
     for (weight, part) in parts {
         for (id, x) in part.iter() {
             *acc.entry(*id).or_default() += weight * x;
@@ -280,7 +381,7 @@ impl Logistic {
         let weight_neg = n / (2.0 * (n - positives).max(1.0));
         let (rate, lambda) = (1.0f32, 1e-3f32);
         for _ in 0..300 {
-            let mut grad: HashMap<u32, f32> = HashMap::new();
+            let mut grad: HashMap<u32, f32> = HashMap::default();
             let mut grad_bias = 0.0;
             for (x, y) in examples {
                 let target = if *y { 1.0 } else { 0.0 };
@@ -337,6 +438,41 @@ pub fn auc(scored: &[(f64, bool)]) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        assert!(STOP_WORDS.windows(2).all(|w| w[0] < w[1]));
+        assert!(is_stop_word("the") && !is_stop_word("npu"));
+    }
+
+    #[test]
+    fn one_pass_fit_equals_two_passes() {
+        let paper = |id: &str, t: &str| Paper {
+            id: crate::model::ArxivId::parse(id).unwrap(),
+            version: 1,
+            title: t.into(),
+            authors: vec![],
+            summary: "NPU inference on phones; NPU memory.".into(),
+            categories: vec![],
+            primary_category: String::new(),
+            published: "2025-01-01T00:00:00Z".parse().unwrap(),
+            updated: "2025-01-01T00:00:00Z".parse().unwrap(),
+            comment: None,
+            journal_ref: None,
+            doi: None,
+        };
+        let papers = [
+            paper("2501.00001", "Mobile NPUs"),
+            paper("2501.00002", "Edge LLMs"),
+        ];
+        let refs: Vec<&Paper> = papers.iter().collect();
+        let (model, vectors) = Model::fit_with_vectors(&refs);
+        let two = Model::fit(refs.iter().copied());
+        for (p, v) in refs.iter().zip(&vectors) {
+            assert_eq!(&two.vector(p), v);
+            assert_eq!(&model.vector(p), v);
+        }
+    }
 
     #[test]
     fn auc_counts_pairs_and_ties() {

@@ -66,6 +66,126 @@ fn default_config_meets_the_relevance_targets() {
     assert!(cv["auc_1plus_vs_0"].as_f64().unwrap() >= 0.96, "{cv}");
 }
 
+#[test]
+fn eval_explain_and_mark_on_the_default_run() {
+    let (env, _mock) = default_run(&[]);
+    // eval as text, for people.
+    let run = env.run(&["eval", "--labels", &labels_path()]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("eval_text", run.stdout);
+
+    // Every seed topic excludes "mobility": no mobility paper is shown anywhere.
+    let papers: Vec<serde_json::Value> =
+        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    let mentions = |p: &serde_json::Value| {
+        let text = format!("{} {}", p["title"], p["abstract"]).to_lowercase();
+        text.split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == "mobility")
+    };
+    let mobility: Vec<&serde_json::Value> = papers.iter().filter(|p| mentions(p)).collect();
+    assert!(
+        mobility.len() >= 5,
+        "the stemmed search brings mobility papers in"
+    );
+    for p in &mobility {
+        for t in p["topics"].as_array().unwrap() {
+            assert_eq!(t["shown"], false, "{} shown in {}", p["title"], t["name"]);
+            assert!(t["reason"].as_str().unwrap().contains("mobility"), "{t}");
+        }
+    }
+
+    // explain says why.
+    let id = mobility[0]["id"].as_str().unwrap();
+    let run = env.run(&["explain", id]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("hidden: excluded: mobility"),
+        "{}",
+        run.stdout
+    );
+    insta::assert_snapshot!("explain_mobility", run.stdout);
+    let json: serde_json::Value =
+        serde_json::from_str(&env.run(&["explain", id, "--json"]).stdout).unwrap();
+    assert_eq!(json[0]["shown"], false);
+
+    // Three labels of each kind switch the feedback model on.
+    let topic = "edge_inference";
+    let members: Vec<(&str, bool)> = papers
+        .iter()
+        .filter_map(|p| {
+            let t = p["topics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == topic)?;
+            Some((p["id"].as_str().unwrap(), t["shown"].as_bool().unwrap()))
+        })
+        .collect();
+    let relevant: Vec<&str> = members
+        .iter()
+        .filter(|m| m.1)
+        .map(|m| m.0)
+        .take(3)
+        .collect();
+    let irrelevant: Vec<&str> = members
+        .iter()
+        .filter(|m| !m.1)
+        .map(|m| m.0)
+        .take(3)
+        .collect();
+    assert_eq!((relevant.len(), irrelevant.len()), (3, 3));
+    for id in &relevant {
+        assert_eq!(
+            env.run(&["mark", id, "--topic", topic, "--relevant"]).code,
+            0
+        );
+    }
+    for id in &irrelevant[..2] {
+        assert_eq!(
+            env.run(&["mark", id, "--topic", topic, "--irrelevant"])
+                .code,
+            0
+        );
+    }
+    let run = env.run(&["mark", irrelevant[2], "--topic", topic, "--irrelevant"]);
+    assert!(
+        run.stderr
+            .contains("3 relevant and 3 irrelevant labels (feedback model active)"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["explain", relevant[0], "--topic", topic]);
+    assert!(
+        run.stdout.contains("feedback model: active"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("label: relevant"), "{}", run.stdout);
+    // A paper marked irrelevant is hidden with that reason.
+    let run = env.run(&["explain", irrelevant[0], "--topic", topic]);
+    assert!(
+        run.stdout.contains("hidden: marked irrelevant"),
+        "{}",
+        run.stdout
+    );
+    // Bad input to mark: unknown topic (usage, 2), unknown paper (1).
+    assert_eq!(
+        env.run(&["mark", relevant[0], "--topic", "nope", "--relevant"])
+            .code,
+        2
+    );
+    assert_eq!(
+        env.run(&["mark", "2101.00001", "--topic", topic, "--relevant"])
+            .code,
+        1
+    );
+    assert_eq!(
+        env.run(&["mark", relevant[0], "--topic", topic]).code,
+        2,
+        "needs a label"
+    );
+}
+
 /// Diagnostics (run by hand): writes the export of the default run to target/tmp.
 #[test]
 #[ignore]
@@ -75,6 +195,11 @@ fn dump_default_run() {
     std::fs::write(
         format!("{}/default-export.json", env!("CARGO_TARGET_TMPDIR")),
         run.stdout,
+    )
+    .unwrap();
+    std::fs::copy(
+        env.path("paperwatch.db"),
+        format!("{}/default.db", env!("CARGO_TARGET_TMPDIR")),
     )
     .unwrap();
 }
