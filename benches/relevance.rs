@@ -7,7 +7,6 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{Timestamp, ToSpan};
 use paperwatch::config::{self, DEFAULT_CONFIG, Source};
 use paperwatch::model::{ArxivId, Paper};
-use paperwatch::relevance::score::Model;
 use paperwatch::relevance::{TopicRules, classify, prepare_all};
 
 const WORDS: &[&str] = &[
