@@ -124,11 +124,21 @@ pub struct ExportArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Only papers shown in this topic (repeatable).
+    #[arg(long = "topic", value_name = "NAME")]
+    pub topics: Vec<String>,
 }
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ExportFormat {
-    /// A JSON array of papers with their topics.
+    /// A JSON array of every stored paper with its topics (shown or not).
     Json,
+    /// One CSV row per shown paper, with a header.
+    Csv,
+    /// One BibTeX `@misc` entry per shown paper.
+    Bibtex,
+    /// cv-arxiv-daily's JSON database: `{topic: {id: README row}}` of shown papers.
+    CvJson,
 }

@@ -96,6 +96,8 @@ pub struct Settings {
     pub readme: ReadmeSettings,
     /// `[chart]`.
     pub chart: ChartSettings,
+    /// `[site]`.
+    pub site: SiteSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
 }
@@ -128,6 +130,23 @@ pub struct ReadmeSettings {
     pub badges: Option<String>,
     /// `trend_image`, as written in the README (relative to it).
     pub trend_image: Option<String>,
+    /// `max_bytes`: the README's size cap; older papers move to archive pages.
+    pub max_bytes: Option<usize>,
+    /// `archive_dir`, resolved: where the per-month archive pages go.
+    pub archive_dir: PathBuf,
+}
+
+/// `[site]`: the static site and feeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SiteSettings {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `path`, resolved.
+    pub path: PathBuf,
+    /// `title`.
+    pub title: String,
+    /// `url`: where the site is published (absolute feed links), if known.
+    pub url: Option<String>,
 }
 
 /// `[chart]`: the trend chart written beside `readme.trend_image`.
@@ -220,6 +239,8 @@ struct RawConfig {
     #[serde(default)]
     chart: RawChart,
     #[serde(default)]
+    site: RawSite,
+    #[serde(default)]
     topic: Vec<RawTopic>,
 }
 
@@ -268,6 +289,8 @@ struct RawReadme {
     intro: Option<String>,
     badges: Option<String>,
     trend_image: Option<String>,
+    max_bytes: Option<i64>,
+    archive_dir: String,
 }
 
 impl Default for RawReadme {
@@ -277,6 +300,28 @@ impl Default for RawReadme {
             intro: None,
             badges: None,
             trend_image: None,
+            max_bytes: None,
+            archive_dir: "docs/archive".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSite {
+    enabled: bool,
+    path: String,
+    title: String,
+    url: Option<String>,
+}
+
+impl Default for RawSite {
+    fn default() -> Self {
+        RawSite {
+            enabled: true,
+            path: "site".into(),
+            title: "paperwatch".into(),
+            url: None,
         }
     }
 }
@@ -388,13 +433,19 @@ const ENV_KEYS: &[&str] = &[
     "README_INTRO",
     "README_BADGES",
     "README_TREND_IMAGE",
+    "README_MAX_BYTES",
+    "README_ARCHIVE_DIR",
+    "SITE_ENABLED",
+    "SITE_PATH",
+    "SITE_TITLE",
+    "SITE_URL",
     "CHART_TITLE",
     "CHART_BUCKET",
     "CHART_PER_TOPIC",
 ];
 
 /// Section prefixes whose unknown variables are errors (a typo should not be ignored).
-const ENV_SECTIONS: &[&str] = &["ARXIV_", "DATABASE_", "README_", "CHART_"];
+const ENV_SECTIONS: &[&str] = &["ARXIV_", "DATABASE_", "README_", "CHART_", "SITE_"];
 
 fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
     let mut values = HashMap::new();
@@ -452,6 +503,33 @@ fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Resul
     }
     if let Some(v) = get("README_TREND_IMAGE") {
         raw.readme.trend_image = optional(v);
+    }
+    let boolean = |key: &str, v: String| match v.trim() {
+        "true" | "1" => Ok(true),
+        "false" | "0" => Ok(false),
+        _ => Err(err(key, format!("expected true or false, got {v:?}"))),
+    };
+    if let Some(v) = get("README_MAX_BYTES") {
+        raw.readme.max_bytes = if v.trim().is_empty() {
+            None
+        } else {
+            Some(int("README_MAX_BYTES", v)?)
+        };
+    }
+    if let Some(v) = get("README_ARCHIVE_DIR") {
+        raw.readme.archive_dir = v;
+    }
+    if let Some(v) = get("SITE_ENABLED") {
+        raw.site.enabled = boolean("SITE_ENABLED", v)?;
+    }
+    if let Some(v) = get("SITE_PATH") {
+        raw.site.path = v;
+    }
+    if let Some(v) = get("SITE_TITLE") {
+        raw.site.title = v;
+    }
+    if let Some(v) = get("SITE_URL") {
+        raw.site.url = optional(v);
     }
     if let Some(v) = get("CHART_TITLE") {
         raw.chart.title = v;
@@ -572,6 +650,18 @@ fn validate(
                 "readme.badges must be a GitHub owner/repo, got {slug:?}"
             )));
         }
+    }
+    if let Some(max) = raw.readme.max_bytes
+        && max < 10_000
+    {
+        return Err(invalid(format!(
+            "readme.max_bytes must be at least 10000 (GitHub shows 512000), got {max}"
+        )));
+    }
+    if raw.site.path.trim().is_empty() || raw.readme.archive_dir.trim().is_empty() {
+        return Err(invalid(
+            "site.path and readme.archive_dir must not be empty".into(),
+        ));
     }
     if raw.topic.is_empty() {
         return Err(invalid(
@@ -712,6 +802,14 @@ fn validate(
             intro: optional(raw.readme.intro),
             badges: optional(raw.readme.badges),
             trend_image: optional(raw.readme.trend_image),
+            max_bytes: raw.readme.max_bytes.map(|m| m as usize),
+            archive_dir: base.join(&raw.readme.archive_dir),
+        },
+        site: SiteSettings {
+            enabled: raw.site.enabled,
+            path: base.join(&raw.site.path),
+            title: raw.site.title,
+            url: optional(raw.site.url).map(|u| u.trim_end_matches('/').to_string()),
         },
         chart: ChartSettings {
             title: raw.chart.title,

@@ -204,6 +204,8 @@ pub struct Membership {
     pub score: Option<f64>,
     /// Why the paper is hidden, when it is.
     pub reason: Option<String>,
+    /// When the paper joined the topic.
+    pub first_seen: Timestamp,
 }
 
 /// A paper with every topic it belongs to.
@@ -213,6 +215,8 @@ pub struct StoredPaper {
     pub paper: Paper,
     /// Its topics, in name order.
     pub topics: Vec<Membership>,
+    /// When paperwatch first stored the paper.
+    pub first_seen: Timestamp,
 }
 
 #[cfg(test)]

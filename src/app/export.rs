@@ -3,16 +3,44 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use super::{open_store, write_atomic};
+use super::{UsageError, open_store, write_atomic};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::config::Settings;
+use crate::model::StoredPaper;
+use crate::render::export;
 
-/// Writes the export to stdout or to `--output`. A closed pipe (`| head`) is not an error.
+/// Writes the export to stdout or to `--output`. JSON without `--topic` holds every stored
+/// paper; the other formats (and any `--topic`) hold the papers shown in the selected topics.
+/// A closed pipe (`| head`) is not an error.
 pub fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    for name in &args.topics {
+        if !settings.topics.iter().any(|t| &t.name == name) {
+            return Err(
+                UsageError(format!("no topic named {name:?} in {}", settings.source)).into(),
+            );
+        }
+    }
     let store = open_store(settings, false)?;
-    let papers = store.all_papers()?;
+    let mut papers = store.all_papers()?;
+    let wanted = |name: &str| {
+        settings.topics.iter().any(|t| t.name == name)
+            && (args.topics.is_empty() || args.topics.iter().any(|t| t == name))
+    };
+    let shown_in_wanted = |p: &StoredPaper| p.topics.iter().any(|m| m.shown && wanted(&m.name));
+    if !args.topics.is_empty() || args.format != ExportFormat::Json {
+        papers.retain(shown_in_wanted);
+    }
+    let order: Vec<&str> = settings
+        .topics
+        .iter()
+        .map(|t| t.name.as_str())
+        .filter(|n| wanted(n))
+        .collect();
     let text = match args.format {
-        ExportFormat::Json => crate::render::export::json(&papers),
+        ExportFormat::Json => export::json(&papers),
+        ExportFormat::Csv => export::csv(&papers),
+        ExportFormat::Bibtex => export::bibtex(&papers),
+        ExportFormat::CvJson => export::cv_json(&papers, &order),
     };
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes())?,

@@ -7,6 +7,7 @@ pub mod explain;
 pub mod export;
 pub mod fetch;
 pub mod mark;
+pub mod publish;
 pub mod render;
 pub mod update;
 

@@ -7,7 +7,8 @@ use jiff::tz::TimeZone;
 use super::{Ui, open_store, write_atomic};
 use crate::config::{Settings, Sort};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
-use crate::render::{ReadmeOptions, Section, readme};
+use crate::render::{ArchiveOptions, ReadmeOptions, Section, readme_capped};
+use std::path::Path;
 
 /// Renders the README of the configured topics, in config order.
 pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
@@ -60,16 +61,88 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         trend_image: r.trend_image.as_deref(),
         date: now.to_zoned(TimeZone::UTC).date(),
     };
-    let text = readme(&options, &sections);
-    write_atomic(&r.path, text.as_bytes())?;
-    let rows: usize = papers.iter().map(Vec::len).sum();
+    let readme_dir = r.path.parent().unwrap_or(Path::new(""));
+    let dir_link = relative_link(readme_dir, &r.archive_dir);
+    let readme_link = relative_link(&r.archive_dir, &r.path);
+    let archive = r.max_bytes.map(|max_bytes| ArchiveOptions {
+        max_bytes,
+        dir_link: &dir_link,
+        readme_link: &readme_link,
+    });
+    let capped = readme_capped(&options, &sections, archive.as_ref());
+    write_archives(&r.archive_dir, &capped.archives)?;
+    write_atomic(&r.path, capped.readme.as_bytes())?;
+    let rows = capped.readme.matches("\n|**").count();
     ui.say(&format!(
-        "wrote {} ({} rows, {} bytes)",
+        "wrote {} ({} rows, {} bytes{})",
         r.path.display(),
         rows,
-        text.len()
+        capped.readme.len(),
+        if capped.archives.is_empty() {
+            String::new()
+        } else {
+            format!(", {} archive pages", capped.archives.len())
+        }
     ));
+    if settings.site.enabled {
+        let all = store.all_papers()?;
+        let svg = chart_path(settings)
+            .map(|p| std::fs::read_to_string(p.with_extension("svg")))
+            .transpose()
+            .context("cannot read the trend chart for the site")?;
+        super::publish::site(settings, &all, svg.as_deref(), now, ui)?;
+    }
     Ok(())
+}
+
+/// Writes the archive pages and removes month pages that are no longer archived.
+fn write_archives(dir: &Path, archives: &[(String, String)]) -> anyhow::Result<()> {
+    for (month, page) in archives {
+        write_atomic(&dir.join(format!("{month}.md")), page.as_bytes())?;
+    }
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let is_month = name.len() == 10
+                && name.ends_with(".md")
+                && name[..7]
+                    .chars()
+                    .enumerate()
+                    .all(|(i, c)| if i == 4 { c == '-' } else { c.is_ascii_digit() });
+            if is_month && !archives.iter().any(|(m, _)| format!("{m}.md") == name) {
+                std::fs::remove_file(entry.path())
+                    .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A relative link (with `/`) from folder `from` to `to`, for Markdown.
+pub fn relative_link(from: &Path, to: &Path) -> String {
+    let absolute = |p: &Path| {
+        let p = if p.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            p
+        };
+        std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (from, to) = (absolute(from), absolute(to));
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
+    if parts.is_empty() {
+        ".".into()
+    } else {
+        parts.join("/")
+    }
 }
 
 /// Where the trend PNG goes: `trend_image` relative to the README's folder; `None` when there is
@@ -85,4 +158,27 @@ pub fn chart_path(settings: &Settings) -> Option<std::path::PathBuf> {
         .parent()
         .unwrap_or(std::path::Path::new(""));
     Some(folder.join(image))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_link;
+    use std::path::Path;
+
+    #[test]
+    fn relative_links() {
+        assert_eq!(
+            relative_link(Path::new(""), Path::new("docs/archive")),
+            "docs/archive"
+        );
+        assert_eq!(
+            relative_link(Path::new("docs/archive"), Path::new("README.md")),
+            "../../README.md"
+        );
+        assert_eq!(
+            relative_link(Path::new("/a/b"), Path::new("/a/c/d.md")),
+            "../c/d.md"
+        );
+        assert_eq!(relative_link(Path::new("/a"), Path::new("/a")), ".");
+    }
 }

@@ -3,6 +3,8 @@
 
 pub mod chart;
 pub mod export;
+pub mod feed;
 pub mod readme;
+pub mod site;
 
-pub use readme::{ReadmeOptions, Section, readme};
+pub use readme::{ArchiveOptions, CappedReadme, ReadmeOptions, Section, readme, readme_capped};

@@ -44,6 +44,147 @@ const BADGES: &str = "[![Contributors][contributors-shield]][contributors-url]
 
 /// Renders the whole README. Sections without papers are left out.
 pub fn readme(options: &ReadmeOptions, sections: &[Section]) -> String {
+    render(options, sections, None)
+}
+
+/// Where archive pages go, relative to the README and back.
+#[derive(Debug, Clone)]
+pub struct ArchiveOptions<'a> {
+    /// The README's size cap in bytes.
+    pub max_bytes: usize,
+    /// The archive folder as linked from the README (`docs/archive`).
+    pub dir_link: &'a str,
+    /// The README as linked from an archive page (`../../README.md`).
+    pub readme_link: &'a str,
+}
+
+/// A README that respects its size cap, and the archive pages it links to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CappedReadme {
+    /// The README.
+    pub readme: String,
+    /// `(YYYY-MM, page)` for each archived month, newest first.
+    pub archives: Vec<(String, String)>,
+}
+
+/// The month (`YYYY-MM`, UTC) of a paper's first version: what archive pages group by.
+pub fn archive_month(paper: &Paper) -> String {
+    paper
+        .published
+        .to_zoned(TimeZone::UTC)
+        .date()
+        .strftime("%Y-%m")
+        .to_string()
+}
+
+/// Renders the README under `archive.max_bytes`: the newest months stay, whole older months
+/// move to one archive page each (same tables), linked from an `## Archive` section. Without
+/// a cap, or when everything fits, this is [`readme`] with no archive pages.
+pub fn readme_capped(
+    options: &ReadmeOptions,
+    sections: &[Section],
+    archive: Option<&ArchiveOptions>,
+) -> CappedReadme {
+    let full = render(options, sections, None);
+    let Some(archive) = archive.filter(|a| full.len() > a.max_bytes) else {
+        return CappedReadme {
+            readme: full,
+            archives: Vec::new(),
+        };
+    };
+    let mut months: Vec<String> = sections
+        .iter()
+        .flat_map(|s| s.papers.iter().map(archive_month))
+        .collect();
+    months.sort_unstable_by(|a, b| b.cmp(a));
+    months.dedup();
+    // Keep the newest `kept` months; the size shrinks as `kept` does, so search for the most
+    // that fit.
+    let render_keeping = |kept: usize| {
+        let keep = &months[..kept];
+        let filtered: Vec<Vec<Paper>> = sections
+            .iter()
+            .map(|s| {
+                s.papers
+                    .iter()
+                    .filter(|p| keep.contains(&archive_month(p)))
+                    .cloned()
+                    .collect()
+            })
+            .collect();
+        let kept_sections: Vec<Section> = sections
+            .iter()
+            .zip(&filtered)
+            .map(|(s, papers)| Section {
+                name: s.name,
+                papers,
+                by_id: s.by_id,
+            })
+            .collect();
+        render(
+            options,
+            &kept_sections,
+            Some((archive.dir_link, &months[kept..])),
+        )
+    };
+    let (mut low, mut high) = (0, months.len());
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if render_keeping(mid).len() <= archive.max_bytes {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    let readme = render_keeping(low);
+    let archives = months[low..]
+        .iter()
+        .map(|month| {
+            (
+                month.clone(),
+                archive_page(month, archive.readme_link, sections),
+            )
+        })
+        .collect();
+    CappedReadme { readme, archives }
+}
+
+/// One archive page: the month's papers in the README's table format.
+fn archive_page(month: &str, readme_link: &str, sections: &[Section]) -> String {
+    let mut out = format!(
+        "# Papers of {month}\n\nPapers whose first version appeared in {month}, moved here to keep the \
+         [README]({readme_link}) under its size limit.\n\n"
+    );
+    for section in sections {
+        let mut papers: Vec<&Paper> = section
+            .papers
+            .iter()
+            .filter(|p| archive_month(p) == month)
+            .collect();
+        if papers.is_empty() {
+            continue;
+        }
+        if section.by_id {
+            papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
+        }
+        let _ = write!(
+            out,
+            "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
+            section.name
+        );
+        for paper in papers {
+            row(&mut out, paper);
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn render(
+    options: &ReadmeOptions,
+    sections: &[Section],
+    archived: Option<(&str, &[String])>,
+) -> String {
     let mut out = String::with_capacity(
         4096 + sections
             .iter()
@@ -82,6 +223,17 @@ pub fn readme(options: &ReadmeOptions, sections: &[Section]) -> String {
             "\n<p align=right>(<a href={anchor}>back to top</a>)</p>\n\n"
         );
     }
+    if let Some((dir, months)) = archived.filter(|(_, m)| !m.is_empty()) {
+        let links: Vec<String> = months
+            .iter()
+            .map(|m| format!("[{m}]({dir}/{m}.md)"))
+            .collect();
+        let _ = write!(
+            out,
+            "## Archive\n\nOlder papers, by month of first version: {}\n\n",
+            links.join(", ")
+        );
+    }
     if let Some(slug) = options.badges {
         let _ = write!(
             out,
@@ -100,6 +252,15 @@ pub fn readme(options: &ReadmeOptions, sections: &[Section]) -> String {
     out
 }
 
+/// One table row without its line end, exactly as the README shows it (the row format of
+/// cv-arxiv-daily's JSON database).
+pub fn row_line(paper: &Paper) -> String {
+    let mut s = String::new();
+    row(&mut s, paper);
+    s.pop();
+    s
+}
+
 /// One table row, e.g.
 /// `|**2025-12-17**|**Title**|cs.CL, cs.AI| <details><summary>Full Abstract</summary>…</details>|[2510.15312v4](http://arxiv.org/abs/2510.15312v4)| null|`
 fn row(out: &mut String, paper: &Paper) {
@@ -116,13 +277,30 @@ fn row(out: &mut String, paper: &Paper) {
     );
 }
 
-/// Makes text safe inside a table cell: `|` escaped, line breaks as spaces.
+/// Makes text safe inside a table cell: `|` escaped, line breaks as spaces, and a `<` that
+/// would open an HTML tag (`<script>`, `</b>`, `<!--`) written as `&lt;` so it shows as text.
+/// Inside `$…$` math (when the dollars pair up) and for other `<` (`<1B`, `< 0.3%`) the text is
+/// left as the seed generator wrote it.
 pub fn cell(text: &str) -> String {
+    let math = text.matches('$').count() % 2 == 0;
+    let mut in_math = false;
     let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '|' => s.push_str("\\|"),
             '\n' | '\r' => s.push(' '),
+            '$' if math => {
+                in_math = !in_math;
+                s.push('$');
+            }
+            '<' if !in_math
+                && chars
+                    .peek()
+                    .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                s.push_str("&lt;");
+            }
             c => s.push(c),
         }
     }
@@ -149,6 +327,21 @@ mod tests {
             journal_ref: None,
             doi: None,
         }
+    }
+
+    #[test]
+    fn cells_show_markup_as_text() {
+        assert_eq!(cell("a | b"), "a \\| b");
+        assert_eq!(
+            cell("<script>alert(1)</script>"),
+            "&lt;script>alert(1)&lt;/script>"
+        );
+        assert_eq!(
+            cell("models (<1B) < 0.3% $T<L$"),
+            "models (<1B) < 0.3% $T<L$"
+        );
+        assert_eq!(cell("costs $5 <b>"), "costs $5 &lt;b>");
+        assert_eq!(cell("line\nbreak"), "line break");
     }
 
     #[test]

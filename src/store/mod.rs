@@ -184,31 +184,43 @@ impl Store {
         let mut memberships: std::collections::HashMap<String, Vec<Membership>> =
             std::collections::HashMap::new();
         let mut stmt = self.conn.prepare(
-            "SELECT paper_id, topic, shown, score, reason FROM topic_papers ORDER BY paper_id, topic",
+            "SELECT paper_id, topic, shown, score, reason, first_seen FROM topic_papers
+             ORDER BY paper_id, topic",
         )?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
+                r.get::<_, String>(5)?,
                 Membership {
                     name: r.get(1)?,
                     shown: r.get(2)?,
                     score: r.get(3)?,
                     reason: r.get(4)?,
+                    first_seen: Timestamp::UNIX_EPOCH,
                 },
             ))
         })?;
         for row in rows {
-            let (id, membership) = row?;
+            let (id, first_seen, mut membership) = row?;
+            membership.first_seen = parse_time(&id, &first_seen)?;
             memberships.entry(id).or_default().push(membership);
         }
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {PAPER_COLUMNS} FROM papers p ORDER BY p.id"
+            "SELECT {PAPER_COLUMNS}, p.first_seen FROM papers p ORDER BY p.id"
         ))?;
-        let rows = stmt.query_map([], RawPaper::from_row)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((RawPaper::from_row(r)?, r.get::<_, String>(12)?))
+        })?;
         rows.map(|r| {
-            let paper = r?.into_paper()?;
+            let (raw, first_seen) = r?;
+            let paper = raw.into_paper()?;
+            let first_seen = parse_time(paper.id.as_str(), &first_seen)?;
             let topics = memberships.remove(paper.id.as_str()).unwrap_or_default();
-            Ok(StoredPaper { paper, topics })
+            Ok(StoredPaper {
+                paper,
+                topics,
+                first_seen,
+            })
         })
         .collect()
     }
@@ -592,8 +604,10 @@ mod tests {
                 shown: true,
                 score: None,
                 reason: None,
+                first_seen: now(),
             }]
         );
+        assert_eq!(all[0].first_seen, now());
     }
 
     #[test]

@@ -5,4 +5,5 @@ mod common;
 mod faults;
 mod golden;
 mod parser;
+mod publish;
 mod relevance;

@@ -1,0 +1,159 @@
+//! Writing the static site and the feeds (part of `render` and `update`).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use anyhow::Context;
+use jiff::Timestamp;
+
+use super::{Ui, write_atomic};
+use crate::config::Settings;
+use crate::model::StoredPaper;
+use crate::render::feed::{FeedItem, FeedMeta, atom, rss};
+use crate::render::site::{SiteInput, SitePaper, site as site_files, slugs};
+
+/// Writes the site and its feeds into `[site] path`, removing topic pages of topics that no
+/// longer exist.
+pub fn site(
+    settings: &Settings,
+    papers: &[StoredPaper],
+    trend_svg: Option<&str>,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let dir = &settings.site.path;
+    let names: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
+    let shown: Vec<SitePaper> = papers
+        .iter()
+        .filter_map(|s| {
+            let topics: Vec<usize> = s
+                .topics
+                .iter()
+                .filter(|m| m.shown)
+                .filter_map(|m| index.get(m.name.as_str()).copied())
+                .collect();
+            if topics.is_empty() {
+                return None;
+            }
+            let score = s
+                .topics
+                .iter()
+                .filter(|m| m.shown)
+                .filter_map(|m| m.score)
+                .fold(None, |best: Option<f64>, x| {
+                    Some(best.map_or(x, |b| b.max(x)))
+                });
+            Some(SitePaper {
+                paper: &s.paper,
+                topics,
+                score,
+                code: None,
+            })
+        })
+        .collect();
+    let input = SiteInput {
+        title: &settings.site.title,
+        generated: now,
+        topics: names.clone(),
+        papers: shown,
+        trend_svg,
+    };
+    let files = site_files(&input);
+    let slugs = slugs(&names);
+    let url = settings.site.url.as_deref();
+    let mut written: Vec<String> = Vec::with_capacity(files.len() + names.len() + 2);
+    for (path, bytes) in &files {
+        write_atomic(&dir.join(path), bytes)?;
+        written.push(path.clone());
+    }
+
+    // Feeds: overall by the paper's first-seen time, per topic by the time it joined the topic.
+    let by_id: HashMap<&str, &StoredPaper> =
+        papers.iter().map(|s| (s.paper.id.as_str(), s)).collect();
+    let items: Vec<FeedItem> = input
+        .papers
+        .iter()
+        .map(|p| FeedItem {
+            paper: p.paper,
+            first_seen: by_id[p.paper.id.as_str()].first_seen,
+            topics: p.topics.iter().map(|&t| names[t]).collect(),
+            code: p.code,
+        })
+        .collect();
+    let absolute = |rel: &str| url.map(|u| format!("{u}/{rel}"));
+    let overall_id = absolute("feed.xml").unwrap_or_else(|| "urn:paperwatch:feed".to_string());
+    let (self_url, site_url) = (absolute("feed.xml"), absolute("index.html"));
+    let feed_meta = FeedMeta {
+        title: &settings.site.title,
+        id: &overall_id,
+        self_url: self_url.as_deref(),
+        site_url: site_url.as_deref(),
+        updated: now,
+    };
+    write_atomic(&dir.join("feed.xml"), atom(&feed_meta, &items).as_bytes())?;
+    let rss_self = absolute("rss.xml");
+    let rss_meta = FeedMeta {
+        self_url: rss_self.as_deref(),
+        ..feed_meta.clone()
+    };
+    write_atomic(&dir.join("rss.xml"), rss(&rss_meta, &items).as_bytes())?;
+    written.extend(["feed.xml".to_string(), "rss.xml".to_string()]);
+    for (i, name) in names.iter().enumerate() {
+        let topic_items: Vec<FeedItem> = input
+            .papers
+            .iter()
+            .filter(|p| p.topics.contains(&i))
+            .map(|p| {
+                let stored = by_id[p.paper.id.as_str()];
+                let joined = stored
+                    .topics
+                    .iter()
+                    .find(|m| m.name == *name)
+                    .map_or(stored.first_seen, |m| m.first_seen);
+                FeedItem {
+                    paper: p.paper,
+                    first_seen: joined,
+                    topics: vec![name],
+                    code: p.code,
+                }
+            })
+            .collect();
+        let rel = format!("topics/{}.xml", slugs[i]);
+        let title = format!("{}: {name}", settings.site.title);
+        let id = absolute(&rel).unwrap_or_else(|| format!("urn:paperwatch:topic:{}", slugs[i]));
+        let self_url = absolute(&rel);
+        let page = absolute(&format!("topics/{}.html", slugs[i]));
+        let meta = FeedMeta {
+            title: &title,
+            id: &id,
+            self_url: self_url.as_deref(),
+            site_url: page.as_deref(),
+            updated: now,
+        };
+        write_atomic(&dir.join(&rel), atom(&meta, &topic_items).as_bytes())?;
+        written.push(rel);
+    }
+    remove_stale_topic_files(&dir.join("topics"), &written)?;
+    ui.say(&format!(
+        "wrote the site and feeds in {} ({} papers)",
+        dir.display(),
+        input.papers.len()
+    ));
+    Ok(())
+}
+
+fn remove_stale_topic_files(dir: &Path, written: &[String]) -> anyhow::Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for entry in entries.flatten() {
+        let name = format!("topics/{}", entry.file_name().to_string_lossy());
+        let ours = name.ends_with(".html") || name.ends_with(".xml");
+        if ours && !written.contains(&name) {
+            std::fs::remove_file(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}

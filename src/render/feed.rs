@@ -1,0 +1,200 @@
+//! Atom and RSS 2.0 feeds of shown papers, newest first by the time paperwatch first saw them.
+//! Entry ids are the version-less abstract URL, so an entry keeps its id across revisions.
+//! Written with the `atom_syndication` and `rss` crates, which escape all text.
+
+use atom_syndication as atom;
+use jiff::Timestamp;
+
+use crate::model::Paper;
+
+/// Entries per feed: the newest.
+pub const FEED_LIMIT: usize = 200;
+
+/// One paper in a feed.
+#[derive(Debug, Clone)]
+pub struct FeedItem<'a> {
+    /// The paper.
+    pub paper: &'a Paper,
+    /// When it was first seen (in this topic, for a topic feed).
+    pub first_seen: Timestamp,
+    /// The topics it is shown in.
+    pub topics: Vec<&'a str>,
+    /// A code link, when known.
+    pub code: Option<&'a str>,
+}
+
+/// What describes a feed.
+#[derive(Debug, Clone)]
+pub struct FeedMeta<'a> {
+    /// The feed's title.
+    pub title: &'a str,
+    /// A stable id (`urn:…` or the feed's URL).
+    pub id: &'a str,
+    /// The feed's own URL, when the site's URL is known.
+    pub self_url: Option<&'a str>,
+    /// The site's page for the feed, when known.
+    pub site_url: Option<&'a str>,
+    /// The feed's `updated` time (now).
+    pub updated: Timestamp,
+}
+
+/// The stable id of a paper's entry: its version-less abstract URL.
+pub fn entry_id(paper: &Paper) -> String {
+    format!("https://arxiv.org/abs/{}", paper.id)
+}
+
+fn fixed(t: Timestamp) -> atom::FixedDateTime {
+    t.to_string()
+        .parse()
+        .expect("an RFC 3339 timestamp parses as a fixed-offset date")
+}
+
+fn sorted<'a>(items: &'a [FeedItem<'a>]) -> Vec<&'a FeedItem<'a>> {
+    let mut v: Vec<&FeedItem> = items.iter().collect();
+    v.sort_by(|a, b| {
+        b.first_seen
+            .cmp(&a.first_seen)
+            .then_with(|| b.paper.id.cmp(&a.paper.id))
+    });
+    v.truncate(FEED_LIMIT);
+    v
+}
+
+fn link(href: &str, rel: &str, mime: Option<&str>) -> atom::Link {
+    let mut l = atom::Link::default();
+    l.set_href(href);
+    l.set_rel(rel);
+    l.set_mime_type(mime.map(str::to_string));
+    l
+}
+
+/// An Atom feed.
+pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
+    let mut feed = atom::Feed::default();
+    feed.set_title(atom::Text::plain(meta.title));
+    feed.set_id(meta.id);
+    feed.set_updated(fixed(meta.updated));
+    let mut links = Vec::new();
+    if let Some(url) = meta.self_url {
+        links.push(link(url, "self", Some("application/atom+xml")));
+    }
+    if let Some(url) = meta.site_url {
+        links.push(link(url, "alternate", Some("text/html")));
+    }
+    feed.set_links(links);
+    let mut generator = atom::Generator::default();
+    generator.set_value("paperwatch");
+    generator.set_version(Some(env!("CARGO_PKG_VERSION").to_string()));
+    feed.set_generator(Some(generator));
+    let entries: Vec<atom::Entry> = sorted(items)
+        .into_iter()
+        .map(|item| {
+            let p = item.paper;
+            let mut e = atom::Entry::default();
+            e.set_id(entry_id(p));
+            e.set_title(atom::Text::plain(p.title.as_str()));
+            e.set_updated(fixed(item.first_seen));
+            e.set_published(Some(fixed(p.published)));
+            e.set_summary(Some(atom::Text::plain(p.summary.as_str())));
+            let mut links = vec![
+                link(&p.abs_url(), "alternate", Some("text/html")),
+                link(
+                    &format!("https://arxiv.org/pdf/{}", p.versioned_id()),
+                    "related",
+                    Some("application/pdf"),
+                ),
+            ];
+            if let Some(code) = item.code {
+                links.push(link(code, "related", Some("text/html")));
+            }
+            e.set_links(links);
+            e.set_authors(
+                p.authors
+                    .iter()
+                    .map(|a| {
+                        let mut person = atom::Person::default();
+                        person.set_name(a.as_str());
+                        person
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            e.set_categories(
+                p.categories
+                    .iter()
+                    .map(|c| {
+                        let mut cat = atom::Category::default();
+                        cat.set_term(c.as_str());
+                        cat.set_scheme(Some("http://arxiv.org/schemas/atom".to_string()));
+                        cat
+                    })
+                    .chain(item.topics.iter().map(|t| {
+                        let mut cat = atom::Category::default();
+                        cat.set_term(*t);
+                        cat.set_scheme(Some("paperwatch:topic".to_string()));
+                        cat
+                    }))
+                    .collect::<Vec<_>>(),
+            );
+            e
+        })
+        .collect();
+    feed.set_entries(entries);
+    let mut out = feed.to_string();
+    out.push('\n');
+    out
+}
+
+/// An RSS 2.0 feed.
+pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
+    let printer = jiff::fmt::rfc2822::DateTimePrinter::new();
+    let date = |t: Timestamp| {
+        printer
+            .timestamp_to_rfc9110_string(&t)
+            .expect("a timestamp in range prints")
+    };
+    let mut channel = rss::Channel::default();
+    channel.set_title(meta.title);
+    channel.set_link(meta.site_url.unwrap_or("https://arxiv.org"));
+    channel.set_description(format!("New arXiv papers tracked by {}", meta.title));
+    channel.set_generator(Some(format!("paperwatch {}", env!("CARGO_PKG_VERSION"))));
+    channel.set_last_build_date(Some(date(meta.updated)));
+    if let Some(url) = meta.self_url {
+        let mut ext = rss::extension::atom::AtomExtension::default();
+        let mut self_link = rss::extension::atom::Link::default();
+        self_link.set_href(url);
+        self_link.set_rel("self");
+        self_link.set_mime_type(Some("application/rss+xml".to_string()));
+        ext.set_links(vec![self_link]);
+        channel.set_atom_ext(Some(ext));
+    }
+    let items: Vec<rss::Item> = sorted(items)
+        .into_iter()
+        .map(|item| {
+            let p = item.paper;
+            let mut i = rss::Item::default();
+            i.set_title(Some(p.title.clone()));
+            i.set_link(Some(p.abs_url()));
+            i.set_description(Some(p.summary.clone()));
+            i.set_pub_date(Some(date(item.first_seen)));
+            let mut guid = rss::Guid::default();
+            guid.set_value(entry_id(p));
+            guid.set_permalink(false);
+            i.set_guid(Some(guid));
+            i.set_categories(
+                p.categories
+                    .iter()
+                    .map(|c| {
+                        let mut cat = rss::Category::default();
+                        cat.set_name(c.as_str());
+                        cat
+                    })
+                    .collect::<Vec<_>>(),
+            );
+            i
+        })
+        .collect();
+    channel.set_items(items);
+    let mut out = channel.to_string();
+    out.push('\n');
+    out
+}
