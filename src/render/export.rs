@@ -91,7 +91,7 @@ pub fn csv(papers: &[StoredPaper]) -> String {
 /// as written when its dollars pair up, else the dollars are escaped too.
 pub fn latex_escape(text: &str) -> String {
     let dollars = text.matches('$').count() - text.matches("\\$").count();
-    let keep_math = dollars % 2 == 0;
+    let keep_math = dollars.is_multiple_of(2);
     let mut out = String::with_capacity(text.len() + 8);
     let mut in_math = false;
     let mut chars = text.chars().peekable();

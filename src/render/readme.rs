@@ -282,7 +282,7 @@ fn row(out: &mut String, paper: &Paper) {
 /// Inside `$…$` math (when the dollars pair up) and for other `<` (`<1B`, `< 0.3%`) the text is
 /// left as the seed generator wrote it.
 pub fn cell(text: &str) -> String {
-    let math = text.matches('$').count() % 2 == 0;
+    let math = text.matches('$').count().is_multiple_of(2);
     let mut in_math = false;
     let mut s = String::with_capacity(text.len());
     let mut chars = text.chars().peekable();

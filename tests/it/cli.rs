@@ -159,8 +159,8 @@ fn export_json_has_every_field_and_topic_membership() {
     assert_eq!(
         paper["topics"],
         serde_json::json!([
-            {"name": "also", "shown": true, "score": null, "reason": null},
-            {"name": "pinned", "shown": true, "score": null, "reason": null}
+            {"name": "also", "shown": true, "score": null, "reason": null, "first_seen": "2026-02-07T12:00:00Z"},
+            {"name": "pinned", "shown": true, "score": null, "reason": null, "first_seen": "2026-02-07T12:00:00Z"}
         ])
     );
     insta::assert_json_snapshot!(paper);
