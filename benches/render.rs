@@ -91,5 +91,60 @@ fn readme_bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, chart, readme_bench);
+fn site_bench(c: &mut Criterion) {
+    use paperwatch::render::feed::{FeedItem, FeedMeta, atom, rss};
+    use paperwatch::render::site::{SiteInput, SitePaper, site};
+    let papers = corpus(100_000);
+    let now: Timestamp = "2026-02-07T12:00:00Z".parse().unwrap();
+    c.bench_function("site_and_feeds_100k_papers", |b| {
+        b.iter(|| {
+            let input = SiteInput {
+                title: "paperwatch",
+                generated: now,
+                topics: vec!["a", "b"],
+                papers: papers
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| SitePaper {
+                        paper: p,
+                        topics: if i % 2 == 0 { vec![0] } else { vec![0, 1] },
+                        score: Some(0.5),
+                        code: None,
+                    })
+                    .collect(),
+                trend_svg: Some("<svg/>"),
+            };
+            let files = site(black_box(&input));
+            let items: Vec<FeedItem> = papers
+                .iter()
+                .map(|p| FeedItem {
+                    paper: p,
+                    first_seen: p.published,
+                    topics: vec!["a"],
+                    code: None,
+                })
+                .collect();
+            let meta = FeedMeta {
+                title: "paperwatch",
+                id: "urn:x",
+                self_url: None,
+                site_url: None,
+                updated: now,
+            };
+            let feeds = [
+                atom(&meta, &items),
+                rss(&meta, &items),
+                atom(&meta, &items[..50_000]),
+            ];
+            files.iter().map(|f| f.1.len()).sum::<usize>()
+                + feeds.iter().map(String::len).sum::<usize>()
+        })
+    });
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(10);
+    targets = chart, readme_bench, site_bench
+}
 criterion_main!(benches);

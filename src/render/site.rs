@@ -209,7 +209,14 @@ fn page(input: &SiteInput, slugs: &[String], topic: Option<usize>) -> String {
         title = html_escape(&title),
         topic_attr = topic.map_or(String::new(), |t| html_escape(input.topics[t])),
         updated = day(input.generated),
-        count = input.papers.len(),
+        count = match topic {
+            Some(t) => input
+                .papers
+                .iter()
+                .filter(|p| p.topics.contains(&t))
+                .count(),
+            None => input.papers.len(),
+        },
         all_current = if topic.is_none() {
             r#" aria-current="page""#
         } else {

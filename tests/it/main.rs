@@ -1,5 +1,6 @@
 //! Integration tests: one binary (see Cargo.toml `[[test]]`), one module per area.
 
+mod browser;
 mod cli;
 mod common;
 mod faults;
