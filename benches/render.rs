@@ -85,6 +85,7 @@ fn readme_bench(c: &mut Criterion) {
         intro: None,
         trend_image: Some("imgs/trend.png"),
         date: jiff::civil::date(2026, 2, 7),
+        code_links: None,
     };
     c.bench_function("readme_10k_papers", |b| {
         b.iter(|| readme(&options, black_box(&sections)))

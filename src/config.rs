@@ -98,6 +98,8 @@ pub struct Settings {
     pub chart: ChartSettings,
     /// `[site]`.
     pub site: SiteSettings,
+    /// `[links]`.
+    pub links: LinksSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
 }
@@ -134,6 +136,21 @@ pub struct ReadmeSettings {
     pub max_bytes: Option<usize>,
     /// `archive_dir`, resolved: where the per-month archive pages go.
     pub archive_dir: PathBuf,
+}
+
+/// `[links]`: where code links come from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinksSettings {
+    /// `from_text`: look for repositories in the abstract and comment.
+    pub from_text: bool,
+    /// `huggingface`: ask the Hugging Face papers API.
+    pub huggingface: bool,
+    /// `huggingface_url`.
+    pub huggingface_url: String,
+    /// `huggingface_delay_seconds`: pause between two Hugging Face requests.
+    pub huggingface_delay: Duration,
+    /// `timeout_seconds`: time limit of one Hugging Face request.
+    pub timeout: Duration,
 }
 
 /// `[site]`: the static site and feeds.
@@ -241,6 +258,8 @@ struct RawConfig {
     #[serde(default)]
     site: RawSite,
     #[serde(default)]
+    links: RawLinks,
+    #[serde(default)]
     topic: Vec<RawTopic>,
 }
 
@@ -302,6 +321,28 @@ impl Default for RawReadme {
             trend_image: None,
             max_bytes: None,
             archive_dir: "docs/archive".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawLinks {
+    from_text: bool,
+    huggingface: bool,
+    huggingface_url: String,
+    huggingface_delay_seconds: f64,
+    timeout_seconds: f64,
+}
+
+impl Default for RawLinks {
+    fn default() -> Self {
+        RawLinks {
+            from_text: true,
+            huggingface: true,
+            huggingface_url: "https://huggingface.co".into(),
+            huggingface_delay_seconds: 0.3,
+            timeout_seconds: 10.0,
         }
     }
 }
@@ -439,13 +480,25 @@ const ENV_KEYS: &[&str] = &[
     "SITE_PATH",
     "SITE_TITLE",
     "SITE_URL",
+    "LINKS_FROM_TEXT",
+    "LINKS_HUGGINGFACE",
+    "LINKS_HUGGINGFACE_URL",
+    "LINKS_HUGGINGFACE_DELAY_SECONDS",
+    "LINKS_TIMEOUT_SECONDS",
     "CHART_TITLE",
     "CHART_BUCKET",
     "CHART_PER_TOPIC",
 ];
 
 /// Section prefixes whose unknown variables are errors (a typo should not be ignored).
-const ENV_SECTIONS: &[&str] = &["ARXIV_", "DATABASE_", "README_", "CHART_", "SITE_"];
+const ENV_SECTIONS: &[&str] = &[
+    "ARXIV_",
+    "DATABASE_",
+    "README_",
+    "CHART_",
+    "SITE_",
+    "LINKS_",
+];
 
 fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Result<(), ConfigError> {
     let mut values = HashMap::new();
@@ -530,6 +583,21 @@ fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Resul
     }
     if let Some(v) = get("SITE_URL") {
         raw.site.url = optional(v);
+    }
+    if let Some(v) = get("LINKS_FROM_TEXT") {
+        raw.links.from_text = boolean("LINKS_FROM_TEXT", v)?;
+    }
+    if let Some(v) = get("LINKS_HUGGINGFACE") {
+        raw.links.huggingface = boolean("LINKS_HUGGINGFACE", v)?;
+    }
+    if let Some(v) = get("LINKS_HUGGINGFACE_URL") {
+        raw.links.huggingface_url = v;
+    }
+    if let Some(v) = get("LINKS_HUGGINGFACE_DELAY_SECONDS") {
+        raw.links.huggingface_delay_seconds = float("LINKS_HUGGINGFACE_DELAY_SECONDS", v)?;
+    }
+    if let Some(v) = get("LINKS_TIMEOUT_SECONDS") {
+        raw.links.timeout_seconds = float("LINKS_TIMEOUT_SECONDS", v)?;
     }
     if let Some(v) = get("CHART_TITLE") {
         raw.chart.title = v;
@@ -661,6 +729,20 @@ fn validate(
     if raw.site.path.trim().is_empty() || raw.readme.archive_dir.trim().is_empty() {
         return Err(invalid(
             "site.path and readme.archive_dir must not be empty".into(),
+        ));
+    }
+    let l = &raw.links;
+    if !(l.huggingface_url.starts_with("http://") || l.huggingface_url.starts_with("https://")) {
+        return Err(invalid(format!(
+            "links.huggingface_url must be an http(s) URL, got {:?}",
+            l.huggingface_url
+        )));
+    }
+    let delay_ok = l.huggingface_delay_seconds.is_finite() && l.huggingface_delay_seconds >= 0.0;
+    let timeout_ok = l.timeout_seconds.is_finite() && l.timeout_seconds > 0.0;
+    if !(delay_ok && timeout_ok) {
+        return Err(invalid(
+            "links.huggingface_delay_seconds must be zero or more and links.timeout_seconds more than zero".into(),
         ));
     }
     if raw.topic.is_empty() {
@@ -810,6 +892,13 @@ fn validate(
             path: base.join(&raw.site.path),
             title: raw.site.title,
             url: optional(raw.site.url).map(|u| u.trim_end_matches('/').to_string()),
+        },
+        links: LinksSettings {
+            from_text: raw.links.from_text,
+            huggingface: raw.links.huggingface,
+            huggingface_url: raw.links.huggingface_url.trim_end_matches('/').to_string(),
+            huggingface_delay: Duration::from_secs_f64(raw.links.huggingface_delay_seconds),
+            timeout: Duration::from_secs_f64(raw.links.timeout_seconds),
         },
         chart: ChartSettings {
             title: raw.chart.title,

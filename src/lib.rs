@@ -13,7 +13,9 @@
 pub mod app;
 pub mod arxiv;
 pub mod cli;
+pub mod codelinks;
 pub mod config;
+pub mod huggingface;
 pub mod model;
 pub mod relevance;
 pub mod render;

@@ -36,11 +36,12 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         .map(|t| t.name.as_str())
         .filter(|n| wanted(n))
         .collect();
+    let code = super::links::code_map(settings, &store)?;
     let text = match args.format {
-        ExportFormat::Json => export::json(&papers),
-        ExportFormat::Csv => export::csv(&papers),
+        ExportFormat::Json => export::json(&papers, &code),
+        ExportFormat::Csv => export::csv(&papers, &code),
         ExportFormat::Bibtex => export::bibtex(&papers),
-        ExportFormat::CvJson => export::cv_json(&papers, &order),
+        ExportFormat::CvJson => export::cv_json(&papers, &order, &code),
     };
     match &args.output {
         Some(path) => write_atomic(path, text.as_bytes())?,

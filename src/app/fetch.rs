@@ -33,6 +33,8 @@ pub fn run(
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
     let outcomes = fetch_all(settings, args, now, ui, "fetch")?;
+    let store = super::open_store(settings, true)?;
+    super::links::refresh(settings, &store, now, ui)?;
     Ok(exit_code(&outcomes))
 }
 

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod explain;
 pub mod export;
 pub mod fetch;
+pub mod links;
 pub mod mark;
 pub mod publish;
 pub mod render;

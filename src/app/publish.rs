@@ -17,6 +17,7 @@ use crate::render::site::{SiteInput, SitePaper, site as site_files, slugs};
 pub fn site(
     settings: &Settings,
     papers: &[StoredPaper],
+    code: &HashMap<crate::model::ArxivId, String>,
     trend_svg: Option<&str>,
     now: Timestamp,
     ui: Ui,
@@ -48,7 +49,7 @@ pub fn site(
                 paper: &s.paper,
                 topics,
                 score,
-                code: None,
+                code: code.get(&s.paper.id).map(String::as_str),
             })
         })
         .collect();

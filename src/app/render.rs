@@ -37,6 +37,7 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         })
         .collect();
     let r = &settings.readme;
+    let code = super::links::code_map(settings, &store)?;
     if let Some(image) = chart_path(settings) {
         let svg = trend_svg(
             &ChartOptions {
@@ -60,6 +61,7 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         intro: r.intro.as_deref(),
         trend_image: r.trend_image.as_deref(),
         date: now.to_zoned(TimeZone::UTC).date(),
+        code_links: Some(&code),
     };
     let readme_dir = r.path.parent().unwrap_or(Path::new(""));
     let dir_link = relative_link(readme_dir, &r.archive_dir);
@@ -90,7 +92,7 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
             .map(|p| std::fs::read_to_string(p.with_extension("svg")))
             .transpose()
             .context("cannot read the trend chart for the site")?;
-        super::publish::site(settings, &all, svg.as_deref(), now, ui)?;
+        super::publish::site(settings, &all, &code, svg.as_deref(), now, ui)?;
     }
     Ok(())
 }

@@ -11,11 +11,15 @@ use serde::Serialize;
 use super::readme::row_line;
 use crate::model::{Membership, Paper, StoredPaper};
 
+/// Code links by paper.
+pub type CodeLinks = std::collections::HashMap<crate::model::ArxivId, String>;
+
 #[derive(Serialize)]
 struct JsonPaper<'a> {
     #[serde(flatten)]
     paper: &'a Paper,
     url: String,
+    code: Option<&'a str>,
     topics: &'a [Membership],
 }
 
@@ -23,12 +27,13 @@ struct JsonPaper<'a> {
 /// (`id` version-less, `version`, `title`, `authors`, `abstract`, `categories`,
 /// `primary_category`, `published`, `updated`, `comment`, `journal_ref`, `doi`), its `url` and
 /// `topics`: `[{"name", "shown", "score", "reason", "first_seen"}]`. Ends with a newline.
-pub fn json(papers: &[StoredPaper]) -> String {
+pub fn json(papers: &[StoredPaper], code: &CodeLinks) -> String {
     let rows: Vec<JsonPaper> = papers
         .iter()
         .map(|p| JsonPaper {
             paper: &p.paper,
             url: p.paper.abs_url(),
+            code: code.get(&p.paper.id).map(String::as_str),
             topics: &p.topics,
         })
         .collect();
@@ -38,8 +43,9 @@ pub fn json(papers: &[StoredPaper]) -> String {
 }
 
 /// One row a paper: id, version, title, authors (`; `), abstract, categories (space), primary
-/// category, published, updated, comment, journal_ref, doi, url, topics (`; `, shown ones).
-pub fn csv(papers: &[StoredPaper]) -> String {
+/// category, published, updated, comment, journal_ref, doi, url, topics (`; `, shown ones),
+/// code.
+pub fn csv(papers: &[StoredPaper], code: &CodeLinks) -> String {
     let mut w = ::csv::Writer::from_writer(Vec::new());
     let header = [
         "id",
@@ -56,6 +62,7 @@ pub fn csv(papers: &[StoredPaper]) -> String {
         "doi",
         "url",
         "topics",
+        "code",
     ];
     w.write_record(header).expect("writing to memory");
     for s in papers {
@@ -81,6 +88,7 @@ pub fn csv(papers: &[StoredPaper]) -> String {
             p.doi.as_deref().unwrap_or(""),
             &p.abs_url(),
             &topics.join("; "),
+            code.get(&p.id).map_or("", String::as_str),
         ])
         .expect("writing to memory");
     }
@@ -164,7 +172,7 @@ pub fn bibtex(papers: &[StoredPaper]) -> String {
 
 /// cv-arxiv-daily's JSON database: `{topic: {version-less id: README row}}`, shown papers only,
 /// topics in `order`, ids descending, pretty-printed with two spaces as the Python tool writes.
-pub fn cv_json(papers: &[StoredPaper], order: &[&str]) -> String {
+pub fn cv_json(papers: &[StoredPaper], order: &[&str], code: &CodeLinks) -> String {
     let mut by_topic: BTreeMap<&str, Vec<&Paper>> = BTreeMap::new();
     for s in papers {
         for t in s.topics.iter().filter(|t| t.shown) {
@@ -179,7 +187,10 @@ pub fn cv_json(papers: &[StoredPaper], order: &[&str]) -> String {
         list.sort_by(|a, b| b.id.cmp(&a.id));
         let rows: serde_json::Map<String, serde_json::Value> = list
             .iter()
-            .map(|p| (p.id.to_string(), serde_json::Value::String(row_line(p))))
+            .map(|p| {
+                let row = row_line(p, code.get(&p.id).map(String::as_str));
+                (p.id.to_string(), serde_json::Value::String(row))
+            })
             .collect();
         root.insert(name.to_string(), serde_json::Value::Object(rows));
     }

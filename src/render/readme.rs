@@ -10,7 +10,9 @@ use std::fmt::Write as _;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
-use crate::model::Paper;
+use std::collections::HashMap;
+
+use crate::model::{ArxivId, Paper};
 
 /// What surrounds the tables.
 #[derive(Debug, Clone)]
@@ -23,6 +25,8 @@ pub struct ReadmeOptions<'a> {
     pub trend_image: Option<&'a str>,
     /// The date in `## Updated on`.
     pub date: Date,
+    /// Code links by paper; a paper without one shows ` null`.
+    pub code_links: Option<&'a HashMap<ArxivId, String>>,
 }
 
 /// One topic's table.
@@ -142,7 +146,7 @@ pub fn readme_capped(
         .map(|month| {
             (
                 month.clone(),
-                archive_page(month, archive.readme_link, sections),
+                archive_page(options, month, archive.readme_link, sections),
             )
         })
         .collect();
@@ -150,7 +154,19 @@ pub fn readme_capped(
 }
 
 /// One archive page: the month's papers in the README's table format.
-fn archive_page(month: &str, readme_link: &str, sections: &[Section]) -> String {
+fn code_of<'a>(options: &'a ReadmeOptions, paper: &Paper) -> Option<&'a str> {
+    options
+        .code_links
+        .and_then(|m| m.get(&paper.id))
+        .map(String::as_str)
+}
+
+fn archive_page(
+    options: &ReadmeOptions,
+    month: &str,
+    readme_link: &str,
+    sections: &[Section],
+) -> String {
     let mut out = format!(
         "# Papers of {month}\n\nPapers whose first version appeared in {month}, moved here to keep the \
          [README]({readme_link}) under its size limit.\n\n"
@@ -173,7 +189,7 @@ fn archive_page(month: &str, readme_link: &str, sections: &[Section]) -> String 
             section.name
         );
         for paper in papers {
-            row(&mut out, paper);
+            row(&mut out, paper, code_of(options, paper));
         }
         out.push('\n');
     }
@@ -216,7 +232,7 @@ fn render(
             papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
         }
         for paper in papers {
-            row(&mut out, paper);
+            row(&mut out, paper, code_of(options, paper));
         }
         let _ = write!(
             out,
@@ -254,20 +270,24 @@ fn render(
 
 /// One table row without its line end, exactly as the README shows it (the row format of
 /// cv-arxiv-daily's JSON database).
-pub fn row_line(paper: &Paper) -> String {
+pub fn row_line(paper: &Paper, code: Option<&str>) -> String {
     let mut s = String::new();
-    row(&mut s, paper);
+    row(&mut s, paper, code);
     s.pop();
     s
 }
 
 /// One table row, e.g.
 /// `|**2025-12-17**|**Title**|cs.CL, cs.AI| <details><summary>Full Abstract</summary>…</details>|[2510.15312v4](http://arxiv.org/abs/2510.15312v4)| null|`
-fn row(out: &mut String, paper: &Paper) {
+fn row(out: &mut String, paper: &Paper, code: Option<&str>) {
     let date = paper.updated.to_zoned(TimeZone::UTC).date();
+    let code = match code {
+        Some(url) => format!(" **[code]({})**", url.replace(['(', ')', ' ', '|'], "")),
+        None => " null".to_string(),
+    };
     let _ = writeln!(
         out,
-        "|**{}**|**{}**|{}| <details><summary>Full Abstract</summary>{}</details>|[{}]({})| null|",
+        "|**{}**|**{}**|{}| <details><summary>Full Abstract</summary>{}</details>|[{}]({})|{code}|",
         date.strftime("%Y-%m-%d"),
         cell(&paper.title),
         cell(&paper.categories.join(", ")),
@@ -356,6 +376,7 @@ mod tests {
                 intro: Some("Intro line."),
                 trend_image: Some("imgs/trend.png"),
                 date: Date::constant(2026, 2, 7),
+                code_links: None,
             },
             &[
                 Section {
@@ -387,6 +408,7 @@ mod tests {
                 intro: None,
                 trend_image: None,
                 date: Date::constant(2026, 11, 21),
+                code_links: None,
             },
             &[Section {
                 name: "t",

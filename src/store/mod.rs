@@ -17,6 +17,7 @@ use crate::model::{ArxivId, Membership, Paper, StoredPaper};
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_relevance.sql")),
+    M::up(include_str!("migrations/0003_code_links.sql")),
 ];
 
 /// The schema migrations, in order.
@@ -289,6 +290,40 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Every Hugging Face answer: `paper → (repo, asked_at)`.
+    pub fn hf_answers(
+        &self,
+    ) -> Result<std::collections::HashMap<ArxivId, (Option<String>, Timestamp)>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT paper_id, repo, asked_at FROM hf_answers")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = std::collections::HashMap::new();
+        for row in rows {
+            let (id, repo, asked) = row?;
+            let asked = parse_time(&id, &asked)?;
+            if let Ok(id) = ArxivId::parse(&id) {
+                out.insert(id, (repo, asked));
+            }
+        }
+        Ok(out)
+    }
+
+    /// Records a Hugging Face answer.
+    pub fn set_hf_answer(&self, id: &ArxivId, repo: Option<&str>, now: Timestamp) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO hf_answers (paper_id, repo, asked_at) VALUES (?1, ?2, ?3)",
+            params![id.as_str(), repo, now.to_string()],
+        )?;
+        Ok(())
     }
 
     /// Records a reader's label (replacing an earlier one).

@@ -2,6 +2,7 @@
 
 mod browser;
 mod cli;
+mod codelinks;
 mod common;
 mod faults;
 mod golden;

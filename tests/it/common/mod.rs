@@ -293,7 +293,11 @@ impl TestEnv {
     pub fn new() -> TestEnv {
         TestEnv {
             dir: tempfile::tempdir().unwrap(),
-            env: vec![("SOURCE_DATE_EPOCH".into(), SEED_EPOCH.into())],
+            env: vec![
+                ("SOURCE_DATE_EPOCH".into(), SEED_EPOCH.into()),
+                // No test touches the network: tests that want Hugging Face point it at a mock.
+                ("PAPERWATCH_LINKS_HUGGINGFACE".into(), "false".into()),
+            ],
         }
     }
 
@@ -357,6 +361,11 @@ api_url = "{api_url}"
 intro = "For more carefully curated articles, you can refer to this [repository](https://github.com/bansky-cl/Mobile_NPU_LLM_Papers)."
 badges = "bansky-cl/mobile-npu-llm-paper-arxiv"
 trend_image = "imgs/trend.png"
+
+[links]
+# The seed's format: every Code cell is ` null`.
+from_text = false
+huggingface = false
 
 {topics}"#
     )

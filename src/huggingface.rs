@@ -1,0 +1,133 @@
+//! The Hugging Face papers API as a source of code links: `GET {base}/api/papers/{id}` →
+//! `githubRepo`. A few requests per second at most, a short timeout, 404 (or an `error` body)
+//! means "no repository". Failures are returned, never retried here: the caller decides when to
+//! stop asking. Depends only on [`crate::model`].
+
+use std::time::{Duration, Instant};
+
+use crate::model::ArxivId;
+
+/// What the API said about a paper.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// It knows a repository.
+    Repo(String),
+    /// It knows no repository (404, not indexed, or no `githubRepo`).
+    NoRepo,
+}
+
+/// A request that gave no answer.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// A status that says nothing about the paper (429, 5xx, …).
+    #[error("Hugging Face answered HTTP {0}")]
+    Status(u16),
+    /// No answer in time, or no connection.
+    #[error("Hugging Face unreachable: {0}")]
+    Transport(String),
+    /// A body that is not the expected JSON.
+    #[error("unreadable answer from Hugging Face: {0}")]
+    Body(String),
+}
+
+/// A paced client.
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    pause: Duration,
+    last: Option<Instant>,
+    requests: u64,
+}
+
+impl Client {
+    /// A client for `base` (e.g. `https://huggingface.co`), at most one request per `pause`.
+    pub fn new(base: &str, timeout: Duration, pause: Duration) -> Client {
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(timeout))
+            .user_agent(crate::arxiv::default_user_agent().as_str())
+            .build()
+            .into();
+        Client {
+            agent,
+            base: base.trim_end_matches('/').to_string(),
+            pause,
+            last: None,
+            requests: 0,
+        }
+    }
+
+    /// Requests sent so far.
+    pub fn requests(&self) -> u64 {
+        self.requests
+    }
+
+    /// Asks about one paper.
+    pub fn paper(&mut self, id: &ArxivId) -> Result<Answer, Error> {
+        if let Some(last) = self.last {
+            let next = last + self.pause;
+            let now = Instant::now();
+            if next > now {
+                std::thread::sleep(next - now);
+            }
+        }
+        self.last = Some(Instant::now());
+        self.requests += 1;
+        let url = format!("{}/api/papers/{}", self.base, id);
+        let mut response = self
+            .agent
+            .get(&url)
+            .call()
+            .map_err(|e| Error::Transport(e.to_string()))?;
+        let status = response.status().as_u16();
+        if status == 404 {
+            return Ok(Answer::NoRepo);
+        }
+        if status != 200 {
+            return Err(Error::Status(status));
+        }
+        let body = response
+            .body_mut()
+            .read_to_string()
+            .map_err(|e| Error::Transport(e.to_string()))?;
+        parse(&body)
+    }
+}
+
+/// Reads a paper object: `githubRepo` when present, `error` means not indexed.
+pub fn parse(body: &str) -> Result<Answer, Error> {
+    let value: serde_json::Value =
+        serde_json::from_str(body).map_err(|e| Error::Body(e.to_string()))?;
+    if value.get("error").is_some() {
+        return Ok(Answer::NoRepo);
+    }
+    Ok(match value.get("githubRepo").and_then(|v| v.as_str()) {
+        Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+            Answer::Repo(url.trim().trim_end_matches('/').to_string())
+        }
+        _ => Answer::NoRepo,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers() {
+        assert_eq!(
+            parse(r#"{"id":"2407.05858","githubRepo":"https://github.com/a/b/","upvotes":3}"#)
+                .unwrap(),
+            Answer::Repo("https://github.com/a/b".into())
+        );
+        assert_eq!(
+            parse(r#"{"id":"x","githubRepo":null}"#).unwrap(),
+            Answer::NoRepo
+        );
+        assert_eq!(
+            parse(r#"{"error":"Paper not found"}"#).unwrap(),
+            Answer::NoRepo
+        );
+        assert!(parse("<html>").is_err());
+    }
+}
