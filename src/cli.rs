@@ -48,6 +48,68 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Measure filtering and ranking against graded papers (a TSV of `id` and `grade` 0/1/2).
     Eval(EvalArgs),
+    /// Full-text search over stored papers (title, abstract, authors, comment).
+    Search(SearchArgs),
+    /// Every field of one paper, its versions, topics and code link.
+    Show(ShowArgs),
+    /// Papers per topic and month, recent runs, database size.
+    Stats(StatsArgs),
+    /// Migrate a cv-arxiv-daily fork: its config.yaml and JSON databases.
+    ImportCv(ImportCvArgs),
+}
+
+/// Options of `search`.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// FTS5 query: words (all must match), "a phrase", prefix*, AND, OR, NOT, title:word.
+    pub query: String,
+    /// Only papers shown in this topic.
+    #[arg(long, value_name = "NAME")]
+    pub topic: Option<String>,
+    /// Only papers first published on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only papers with this arXiv category (e.g. cs.CL).
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    /// At most this many results.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Print `{"results": [...]}` as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The paper: `2407.05858`, `2407.05858v2`, `arXiv:2407.05858`, or an abs/pdf URL.
+    pub id: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `import-cv`.
+#[derive(Debug, Args)]
+pub struct ImportCvArgs {
+    /// The fork's config.yaml (default: ./config.yaml when it exists).
+    #[arg(long = "config-yaml", visible_alias = "cv-config", value_name = "FILE")]
+    pub config_yaml: Option<PathBuf>,
+    /// A JSON database of the fork (repeatable), e.g. docs/cv-arxiv-daily.json.
+    #[arg(long = "json", value_name = "FILE")]
+    pub json: Vec<PathBuf>,
+    /// The paperwatch config to write (an existing one is kept and used).
+    #[arg(long, value_name = "FILE", default_value = "paperwatch.toml")]
+    pub out: PathBuf,
 }
 
 /// Options of `mark`.

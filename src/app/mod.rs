@@ -6,10 +6,14 @@ pub mod eval;
 pub mod explain;
 pub mod export;
 pub mod fetch;
+pub mod import_cv;
 pub mod links;
 pub mod mark;
 pub mod publish;
 pub mod render;
+pub mod search;
+pub mod show;
+pub mod stats;
 pub mod update;
 
 use std::io::{IsTerminal, Write};
@@ -82,6 +86,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mark(args) => mark::run(&settings, &args, now, ui),
         Command::Explain(args) => explain::run(&settings, &args),
         Command::Eval(args) => eval::run(&settings, &args),
+        Command::Search(args) => search::run(&settings, &args),
+        Command::Show(args) => show::run(&settings, &args),
+        Command::Stats(args) => stats::run(&settings, &args),
+        Command::ImportCv(args) => import_cv::run(&settings, &args, now, ui),
     }
 }
 

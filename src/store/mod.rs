@@ -18,6 +18,8 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
     M::up(include_str!("migrations/0002_relevance.sql")),
     M::up(include_str!("migrations/0003_code_links.sql")),
+    M::up(include_str!("migrations/0004_search.sql")),
+    M::up(include_str!("migrations/0005_stubs.sql")),
 ];
 
 /// The schema migrations, in order.
@@ -31,6 +33,14 @@ pub enum Error {
     /// SQLite reported an error.
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    /// A search query FTS5 cannot read.
+    #[error("cannot read the search query {query:?}: {message}")]
+    Query {
+        /// The query.
+        query: String,
+        /// SQLite's explanation.
+        message: String,
+    },
     /// The schema could not be brought up to date.
     #[error("could not migrate the database schema: {0}")]
     Migration(#[from] rusqlite_migration::Error),
@@ -42,6 +52,34 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+}
+
+/// One full-text search hit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchHit {
+    /// The paper.
+    pub paper: Paper,
+    /// bm25 relevance, higher is better.
+    pub score: f64,
+    /// The title with matches between `open` and `close` markers.
+    pub title: String,
+    /// A fragment of the abstract around the matches, marked the same way.
+    pub snippet: String,
+}
+
+/// Filters of a full-text search.
+#[derive(Debug, Clone, Default)]
+pub struct SearchFilter<'a> {
+    /// Only papers in this topic (shown).
+    pub topic: Option<&'a str>,
+    /// Only papers first published at or after this time.
+    pub since: Option<Timestamp>,
+    /// Only papers with this category.
+    pub category: Option<&'a str>,
+    /// At most this many hits.
+    pub limit: usize,
+    /// Markers around matched words in titles and snippets.
+    pub marks: (&'a str, &'a str),
 }
 
 /// Result alias for this module.
@@ -159,6 +197,43 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Stores papers known only from another tracker's rows, unless already stored; returns
+    /// how many were new. They are marked as stubs until arXiv's metadata replaces them.
+    pub fn insert_stubs(&mut self, papers: &[Paper], now: Timestamp) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let mut new = 0;
+        let now_s = now.to_string();
+        for p in papers {
+            let exists = tx
+                .prepare_cached("SELECT 1 FROM papers WHERE id = ?1")?
+                .exists(params![p.id.as_str()])?;
+            if exists {
+                continue;
+            }
+            upsert_paper(&tx, p, &now_s)?;
+            tx.prepare_cached("UPDATE papers SET stub = 1 WHERE id = ?1")?
+                .execute(params![p.id.as_str()])?;
+            new += 1;
+        }
+        tx.commit()?;
+        Ok(new)
+    }
+
+    /// Papers still waiting for arXiv's metadata.
+    pub fn stub_ids(&self) -> Result<Vec<ArxivId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id FROM papers WHERE stub = 1 ORDER BY id")?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = Vec::new();
+        for row in rows {
+            if let Ok(id) = ArxivId::parse(&row?) {
+                out.push(id);
+            }
+        }
+        Ok(out)
     }
 
     /// Papers in `topic`, shown or not.
@@ -290,6 +365,100 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// Full-text search (FTS5 syntax: words, `"phrases"`, `prefix*`, `AND`, `OR`, `NOT`,
+    /// `NEAR`, `title:` columns), best first by bm25 with the title weighted 10×, authors 2×.
+    pub fn search(&self, query: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
+        // Rank first (cheap), then highlight and load only the rows returned: SQLite would
+        // otherwise run highlight() and snippet() for every match before sorting.
+        let ranked_sql = "SELECT papers_fts.rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0)
+             FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
+             WHERE papers_fts MATCH ?1
+               AND (?2 IS NULL OR EXISTS (SELECT 1 FROM topic_papers t
+                    WHERE t.paper_id = p.id AND t.topic = ?2 AND t.shown = 1))
+               AND (?3 IS NULL OR p.published >= ?3)
+               AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.categories) WHERE value = ?4))
+             ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), p.id DESC
+             LIMIT ?5";
+        let detail_sql = format!(
+            "SELECT {PAPER_COLUMNS}, highlight(papers_fts, 0, ?3, ?4),
+                    snippet(papers_fts, 1, ?3, ?4, '…', 24)
+             FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
+             WHERE papers_fts MATCH ?1 AND papers_fts.rowid = ?2"
+        );
+        type Row = (RawPaper, f64, String, String);
+        let run = || -> rusqlite::Result<Vec<Row>> {
+            let ranked: Vec<(i64, f64)> = {
+                let mut stmt = self.conn.prepare_cached(ranked_sql)?;
+                let rows = stmt.query_map(
+                    params![
+                        query,
+                        filter.topic,
+                        filter.since.map(|t| t.to_string()),
+                        filter.category,
+                        filter.limit as i64
+                    ],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            let mut stmt = self.conn.prepare_cached(&detail_sql)?;
+            let mut out = Vec::with_capacity(ranked.len());
+            for (rowid, score) in ranked {
+                let row = stmt
+                    .query_row(params![query, rowid, filter.marks.0, filter.marks.1], |r| {
+                        Ok((RawPaper::from_row(r)?, score, r.get(12)?, r.get(13)?))
+                    })?;
+                out.push(row);
+            }
+            Ok(out)
+        };
+        let raw = run().map_err(|e| match &e {
+            // SQLITE_ERROR from MATCH is the query's fault (syntax, unknown column, unclosed
+            // quote); I/O, locking and corruption have their own codes.
+            rusqlite::Error::SqliteFailure(code, Some(message))
+                if code.code == rusqlite::ErrorCode::Unknown =>
+            {
+                Error::Query {
+                    query: query.to_string(),
+                    message: message.clone(),
+                }
+            }
+            _ => Error::Sqlite(e),
+        })?;
+        raw.into_iter()
+            .map(|(p, score, title, snippet)| {
+                Ok(SearchHit {
+                    paper: p.into_paper()?,
+                    score,
+                    title,
+                    snippet,
+                })
+            })
+            .collect()
+    }
+
+    /// The database file's size with its write-ahead log, in bytes.
+    pub fn size_bytes(&self) -> Result<u64> {
+        let pages: u64 = self.conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+        let page_size: u64 = self.conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+        Ok(pages * page_size)
+    }
+
+    /// The most recent runs, newest first: `(id, command, started, finished, outcome)`.
+    #[allow(clippy::type_complexity)]
+    pub fn recent_runs(
+        &self,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, String, Option<String>, Option<String>)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT id, command, started_at, finished_at, outcome FROM runs ORDER BY id DESC LIMIT ?1",
+        )?;
+        let rows = stmt.query_map(params![limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Every Hugging Face answer: `paper → (repo, asked_at)`.
@@ -479,7 +648,8 @@ fn upsert_paper(tx: &Transaction, paper: &Paper, now: &str) -> Result<bool> {
             tx.prepare_cached(
                 "UPDATE papers SET version = ?2, title = ?3, authors = ?4, abstract = ?5,
                  categories = ?6, primary_category = ?7, published = ?8, updated = ?9,
-                 comment = ?10, journal_ref = ?11, doi = ?12, last_seen = ?13 WHERE id = ?1",
+                 comment = ?10, journal_ref = ?11, doi = ?12, last_seen = ?13, stub = 0
+                 WHERE id = ?1",
             )?
             .execute(values)?;
             paper.version > v
@@ -684,6 +854,40 @@ mod tests {
         assert_eq!(w.new, 1);
         assert_eq!(store.member_version("b", &id).unwrap(), Some(1));
         assert_eq!(store.topic_size("b").unwrap(), 1);
+    }
+
+    #[test]
+    fn the_search_index_follows_inserts_updates_and_deletes() {
+        let mut store = Store::open_in_memory().unwrap();
+        let filter = SearchFilter {
+            limit: 10,
+            marks: ("[", "]"),
+            ..SearchFilter::default()
+        };
+        let mut p = paper("2501.00001", 1);
+        p.title = "Mobile NPU inference".into();
+        store
+            .save_topic("t", std::slice::from_ref(&p), &[], now())
+            .unwrap();
+        let hits = store.search("npu", &filter).unwrap();
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].title, "Mobile [NPU] inference");
+        p.version = 2;
+        p.title = "Edge TPU inference".into();
+        store
+            .save_topic("t", std::slice::from_ref(&p), &[], now())
+            .unwrap();
+        assert!(
+            store.search("npu", &filter).unwrap().is_empty(),
+            "the old title is gone"
+        );
+        assert_eq!(store.search("tpu", &filter).unwrap().len(), 1);
+        store.conn.execute("DELETE FROM papers", []).unwrap();
+        assert!(store.search("tpu", &filter).unwrap().is_empty());
+        assert!(matches!(
+            store.search("\"open", &filter),
+            Err(Error::Query { .. })
+        ));
     }
 
     #[test]

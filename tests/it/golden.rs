@@ -8,7 +8,7 @@ use crate::common::{MockArxiv, Seed, TestEnv, mock_config, seed::seed_text, seed
 /// generator converted one timestamp in two time zones). A paper has one date; paperwatch shows
 /// the date of its first appearance everywhere, so the expected README is the seed with those
 /// two rows corrected.
-fn expected_readme(seed: &Seed) -> String {
+pub fn expected_readme(seed: &Seed) -> String {
     let first = seed.papers();
     let mut conflicts = Vec::new();
     let mut text = seed_text();

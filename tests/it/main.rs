@@ -5,6 +5,7 @@ mod cli;
 mod codelinks;
 mod common;
 mod faults;
+mod find;
 mod golden;
 mod parser;
 mod publish;

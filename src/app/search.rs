@@ -1,0 +1,144 @@
+//! `paperwatch search QUERY`: full-text search of stored papers.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use super::{UsageError, open_store};
+use crate::cli::SearchArgs;
+use crate::config::Settings;
+use crate::store::{self, SearchFilter};
+
+#[derive(Serialize)]
+struct Result_<'a> {
+    id: &'a str,
+    version: u32,
+    title: &'a str,
+    #[serde(rename = "abstract")]
+    summary: &'a str,
+    authors: &'a [String],
+    categories: &'a [String],
+    published: String,
+    url: String,
+    score: f64,
+    snippet: &'a str,
+    topics: Vec<String>,
+}
+
+/// Removes control characters (escape sequences in a title must not reach the terminal).
+pub fn sanitize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
+        .collect()
+}
+
+/// Runs `search`.
+pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings, false)?;
+    let since = args
+        .since
+        .as_deref()
+        .map(|d| {
+            d.parse::<Date>()
+                .map_err(|e| UsageError(format!("--since {d:?} is not a date (YYYY-MM-DD): {e}")))
+                .and_then(|d| {
+                    d.to_zoned(jiff::tz::TimeZone::UTC)
+                        .map(|z| z.timestamp())
+                        .map_err(|e| UsageError(e.to_string()))
+                })
+        })
+        .transpose()?;
+    if let Some(topic) = &args.topic
+        && !settings.topics.iter().any(|t| &t.name == topic)
+    {
+        return Err(UsageError(format!("no topic named {topic:?} in {}", settings.source)).into());
+    }
+    let terminal = std::io::stdout().is_terminal() && !args.json;
+    let marks = if args.json {
+        ("", "")
+    } else if terminal {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("**", "**")
+    };
+    let filter = SearchFilter {
+        topic: args.topic.as_deref(),
+        since,
+        category: args.category.as_deref(),
+        limit: args.limit,
+        marks,
+    };
+    let hits = match store.search(&args.query, &filter) {
+        Ok(hits) => hits,
+        Err(store::Error::Query { query, message }) => {
+            return Err(UsageError(format!(
+                "cannot read the search query {query:?} ({message}); put phrases and words with \
+                 punctuation in double quotes, e.g. '\"on-device\" AND npu*'"
+            ))
+            .into());
+        }
+        Err(e) => return Err(e).context("search failed"),
+    };
+    let all = store.all_papers()?;
+    let topics_of = |id: &crate::model::ArxivId| -> Vec<String> {
+        all.iter()
+            .find(|p| &p.paper.id == id)
+            .map(|p| {
+                p.topics
+                    .iter()
+                    .filter(|m| m.shown)
+                    .map(|m| m.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    if args.json {
+        let results: Vec<Result_> = hits
+            .iter()
+            .map(|h| Result_ {
+                id: h.paper.id.as_str(),
+                version: h.paper.version,
+                title: &h.paper.title,
+                summary: &h.paper.summary,
+                authors: &h.paper.authors,
+                categories: &h.paper.categories,
+                published: h.paper.published.to_string(),
+                url: h.paper.abs_url(),
+                score: (h.score * 1000.0).round() / 1000.0,
+                snippet: &h.snippet,
+                topics: topics_of(&h.paper.id),
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    if hits.is_empty() {
+        println!("no paper matches {:?}", args.query);
+    }
+    for (i, h) in hits.iter().enumerate() {
+        let p = &h.paper;
+        println!("{:>3}. {}  {}", i + 1, p.versioned_id(), sanitize(&h.title));
+        println!(
+            "     {} · {} · score {:.2}{}",
+            p.published.to_zoned(jiff::tz::TimeZone::UTC).date(),
+            p.categories.join(", "),
+            h.score,
+            {
+                let t = topics_of(&p.id);
+                if t.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · {}", t.join(", "))
+                }
+            }
+        );
+        println!("     {}", sanitize(&h.snippet.replace('\n', " ")));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,90 @@
+//! `paperwatch show ID`: everything stored about one paper.
+
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+use super::search::sanitize;
+use super::{UsageError, open_store};
+use crate::cli::ShowArgs;
+use crate::config::Settings;
+use crate::model::ArxivId;
+
+/// Runs `show`.
+pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
+    let store = open_store(settings, false)?;
+    let all = store.all_papers()?;
+    let stored = all
+        .iter()
+        .find(|p| p.paper.id == id)
+        .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
+    let versions = store.versions(&id)?;
+    let code = super::links::code_map(settings, &store)?.remove(&id);
+    let p = &stored.paper;
+    if args.json {
+        let json = serde_json::json!({
+            "paper": p,
+            "url": p.abs_url(),
+            "pdf": format!("https://arxiv.org/pdf/{}", p.versioned_id()),
+            "code": code,
+            "first_seen": stored.first_seen.to_string(),
+            "versions": versions.iter().map(|(v, t)| serde_json::json!({"version": v, "updated": t.to_string()})).collect::<Vec<_>>(),
+            "topics": stored.topics,
+        });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{}  {}", p.versioned_id(), sanitize(&p.title));
+    let field = |out: &mut String, name: &str, value: &str| {
+        let _ = writeln!(out, "{name:<15}{}", sanitize(value));
+    };
+    field(&mut out, "authors", &p.authors.join(", "));
+    field(
+        &mut out,
+        "categories",
+        &format!(
+            "{} (primary {})",
+            p.categories.join(", "),
+            p.primary_category
+        ),
+    );
+    field(&mut out, "published", &p.published.to_string());
+    field(&mut out, "updated", &p.updated.to_string());
+    for (name, value) in [
+        ("comment", &p.comment),
+        ("journal ref", &p.journal_ref),
+        ("doi", &p.doi),
+    ] {
+        if let Some(v) = value {
+            field(&mut out, name, v);
+        }
+    }
+    field(&mut out, "abstract page", &p.abs_url());
+    field(
+        &mut out,
+        "pdf",
+        &format!("https://arxiv.org/pdf/{}", p.versioned_id()),
+    );
+    field(&mut out, "code", code.as_deref().unwrap_or("none known"));
+    let versions: Vec<String> = versions
+        .iter()
+        .map(|(v, t)| format!("v{v} {}", t.to_zoned(jiff::tz::TimeZone::UTC).date()))
+        .collect();
+    field(&mut out, "versions seen", &versions.join(", "));
+    field(&mut out, "first seen", &stored.first_seen.to_string());
+    if stored.topics.is_empty() {
+        field(&mut out, "topics", "none");
+    }
+    for m in &stored.topics {
+        let score = m.score.map_or(String::new(), |s| format!(", score {s:.2}"));
+        let verdict = match &m.reason {
+            Some(r) if !m.shown => format!("hidden ({r}){score}"),
+            _ => format!("shown{score}"),
+        };
+        field(&mut out, "topic", &format!("{}: {verdict}", m.name));
+    }
+    let _ = writeln!(out, "\n{}", sanitize(&p.summary));
+    print!("{out}");
+    Ok(ExitCode::SUCCESS)
+}

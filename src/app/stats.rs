@@ -1,0 +1,169 @@
+//! `paperwatch stats`: what the database holds and how recent runs went.
+
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+use serde::Serialize;
+
+use super::open_store;
+use crate::cli::StatsArgs;
+use crate::config::Settings;
+
+#[derive(Serialize)]
+struct TopicStats {
+    name: String,
+    shown: usize,
+    hidden: usize,
+}
+
+#[derive(Serialize)]
+struct RunStats {
+    id: i64,
+    command: String,
+    started: String,
+    finished: Option<String>,
+    outcome: Option<String>,
+    topics: Vec<RunTopic>,
+}
+
+#[derive(Serialize)]
+struct RunTopic {
+    topic: String,
+    ok: bool,
+    error: Option<String>,
+    new: u64,
+    revised: u64,
+    total: u64,
+    requests: u64,
+}
+
+#[derive(Serialize)]
+struct Stats {
+    papers: usize,
+    shown_papers: usize,
+    code_links: usize,
+    database_bytes: u64,
+    topics: Vec<TopicStats>,
+    per_month: BTreeMap<String, usize>,
+    runs: Vec<RunStats>,
+}
+
+/// Runs `stats`.
+pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings, false)?;
+    let all = store.all_papers()?;
+    let topics: Vec<TopicStats> = settings
+        .topics
+        .iter()
+        .map(|t| {
+            let (mut shown, mut hidden) = (0, 0);
+            for p in &all {
+                if let Some(m) = p.topics.iter().find(|m| m.name == t.name) {
+                    if m.shown { shown += 1 } else { hidden += 1 }
+                }
+            }
+            TopicStats {
+                name: t.name.clone(),
+                shown,
+                hidden,
+            }
+        })
+        .collect();
+    let shown: Vec<_> = all
+        .iter()
+        .filter(|p| {
+            p.topics
+                .iter()
+                .any(|m| m.shown && settings.topics.iter().any(|t| t.name == m.name))
+        })
+        .collect();
+    let mut per_month = BTreeMap::new();
+    for p in &shown {
+        *per_month
+            .entry(crate::render::readme::archive_month(&p.paper))
+            .or_insert(0) += 1;
+    }
+    let code = super::links::code_map(settings, &store)?;
+    let runs = store
+        .recent_runs(5)?
+        .into_iter()
+        .map(|(id, command, started, finished, outcome)| {
+            let topics = store
+                .run_topics(id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|o| RunTopic {
+                    ok: o.error.is_none(),
+                    topic: o.topic,
+                    error: o.error,
+                    new: o.new,
+                    revised: o.revised,
+                    total: o.total,
+                    requests: o.requests,
+                })
+                .collect();
+            RunStats {
+                id,
+                command,
+                started,
+                finished,
+                outcome,
+                topics,
+            }
+        })
+        .collect();
+    let stats = Stats {
+        papers: all.len(),
+        shown_papers: shown.len(),
+        code_links: shown
+            .iter()
+            .filter(|p| code.contains_key(&p.paper.id))
+            .count(),
+        database_bytes: store.size_bytes()?,
+        topics,
+        per_month,
+        runs,
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&stats)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{} papers stored, {} shown; {} with a code link; database {:.1} MB",
+        stats.papers,
+        stats.shown_papers,
+        stats.code_links,
+        stats.database_bytes as f64 / 1e6
+    );
+    println!("\ntopics:");
+    for t in &stats.topics {
+        println!(
+            "  {:<28} {:>6} shown {:>6} hidden",
+            t.name, t.shown, t.hidden
+        );
+    }
+    println!("\nshown papers per month of first version:");
+    for (month, n) in stats.per_month.iter().rev() {
+        println!("  {month}  {n:>5}");
+    }
+    println!("\nrecent runs:");
+    for r in &stats.runs {
+        println!(
+            "  #{} {} started {}: {}",
+            r.id,
+            r.command,
+            r.started,
+            r.outcome.as_deref().unwrap_or("unfinished")
+        );
+        for t in &r.topics {
+            match &t.error {
+                None => println!(
+                    "      {}: ok, {} new, {} revised, {} total, {} requests",
+                    t.topic, t.new, t.revised, t.total, t.requests
+                ),
+                Some(e) => println!("      {}: FAILED: {e}", t.topic),
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
