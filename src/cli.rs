@@ -56,6 +56,25 @@ pub enum Command {
     Stats(StatsArgs),
     /// Migrate a cv-arxiv-daily fork: its config.yaml and JSON databases.
     ImportCv(ImportCvArgs),
+    /// Scaffold a tracker: paperwatch.toml, a GitHub Actions workflow, .gitignore, a guide.
+    Init(InitArgs),
+}
+
+/// Options of `init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder (default: the current one).
+    pub dir: Option<PathBuf>,
+    /// Replace files that already exist.
+    #[arg(long)]
+    pub force: bool,
+    /// Where the workflow's `cargo install --git` gets paperwatch.
+    #[arg(
+        long,
+        value_name = "GIT_URL",
+        default_value = "https://github.com/paperwatch/paperwatch"
+    )]
+    pub install_from: String,
 }
 
 /// Options of `search`.

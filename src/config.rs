@@ -100,6 +100,8 @@ pub struct Settings {
     pub site: SiteSettings,
     /// `[links]`.
     pub links: LinksSettings,
+    /// `[snapshot]`: the text copy of the database that lives in git.
+    pub snapshot: SnapshotSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
 }
@@ -136,6 +138,15 @@ pub struct ReadmeSettings {
     pub max_bytes: Option<usize>,
     /// `archive_dir`, resolved: where the per-month archive pages go.
     pub archive_dir: PathBuf,
+}
+
+/// `[snapshot]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SnapshotSettings {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `path`, resolved: one paper per line; runs go to `runs.jsonl` beside it.
+    pub path: PathBuf,
 }
 
 /// `[links]`: where code links come from.
@@ -260,6 +271,8 @@ struct RawConfig {
     #[serde(default)]
     links: RawLinks,
     #[serde(default)]
+    snapshot: RawSnapshot,
+    #[serde(default)]
     topic: Vec<RawTopic>,
 }
 
@@ -321,6 +334,22 @@ impl Default for RawReadme {
             trend_image: None,
             max_bytes: None,
             archive_dir: "docs/archive".into(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+struct RawSnapshot {
+    enabled: bool,
+    path: String,
+}
+
+impl Default for RawSnapshot {
+    fn default() -> Self {
+        RawSnapshot {
+            enabled: true,
+            path: "data/papers.jsonl".into(),
         }
     }
 }
@@ -485,6 +514,8 @@ const ENV_KEYS: &[&str] = &[
     "LINKS_HUGGINGFACE_URL",
     "LINKS_HUGGINGFACE_DELAY_SECONDS",
     "LINKS_TIMEOUT_SECONDS",
+    "SNAPSHOT_ENABLED",
+    "SNAPSHOT_PATH",
     "CHART_TITLE",
     "CHART_BUCKET",
     "CHART_PER_TOPIC",
@@ -598,6 +629,12 @@ fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Resul
     }
     if let Some(v) = get("LINKS_TIMEOUT_SECONDS") {
         raw.links.timeout_seconds = float("LINKS_TIMEOUT_SECONDS", v)?;
+    }
+    if let Some(v) = get("SNAPSHOT_ENABLED") {
+        raw.snapshot.enabled = boolean("SNAPSHOT_ENABLED", v)?;
+    }
+    if let Some(v) = get("SNAPSHOT_PATH") {
+        raw.snapshot.path = v;
     }
     if let Some(v) = get("CHART_TITLE") {
         raw.chart.title = v;
@@ -892,6 +929,10 @@ fn validate(
             path: base.join(&raw.site.path),
             title: raw.site.title,
             url: optional(raw.site.url).map(|u| u.trim_end_matches('/').to_string()),
+        },
+        snapshot: SnapshotSettings {
+            enabled: raw.snapshot.enabled,
+            path: base.join(&raw.snapshot.path),
         },
         links: LinksSettings {
             from_text: raw.links.from_text,

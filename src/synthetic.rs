@@ -190,7 +190,9 @@ pub fn paper(i: usize, n: usize) -> Paper {
         primary_category: CATEGORIES[c].to_string(),
         published,
         updated: published,
-        comment: i.is_multiple_of(4).then(|| "12 pages, 5 figures".to_string()),
+        comment: i
+            .is_multiple_of(4)
+            .then(|| "12 pages, 5 figures".to_string()),
         journal_ref: None,
         doi: None,
     }

@@ -35,6 +35,7 @@ pub fn run(
     let outcomes = fetch_all(settings, args, now, ui, "fetch")?;
     let store = super::open_store(settings, true)?;
     super::links::refresh(settings, &store, now, ui)?;
+    super::snapshot::write(settings, &store)?;
     Ok(exit_code(&outcomes))
 }
 

@@ -170,6 +170,7 @@ pub fn run(
         }
     }
     super::classify::classify_all(&settings, &mut store)?;
+    super::snapshot::write(&settings, &store)?;
     ui.say(&format!(
         "imported {rows_read} rows: {new_papers} new papers, {new_members} new topic memberships; \
          {unreadable} rows unreadable; metadata from arXiv for {filled} of {} papers ({} requests)",

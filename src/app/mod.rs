@@ -7,12 +7,14 @@ pub mod explain;
 pub mod export;
 pub mod fetch;
 pub mod import_cv;
+pub mod init;
 pub mod links;
 pub mod mark;
 pub mod publish;
 pub mod render;
 pub mod search;
 pub mod show;
+pub mod snapshot;
 pub mod stats;
 pub mod update;
 
@@ -75,6 +77,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         quiet: cli.quiet,
         progress: !cli.quiet && std::io::stderr().is_terminal(),
     };
+    if !matches!(cli.command, Command::ImportCv(_) | Command::Init(_)) {
+        snapshot::ensure_database(&settings, ui)?;
+    }
     match cli.command {
         Command::Update(args) => update::run(&settings, &args, now, ui),
         Command::Fetch(args) => fetch::run(&settings, &args, now, ui),
@@ -90,6 +95,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
         Command::ImportCv(args) => import_cv::run(&settings, &args, now, ui),
+        Command::Init(args) => init::run(&args, ui),
     }
 }
 

@@ -18,6 +18,7 @@ pub fn run(
     let outcomes = fetch::fetch_all(settings, args, now, ui, "update")?;
     let store = super::open_store(settings, true)?;
     super::links::refresh(settings, &store, now, ui)?;
+    super::snapshot::write(settings, &store)?;
     drop(store);
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     if failed > 0 && failed == outcomes.len() {

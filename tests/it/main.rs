@@ -4,6 +4,7 @@ mod browser;
 mod cli;
 mod codelinks;
 mod common;
+mod daily;
 mod faults;
 mod find;
 mod golden;

@@ -1,0 +1,134 @@
+//! The database's text snapshot, for git: `data/papers.jsonl` (one paper per line, sorted by
+//! id, stable field order, only stable facts: a day's update changes only the lines of new or
+//! revised papers) and `runs.jsonl` beside it (one run per line). The SQLite file is a cache:
+//! when it is missing, or does not match the snapshot on disk (say, after a `git pull`), it is
+//! rebuilt from the snapshot before anything else happens.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+use super::{Ui, write_atomic};
+use crate::config::Settings;
+use crate::store::{SnapshotPaper, SnapshotRun, Store};
+
+const META_KEY: &str = "snapshot_hash";
+
+fn runs_path(papers: &Path) -> PathBuf {
+    papers.with_file_name("runs.jsonl")
+}
+
+/// FNV-1a of the files' bytes: enough to tell "the same snapshot" from "another one".
+fn hash(papers: &[u8], runs: &[u8]) -> String {
+    let mut h = 0xcbf2_9ce4_8422_2325u64;
+    for b in papers.iter().chain(b"\0").chain(runs) {
+        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}-{}-{}", papers.len(), runs.len())
+}
+
+fn read(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+    }
+}
+
+/// Writes the snapshot from the database and records which snapshot the database matches.
+pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
+    if !settings.snapshot.enabled {
+        return Ok(());
+    }
+    let mut papers = String::new();
+    for p in store.snapshot()? {
+        papers.push_str(&serde_json::to_string(&p)?);
+        papers.push('\n');
+    }
+    let mut runs = String::new();
+    for r in store.snapshot_runs()? {
+        runs.push_str(&serde_json::to_string(&r)?);
+        runs.push('\n');
+    }
+    let path = &settings.snapshot.path;
+    write_atomic(path, papers.as_bytes())?;
+    write_atomic(&runs_path(path), runs.as_bytes())?;
+    store.set_meta(META_KEY, &hash(papers.as_bytes(), runs.as_bytes()))?;
+    Ok(())
+}
+
+/// Rebuilds the database from the snapshot when the database is missing or does not match it.
+pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
+    if !settings.snapshot.enabled {
+        return Ok(());
+    }
+    let path = &settings.snapshot.path;
+    let Some(papers) = read(path)? else {
+        return Ok(());
+    };
+    let runs = read(&runs_path(path))?.unwrap_or_default();
+    let wanted = hash(&papers, &runs);
+    let db = &settings.database;
+    if db.exists() {
+        let store =
+            Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;
+        if store.meta(META_KEY)?.as_deref() == Some(wanted.as_str()) {
+            return Ok(());
+        }
+    }
+    let parse_lines = |bytes: &[u8], name: &Path| -> anyhow::Result<Vec<String>> {
+        let text = std::str::from_utf8(bytes)
+            .with_context(|| format!("{} is not UTF-8", name.display()))?;
+        Ok(text
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(str::to_string)
+            .collect())
+    };
+    let mut snapshot: Vec<SnapshotPaper> = Vec::new();
+    for (n, line) in parse_lines(&papers, path)?.iter().enumerate() {
+        snapshot.push(
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a paper", path.display(), n + 1))?,
+        );
+    }
+    let runs_file = runs_path(path);
+    let mut run_list: Vec<SnapshotRun> = Vec::new();
+    for (n, line) in parse_lines(&runs, &runs_file)?.iter().enumerate() {
+        run_list.push(
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a run", runs_file.display(), n + 1))?,
+        );
+    }
+    // Build beside the database, then swap, so a failure leaves the old file.
+    let fresh = db.with_extension("rebuild.tmp");
+    for p in [
+        fresh.clone(),
+        fresh.with_extension("tmp-wal"),
+        fresh.with_extension("tmp-shm"),
+    ] {
+        let _ = std::fs::remove_file(p);
+    }
+    if let Some(parent) = db.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)?;
+    }
+    {
+        let mut store = Store::open(&fresh)?;
+        store.restore(&snapshot, &run_list)?;
+        store.set_meta(META_KEY, &wanted)?;
+        super::classify::classify_all(settings, &mut store)?;
+    }
+    for suffix in ["-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+        let _ = std::fs::remove_file(format!("{}{suffix}", fresh.display()));
+    }
+    std::fs::rename(&fresh, db).with_context(|| format!("cannot replace {}", db.display()))?;
+    ui.say(&format!(
+        "rebuilt {} from {} ({} papers, {} runs)",
+        db.display(),
+        path.display(),
+        snapshot.len(),
+        run_list.len()
+    ));
+    Ok(())
+}

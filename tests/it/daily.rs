@@ -1,0 +1,189 @@
+//! Running it every day: `init`, the workflow it writes, and state that lives well in git.
+
+use crate::common::{MockArxiv, Seed, TestEnv, mock_config};
+
+#[test]
+fn init_scaffolds_and_never_overwrites_without_force() {
+    let env = TestEnv::new();
+    let run = env.run(&["init", "tracker"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in [
+        "paperwatch.toml",
+        ".github/workflows/paperwatch.yml",
+        ".gitignore",
+        "docs/PAPERWATCH.md",
+    ] {
+        assert!(env.path(&format!("tracker/{file}")).exists(), "{file}");
+    }
+    let config = env.read("tracker/paperwatch.toml");
+    assert!(config.contains("max_bytes = 500000"));
+    assert!(env.read("tracker/.gitignore").contains("paperwatch.db"));
+    // The scaffold's config is valid and has the default topics.
+    let settings =
+        paperwatch::config::load(Some(&env.path("tracker/paperwatch.toml")), &|_| None).unwrap();
+    assert_eq!(settings.topics.len(), 6);
+
+    // Existing files are kept without --force, replaced with it.
+    env.write("tracker/.gitignore", "mine\n");
+    env.write("tracker/paperwatch.toml", "# mine\n");
+    let run = env.run(&["init", "tracker"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stderr.contains("kept the existing"), "{}", run.stderr);
+    assert_eq!(env.read("tracker/.gitignore"), "mine\n");
+    assert_eq!(env.read("tracker/paperwatch.toml"), "# mine\n");
+    assert_eq!(env.run(&["init", "tracker", "--force"]).code, 0);
+    assert!(env.read("tracker/.gitignore").contains("paperwatch.db"));
+}
+
+#[test]
+fn init_takes_the_badge_slug_from_git() {
+    let env = TestEnv::new();
+    let dir = env.path("fork");
+    std::fs::create_dir_all(&dir).unwrap();
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .arg("-C")
+            .arg(&dir)
+            .args(args)
+            .output()
+            .unwrap()
+            .status
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q"]);
+    git(&[
+        "remote",
+        "add",
+        "origin",
+        "git@github.com:someone/npu-papers.git",
+    ]);
+    assert_eq!(env.run(&["init", "fork"]).code, 0);
+    assert!(
+        env.read("fork/paperwatch.toml")
+            .contains("badges = \"someone/npu-papers\"")
+    );
+}
+
+#[test]
+fn the_workflow_has_the_properties_a_daily_job_needs() {
+    let env = TestEnv::new();
+    assert_eq!(env.run(&["init", "."]).code, 0);
+    let yaml = env.read(".github/workflows/paperwatch.yml");
+    let w: serde_json::Value = serde_saphyr::from_str(&yaml).expect("the workflow is YAML");
+    assert!(w["on"].get("workflow_dispatch").is_some());
+    let cron = w["on"]["schedule"][0]["cron"].as_str().unwrap();
+    let fields: Vec<&str> = cron.split_whitespace().collect();
+    assert_ne!(fields[0], "0", "not at minute 0");
+    assert!(
+        fields[0].parse::<u32>().is_ok(),
+        "one minute, not every minute: {cron}"
+    );
+    assert_eq!(fields[1].split(',').count(), 2, "twice daily: {cron}");
+    assert_eq!(w["permissions"]["contents"], "write");
+    assert_eq!(w["concurrency"]["cancel-in-progress"], true);
+    let steps = w["jobs"]["update"]["steps"].as_array().unwrap();
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    let all = runs.join("\n");
+    assert!(all.contains("cargo install --locked --git"));
+    assert!(all.contains("paperwatch update"));
+    assert!(
+        all.contains("git diff --cached --quiet"),
+        "commit only when something changed"
+    );
+    assert!(all.contains("git pull -q --rebase"));
+    assert!(all.contains("--allow-empty"), "keep-alive");
+    assert!(steps.iter().any(|s| {
+        s["uses"]
+            .as_str()
+            .is_some_and(|u| u.starts_with("actions/cache"))
+    }));
+    let update = steps.iter().find(|s| s["id"] == "update").unwrap();
+    assert_eq!(update["continue-on-error"], true);
+    let fail = steps.last().unwrap();
+    assert_eq!(fail["if"], "steps.update.outcome == 'failure'");
+    assert_eq!(fail["run"], "exit 1");
+}
+
+fn edge_env() -> (TestEnv, MockArxiv, Vec<String>) {
+    let seed = Seed::load();
+    let mock = MockArxiv::start(seed.papers());
+    let ids: Vec<String> = seed
+        .section("edge_inference")
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    mock.add_search("seed:edge", ids[1..].to_vec());
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n\n[[topic]]\nname = \"pinned\"\nids = [\"2407.05858\"]\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    (env, mock, ids)
+}
+
+#[test]
+fn a_deleted_database_is_rebuilt_and_renders_the_same_bytes() {
+    let (env, _mock, _) = edge_env();
+    assert_eq!(env.run(&["update"]).code, 0);
+    let readme = env.read("README.md");
+    let export = env.run(&["export", "--format", "json"]).stdout;
+    for f in ["paperwatch.db", "paperwatch.db-wal", "paperwatch.db-shm"] {
+        let _ = std::fs::remove_file(env.path(f));
+    }
+    let run = env.run(&["render"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("rebuilt"), "{}", run.stderr);
+    assert_eq!(env.read("README.md"), readme);
+    assert_eq!(env.run(&["export", "--format", "json"]).stdout, export);
+    // A snapshot newer than the database (a `git pull`) also triggers a rebuild.
+    let snapshot = env.read("data/papers.jsonl");
+    let fewer: String = snapshot.lines().skip(1).map(|l| format!("{l}\n")).collect();
+    env.write("data/papers.jsonl", &fewer);
+    let run = env.run(&["render"]);
+    assert!(run.stderr.contains("rebuilt"), "{}", run.stderr);
+    let stats: serde_json::Value =
+        serde_json::from_str(&env.run(&["stats", "--json"]).stdout).unwrap();
+    assert_eq!(stats["papers"], snapshot.lines().count() - 1);
+}
+
+#[test]
+fn one_new_paper_changes_one_line_of_the_snapshot() {
+    let (mut later, mock, ids) = edge_env();
+    assert_eq!(later.run(&["update"]).code, 0);
+    let before = later.read("data/papers.jsonl");
+    let runs_before = later.read("data/runs.jsonl");
+    mock.add_search("seed:edge", ids.clone());
+    later.set_env("SOURCE_DATE_EPOCH", "1770552000"); // a day later
+    let run = later.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("edge: 1 new"), "{}", run.stderr);
+    let after = later.read("data/papers.jsonl");
+    let old: std::collections::HashSet<&str> = before.lines().collect();
+    let changed: Vec<&str> = after.lines().filter(|l| !old.contains(l)).collect();
+    assert_eq!(changed.len(), 1, "{changed:?}");
+    assert!(changed[0].contains(&format!("\"id\":\"{}\"", ids[0])));
+    assert_eq!(after.lines().count(), before.lines().count() + 1);
+    assert_eq!(
+        later.read("data/runs.jsonl").lines().count(),
+        runs_before.lines().count() + 1
+    );
+}
+
+#[test]
+fn the_workflow_dry_run_script_passes() {
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/workflow-dry-run.sh");
+    let out = std::process::Command::new("bash")
+        .arg(script)
+        .env("PAPERWATCH_BIN", env!("CARGO_BIN_EXE_paperwatch"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("workflow dry run passed: 1 commit pushed"),
+        "{stdout}"
+    );
+}
