@@ -58,6 +58,19 @@ pub enum Command {
     ImportCv(ImportCvArgs),
     /// Scaffold a tracker: paperwatch.toml, a GitHub Actions workflow, .gitignore, a guide.
     Init(InitArgs),
+    /// Bulk-import arXiv metadata (the Kaggle snapshot) without asking arXiv.
+    Import(ImportArgs),
+}
+
+/// Options of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The Kaggle "arxiv-metadata-oai-snapshot" JSON-lines file (`.jsonl`, or `.gz`).
+    #[arg(long, value_name = "FILE")]
+    pub kaggle: PathBuf,
+    /// Papers per transaction.
+    #[arg(long, default_value_t = 10_000)]
+    pub batch: usize,
 }
 
 /// Options of `init`.

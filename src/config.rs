@@ -230,6 +230,16 @@ pub enum Sort {
 }
 
 impl Topic {
+    /// The topic's own terms as a local query (its query, else its keywords), whatever
+    /// `filter` says: what a bulk import matches papers against. `None` when it has none or the
+    /// query is not in the local syntax.
+    pub fn match_expr(&self) -> Option<Expr> {
+        match &self.query {
+            Some(q) => Expr::parse(q).ok(),
+            None => Expr::any_of(&self.keywords),
+        }
+    }
+
     /// The strict local filter: the query when given, else the keywords OR-ed; `None` when the
     /// topic does not filter.
     pub fn filter_expr(&self) -> Option<Expr> {

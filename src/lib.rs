@@ -17,6 +17,7 @@ pub mod codelinks;
 pub mod config;
 pub mod cvimport;
 pub mod huggingface;
+pub mod kaggle;
 pub mod model;
 pub mod relevance;
 pub mod render;

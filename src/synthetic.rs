@@ -134,8 +134,7 @@ fn pseudo_word(rank: u64) -> String {
     word
 }
 
-/// The `i`-th of `n` papers (0-based); `n` sets the date spread (one id month per 2,000 papers,
-/// never before 2007-04).
+/// The `i`-th of `n` papers (0-based), spread evenly over 2008-01 … 2026-03.
 pub fn paper(i: usize, n: usize) -> Paper {
     let mut state = (i as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
@@ -162,12 +161,12 @@ pub fn paper(i: usize, n: usize) -> Paper {
     };
     let title = words(10);
     let summary = words(170);
-    let months = (n / 2_000).max(1);
-    let month = i * months / n.max(1); // 0 = the oldest month
-    let age = months - 1 - month;
-    let (year, mon) = (2026 - (age / 12) as i32, 12 - (age % 12) as i32);
-    let (year, mon) = if year < 2008 { (2008, 1) } else { (year, mon) };
-    let number = i % 100_000;
+    // Ids from 2008-01 to 2026-03 (219 months), in order; unique for n up to 21.9 million.
+    const MONTHS: usize = 219;
+    let per_month = n.div_ceil(MONTHS).max(1);
+    let month = (i / per_month).min(MONTHS - 1);
+    let (year, mon) = (2008 + (month / 12) as i32, 1 + (month % 12) as i32);
+    let number = i % per_month;
     let id = format!("{:02}{:02}.{number:05}", year % 100, mon);
     let start: Timestamp = format!("{year}-{mon:02}-01T00:00:00Z")
         .parse()
@@ -198,12 +197,9 @@ pub fn paper(i: usize, n: usize) -> Paper {
     }
 }
 
-/// `n` papers with distinct ids.
+/// `n` papers with distinct ids, in id order.
 pub fn corpus(n: usize) -> Vec<Paper> {
-    let mut papers: Vec<Paper> = (0..n).map(|i| paper(i, n)).collect();
-    papers.sort_by(|a, b| a.id.cmp(&b.id));
-    papers.dedup_by(|a, b| a.id == b.id);
-    papers
+    (0..n).map(|i| paper(i, n)).collect()
 }
 
 #[cfg(test)]
@@ -214,7 +210,10 @@ mod tests {
     fn deterministic_distinct_and_realistic() {
         let a = corpus(10_000);
         assert_eq!(a, corpus(10_000));
-        assert!(a.len() > 9_900, "{}", a.len());
+        assert_eq!(a.len(), 10_000);
+        let ids: std::collections::HashSet<_> = a.iter().map(|p| p.id.clone()).collect();
+        assert_eq!(ids.len(), 10_000, "distinct ids");
+        assert!(a.windows(2).all(|w| w[0].id < w[1].id), "in id order");
         let words = a[0].summary.split(' ').count();
         assert!((170..=200).contains(&words), "{words}");
         let vocabulary: std::collections::HashSet<&str> =

@@ -21,9 +21,11 @@ pub struct Corpus {
     pub prepared: HashMap<ArxivId, Prepared>,
 }
 
-/// Fits the model on every stored paper.
+/// Fits the model on every paper that belongs to a topic.
 pub fn corpus(store: &Store) -> anyhow::Result<Corpus> {
-    let papers = store.all_papers()?;
+    // The papers of the topics, not every stored paper: a bulk-imported archive of millions
+    // would not fit, and the topics' own corpus is what their scores compare against.
+    let papers = store.member_papers()?;
     let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
     let (model, prepared) = prepare_all(&refs);
     Ok(Corpus { model, prepared })

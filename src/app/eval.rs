@@ -8,6 +8,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::open_store;
+use super::outln;
 use crate::cli::EvalArgs;
 use crate::config::Settings;
 use crate::model::ArxivId;
@@ -93,9 +94,9 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     super::classify::classify_all(settings, &mut store)?;
     let report = evaluate(settings, &store, &labels, args.cross_validate)?;
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
     } else {
-        print!("{}", format_report(&report));
+        super::emit(&format_report(&report));
     }
     Ok(ExitCode::SUCCESS)
 }

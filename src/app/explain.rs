@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use super::outln;
 use super::{UsageError, open_store};
 use crate::cli::ExplainArgs;
 use crate::config::Settings;
@@ -56,7 +57,7 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
                 decision,
             })
             .collect();
-        println!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&out)?);
         return Ok(ExitCode::SUCCESS);
     }
     let p = &stored.paper;
@@ -117,6 +118,6 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
                 .map_or(String::new(), |m| format!("; min_score {m:.2}"))
         );
     }
-    print!("{out}");
+    super::emit(&out);
     Ok(ExitCode::SUCCESS)
 }

@@ -52,7 +52,7 @@ fn shown_in_config<'a>(settings: &Settings, papers: &'a [StoredPaper]) -> Vec<&'
 pub fn code_map(settings: &Settings, store: &Store) -> anyhow::Result<HashMap<ArxivId, String>> {
     let answers = store.hf_answers()?;
     let mut map = HashMap::new();
-    for p in store.all_papers()? {
+    for p in store.member_papers()? {
         let text = settings
             .links
             .from_text
@@ -90,7 +90,7 @@ pub fn refresh(
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<LinkSummary> {
-    let papers = store.all_papers()?;
+    let papers = store.member_papers()?;
     let shown = shown_in_config(settings, &papers);
     let mut answers = store.hf_answers()?;
     let mut summary = LinkSummary {

@@ -6,6 +6,7 @@ pub mod eval;
 pub mod explain;
 pub mod export;
 pub mod fetch;
+pub mod import;
 pub mod import_cv;
 pub mod init;
 pub mod links;
@@ -28,6 +29,26 @@ use jiff::Timestamp;
 use crate::cli::{Cli, Command};
 use crate::config::{self, ConfigError, Settings};
 use crate::store::Store;
+
+/// Writes command output to stdout. A closed pipe (`paperwatch search x | head`) ends the
+/// process quietly with success, as for other command-line tools.
+pub fn emit(text: &str) {
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// `println!` through [`emit`].
+macro_rules! outln {
+    () => { $crate::app::emit("\n") };
+    ($($arg:tt)*) => { $crate::app::emit(&format!("{}\n", format_args!($($arg)*))) };
+}
+pub(crate) use outln;
 
 /// A mistake in the command line that clap cannot see (e.g. an unknown `--topic`). Exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -96,6 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&settings, &args),
         Command::ImportCv(args) => import_cv::run(&settings, &args, now, ui),
         Command::Init(args) => init::run(&args, ui),
+        Command::Import(args) => import::run(&settings, &args, now, ui),
     }
 }
 

@@ -87,7 +87,7 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         }
     ));
     if settings.site.enabled {
-        let all = store.all_papers()?;
+        let all = store.member_papers()?;
         let svg = chart_path(settings)
             .map(|p| std::fs::read_to_string(p.with_extension("svg")))
             .transpose()

@@ -7,6 +7,7 @@ use anyhow::Context;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use super::outln;
 use super::{UsageError, open_store};
 use crate::cli::SearchArgs;
 use crate::config::Settings;
@@ -112,19 +113,19 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 topics: topics_of(&h.paper.id),
             })
             .collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?
         );
         return Ok(ExitCode::SUCCESS);
     }
     if hits.is_empty() {
-        println!("no paper matches {:?}", args.query);
+        outln!("no paper matches {:?}", args.query);
     }
     for (i, h) in hits.iter().enumerate() {
         let p = &h.paper;
-        println!("{:>3}. {}  {}", i + 1, p.versioned_id(), sanitize(&h.title));
-        println!(
+        outln!("{:>3}. {}  {}", i + 1, p.versioned_id(), sanitize(&h.title));
+        outln!(
             "     {} · {} · score {:.2}{}",
             p.published.to_zoned(jiff::tz::TimeZone::UTC).date(),
             p.categories.join(", "),
@@ -138,7 +139,7 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         );
-        println!("     {}", sanitize(&h.snippet.replace('\n', " ")));
+        outln!("     {}", sanitize(&h.snippet.replace('\n', " ")));
     }
     Ok(ExitCode::SUCCESS)
 }

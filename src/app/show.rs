@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use super::outln;
 use super::search::sanitize;
 use super::{UsageError, open_store};
 use crate::cli::ShowArgs;
@@ -31,7 +32,7 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             "versions": versions.iter().map(|(v, t)| serde_json::json!({"version": v, "updated": t.to_string()})).collect::<Vec<_>>(),
             "topics": stored.topics,
         });
-        println!("{}", serde_json::to_string_pretty(&json)?);
+        outln!("{}", serde_json::to_string_pretty(&json)?);
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
@@ -85,6 +86,6 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         field(&mut out, "topic", &format!("{}: {verdict}", m.name));
     }
     let _ = writeln!(out, "\n{}", sanitize(&p.summary));
-    print!("{out}");
+    super::emit(&out);
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use super::open_store;
+use super::outln;
 use crate::cli::StatsArgs;
 use crate::config::Settings;
 
@@ -125,30 +126,32 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         runs,
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&stats)?);
+        outln!("{}", serde_json::to_string_pretty(&stats)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    outln!(
         "{} papers stored, {} shown; {} with a code link; database {:.1} MB",
         stats.papers,
         stats.shown_papers,
         stats.code_links,
         stats.database_bytes as f64 / 1e6
     );
-    println!("\ntopics:");
+    outln!("\ntopics:");
     for t in &stats.topics {
-        println!(
+        outln!(
             "  {:<28} {:>6} shown {:>6} hidden",
-            t.name, t.shown, t.hidden
+            t.name,
+            t.shown,
+            t.hidden
         );
     }
-    println!("\nshown papers per month of first version:");
+    outln!("\nshown papers per month of first version:");
     for (month, n) in stats.per_month.iter().rev() {
-        println!("  {month}  {n:>5}");
+        outln!("  {month}  {n:>5}");
     }
-    println!("\nrecent runs:");
+    outln!("\nrecent runs:");
     for r in &stats.runs {
-        println!(
+        outln!(
             "  #{} {} started {}: {}",
             r.id,
             r.command,
@@ -157,11 +160,15 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         );
         for t in &r.topics {
             match &t.error {
-                None => println!(
+                None => outln!(
                     "      {}: ok, {} new, {} revised, {} total, {} requests",
-                    t.topic, t.new, t.revised, t.total, t.requests
+                    t.topic,
+                    t.new,
+                    t.revised,
+                    t.total,
+                    t.requests
                 ),
-                Some(e) => println!("      {}: FAILED: {e}", t.topic),
+                Some(e) => outln!("      {}: FAILED: {e}", t.topic),
             }
         }
     }

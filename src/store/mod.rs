@@ -309,6 +309,98 @@ impl Store {
 
     /// Every stored paper with its topics, by id ascending.
     pub fn all_papers(&self) -> Result<Vec<StoredPaper>> {
+        self.papers_where("1")
+    }
+
+    /// Papers that belong to at least one topic, with their topics, by id ascending (what the
+    /// outputs and the relevance model need, without loading a bulk-imported archive).
+    pub fn member_papers(&self) -> Result<Vec<StoredPaper>> {
+        self.papers_where("EXISTS (SELECT 1 FROM topic_papers t WHERE t.paper_id = p.id)")
+    }
+
+    /// Settings for a long bulk load: a larger page cache, no fsync per transaction (a crash can
+    /// lose the last batches, which the resumable import re-reads), FTS segment merging deferred
+    /// (`finish_bulk` merges).
+    pub fn begin_bulk(&self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        self.conn.pragma_update(None, "cache_size", -65_536)?;
+        self.conn.execute(
+            "INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 0)",
+            [],
+        )?;
+        Ok(())
+    }
+
+    /// Back to normal after [`Store::begin_bulk`]: merges the search index's segments.
+    pub fn finish_bulk(&self) -> Result<()> {
+        self.conn.execute(
+            "INSERT INTO papers_fts (papers_fts, rank) VALUES ('automerge', 4)",
+            [],
+        )?;
+        self.conn.execute(
+            "INSERT INTO papers_fts (papers_fts, rank) VALUES ('merge', 500)",
+            [],
+        )?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        Ok(())
+    }
+
+    /// Bulk import of one batch, in one transaction: papers not yet stored are inserted with
+    /// their versions and `(record index, topic)` memberships; stored ones are skipped, so an
+    /// interrupted import can simply run again. Returns how many papers were new.
+    pub fn import_batch(
+        &mut self,
+        records: &[(Paper, Vec<(u32, Timestamp)>)],
+        memberships: &[(usize, &str)],
+        now: Timestamp,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let now_s = now.to_string();
+        let mut inserted = vec![false; records.len()];
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO papers (id, version, title, authors, abstract, categories,
+                 primary_category, published, updated, comment, journal_ref, doi, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+            )?;
+            let mut version = tx.prepare_cached(
+                "INSERT OR IGNORE INTO paper_versions (paper_id, version, updated, first_seen)
+                 VALUES (?1, ?2, ?3, ?4)",
+            )?;
+            for (i, (p, versions)) in records.iter().enumerate() {
+                let n = insert.execute(params![
+                    p.id.as_str(),
+                    p.version,
+                    p.title,
+                    serde_json::to_string(&p.authors).expect("strings serialize"),
+                    p.summary,
+                    serde_json::to_string(&p.categories).expect("strings serialize"),
+                    p.primary_category,
+                    p.published.to_string(),
+                    p.updated.to_string(),
+                    p.comment,
+                    p.journal_ref,
+                    p.doi,
+                    now_s,
+                ])?;
+                if n == 1 {
+                    inserted[i] = true;
+                    for (v, at) in versions {
+                        version.execute(params![p.id.as_str(), v, at.to_string(), now_s])?;
+                    }
+                }
+            }
+        }
+        for (i, topic) in memberships {
+            if inserted[*i] {
+                join_topic(&tx, topic, &records[*i].0.id, &now_s)?;
+            }
+        }
+        tx.commit()?;
+        Ok(inserted.iter().filter(|x| **x).count())
+    }
+
+    fn papers_where(&self, condition: &str) -> Result<Vec<StoredPaper>> {
         let mut memberships: std::collections::HashMap<String, Vec<Membership>> =
             std::collections::HashMap::new();
         let mut stmt = self.conn.prepare(
@@ -334,7 +426,7 @@ impl Store {
             memberships.entry(id).or_default().push(membership);
         }
         let mut stmt = self.conn.prepare(&format!(
-            "SELECT {PAPER_COLUMNS}, p.first_seen FROM papers p ORDER BY p.id"
+            "SELECT {PAPER_COLUMNS}, p.first_seen FROM papers p WHERE {condition} ORDER BY p.id"
         ))?;
         let rows = stmt.query_map([], |r| {
             Ok((RawPaper::from_row(r)?, r.get::<_, String>(12)?))

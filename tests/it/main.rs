@@ -1,6 +1,7 @@
 //! Integration tests: one binary (see Cargo.toml `[[test]]`), one module per area.
 
 mod browser;
+mod bulk;
 mod cli;
 mod codelinks;
 mod common;
