@@ -105,20 +105,71 @@ fn error_message(entry: Node) -> Option<String> {
     }
 }
 
+/// The entry's fields, gathered in one pass over its children.
+#[derive(Default)]
+struct Fields<'a, 'i> {
+    id: Option<Node<'a, 'i>>,
+    title: Option<Node<'a, 'i>>,
+    summary: Option<Node<'a, 'i>>,
+    updated: Option<Node<'a, 'i>>,
+    published: Option<Node<'a, 'i>>,
+    primary: Option<&'a str>,
+    comment: Option<Node<'a, 'i>>,
+    journal_ref: Option<Node<'a, 'i>>,
+    doi: Option<Node<'a, 'i>>,
+    authors: Vec<String>,
+    categories: Vec<String>,
+}
+
 fn parse_entry(entry: Node) -> Result<Paper, String> {
-    let raw_id = text(entry, ATOM, "id").ok_or("no <id>")?;
+    let mut f = Fields::default();
+    for child in entry.children().filter(Node::is_element) {
+        let tag = child.tag_name();
+        match (tag.namespace(), tag.name()) {
+            (Some(ATOM), "id") => f.id = Some(child),
+            (Some(ATOM), "title") => f.title = Some(child),
+            (Some(ATOM), "summary") => f.summary = Some(child),
+            (Some(ATOM), "updated") => f.updated = Some(child),
+            (Some(ATOM), "published") => f.published = Some(child),
+            (Some(ATOM), "author") => {
+                if let Some(name) = child.children().find(|n| n.has_tag_name((ATOM, "name"))) {
+                    let name = collapse_whitespace(&node_text(name));
+                    if !name.is_empty() {
+                        f.authors.push(name);
+                    }
+                }
+            }
+            (Some(ATOM), "category") => {
+                if let Some(term) = child.attribute("term").map(str::trim)
+                    && is_arxiv_category(term)
+                    && !f.categories.iter().any(|c| c == term)
+                {
+                    f.categories.push(term.to_string());
+                }
+            }
+            (Some(ARXIV), "primary_category") => f.primary = child.attribute("term"),
+            (Some(ARXIV), "comment") => f.comment = Some(child),
+            (Some(ARXIV), "journal_ref") => f.journal_ref = Some(child),
+            (Some(ARXIV), "doi") => f.doi = Some(child),
+            _ => {}
+        }
+    }
+    let raw_id = f.id.map(node_text).ok_or("no <id>")?;
     let raw_id = raw_id.trim();
     if raw_id.is_empty() {
         return Err("empty <id>".into());
     }
     let (id, version) = ArxivId::parse_versioned(raw_id).map_err(|e| e.to_string())?;
-    let title = text(entry, ATOM, "title").ok_or_else(|| format!("{raw_id}: no <title>"))?;
+    let title = f
+        .title
+        .map(node_text)
+        .ok_or_else(|| format!("{raw_id}: no <title>"))?;
     let title = collapse_whitespace(&title);
     if title.is_empty() {
         return Err(format!("{raw_id}: empty <title>"));
     }
-    let timestamp = |name: &str| -> Result<Option<Timestamp>, String> {
-        match text(entry, ATOM, name) {
+    let timestamp = |node: Option<Node>, name: &str| -> Result<Option<Timestamp>, String> {
+        match node.map(node_text) {
             None => Ok(None),
             Some(t) => t
                 .trim()
@@ -127,61 +178,60 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
                 .map_err(|e| format!("{raw_id}: bad <{name}> {t:?}: {e}")),
         }
     };
-    let updated = timestamp("updated")?;
-    let published = timestamp("published")?;
+    let updated = timestamp(f.updated, "updated")?;
+    let published = timestamp(f.published, "published")?;
     let (published, updated) = match (published, updated) {
         (Some(p), Some(u)) => (p, u),
         (Some(p), None) => (p, p),
         (None, Some(u)) => (u, u),
         (None, None) => return Err(format!("{raw_id}: no <published> or <updated>")),
     };
-    let authors = entry
-        .children()
-        .filter(|n| n.has_tag_name((ATOM, "author")))
-        .filter_map(|a| text(a, ATOM, "name"))
-        .map(|name| collapse_whitespace(&name))
-        .filter(|name| !name.is_empty())
-        .collect();
-    let mut categories: Vec<String> = Vec::new();
-    for term in entry
-        .children()
-        .filter(|n| n.has_tag_name((ATOM, "category")))
-        .filter_map(|n| n.attribute("term"))
-        .map(str::trim)
-        .filter(|t| is_arxiv_category(t))
-    {
-        if !categories.iter().any(|c| c == term) {
-            categories.push(term.to_string());
-        }
-    }
-    let primary_category = child(entry, ARXIV, "primary_category")
-        .and_then(|n| n.attribute("term"))
+    let primary_category = f
+        .primary
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
-        .or_else(|| categories.first().cloned())
+        .or_else(|| f.categories.first().cloned())
         .unwrap_or_default();
-    let optional = |name: &str| {
-        text(entry, ARXIV, name)
-            .map(|t| collapse_whitespace(&t))
+    let optional = |node: Option<Node>| {
+        node.map(|n| collapse_whitespace(&node_text(n)))
             .filter(|t| !t.is_empty())
     };
     Ok(Paper {
         id,
         version: version.unwrap_or(1),
         title,
-        authors,
-        summary: text(entry, ATOM, "summary")
-            .map(|s| s.trim().to_string())
+        authors: f.authors,
+        summary: f
+            .summary
+            .map(|n| node_text(n).trim().to_string())
             .unwrap_or_default(),
-        categories,
+        categories: f.categories,
         primary_category,
         published,
         updated,
-        comment: optional("comment"),
-        journal_ref: optional("journal_ref"),
-        doi: optional("doi"),
+        comment: optional(f.comment),
+        journal_ref: optional(f.journal_ref),
+        doi: optional(f.doi),
     })
+}
+
+/// The text of an element (its text and CDATA, usually one node: no copy then).
+fn node_text(node: Node) -> String {
+    let mut texts = node
+        .descendants()
+        .filter(|d| d.is_text())
+        .filter_map(|d| d.text());
+    match (texts.next(), texts.next()) {
+        (None, _) => String::new(),
+        (Some(one), None) => one.to_string(),
+        (Some(first), Some(second)) => {
+            let mut s = String::from(first);
+            s.push_str(second);
+            s.extend(texts);
+            s
+        }
+    }
 }
 
 /// Whether a `<category term>` is an arXiv category (`cs.CL`, `hep-th`, `cond-mat.mes-hall`)
