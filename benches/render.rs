@@ -5,42 +5,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use jiff::{Timestamp, ToSpan};
-use paperwatch::model::{ArxivId, Bucket, Paper};
+use jiff::Timestamp;
+use paperwatch::model::Bucket;
 use paperwatch::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use paperwatch::render::{ReadmeOptions, Section, readme};
 
-/// `n` papers spread over 20 years, with abstract and title lengths like arXiv's.
-fn corpus(n: usize) -> Vec<Paper> {
-    let start: Timestamp = "2006-01-01T00:00:00Z".parse().unwrap();
-    let summary =
-        "We study efficient inference of large language models on mobile NPUs. ".repeat(14);
-    (0..n)
-        .map(|i| {
-            let published = start + ((i as i64 * 20 * 365 * 24 * 3600) / n as i64).seconds();
-            let date = published.to_zoned(jiff::tz::TimeZone::UTC).date();
-            let id = format!(
-                "{:02}{:02}.{:05}",
-                date.year() % 100,
-                date.month(),
-                i % 100_000
-            );
-            Paper {
-                id: ArxivId::parse(&id).unwrap(),
-                version: 1 + (i % 3) as u32,
-                title: format!("Paper {i}: fast on-device LLM inference with heterogeneous NPUs"),
-                authors: vec!["A. Author".into(), "B. Author".into()],
-                summary: summary.clone(),
-                categories: vec!["cs.LG".into(), "cs.AI".into()],
-                primary_category: "cs.LG".into(),
-                published,
-                updated: published,
-                comment: None,
-                journal_ref: None,
-                doi: None,
-            }
-        })
-        .collect()
+fn corpus(n: usize) -> Vec<paperwatch::model::Paper> {
+    paperwatch::synthetic::corpus(n)
 }
 
 fn chart(c: &mut Criterion) {

@@ -138,19 +138,7 @@ fn nice_step(max: u64, max_ticks: u64) -> u64 {
     }
 }
 
-fn escape(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            c => s.push(c),
-        }
-    }
-    s
-}
+use super::site::html_escape as escape;
 
 /// Draws the chart as SVG. The same sections give the same bytes.
 pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {

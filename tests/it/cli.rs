@@ -3,19 +3,10 @@
 
 use std::time::Duration;
 
-use crate::common::{MockArxiv, Seed, TestEnv, mock_config};
+use crate::common::{MockArxiv, TestEnv, mock_config};
 
-/// A mock with search `seed:<section>` for every seed section.
 fn mock() -> MockArxiv {
-    let seed = Seed::load();
-    let mock = MockArxiv::start(seed.papers());
-    for (name, rows) in &seed.sections {
-        mock.add_search(
-            &format!("seed:{name}"),
-            rows.iter().map(|r| r.id.clone()).collect(),
-        );
-    }
-    mock
+    MockArxiv::seed_sections()
 }
 
 const TOPICS: &str = r#"

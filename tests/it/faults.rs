@@ -10,21 +10,12 @@ use paperwatch::arxiv::{Client, ClientConfig, ManualClock, default_user_agent};
 use paperwatch::config::{self, Settings, Source};
 use paperwatch::store::{Store, TopicOutcome};
 
-use crate::common::{Fault, MockArxiv, Seed, mock_config};
+use crate::common::{Fault, MockArxiv, mock_config};
 
 const NOW: &str = "2026-02-07T12:00:00Z";
 
-/// A mock whose query `seed:<section>` returns that seed section, newest first.
 fn mock() -> MockArxiv {
-    let seed = Seed::load();
-    let mock = MockArxiv::start(seed.papers());
-    for (name, rows) in &seed.sections {
-        mock.add_search(
-            &format!("seed:{name}"),
-            rows.iter().map(|r| r.id.clone()).collect(),
-        );
-    }
-    mock
+    MockArxiv::seed_sections()
 }
 
 fn settings(mock: &MockArxiv, arxiv: &str, topics: &[&str]) -> Settings {

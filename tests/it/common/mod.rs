@@ -211,6 +211,19 @@ impl MockArxiv {
         Self::start_with(corpus, false)
     }
 
+    /// Serves the seed's papers; the query `seed:<section>` returns that section, newest first.
+    pub fn seed_sections() -> MockArxiv {
+        let seed = Seed::load();
+        let mock = MockArxiv::start(seed.papers());
+        for (name, rows) in &seed.sections {
+            mock.add_search(
+                &format!("seed:{name}"),
+                rows.iter().map(|r| r.id.clone()).collect(),
+            );
+        }
+        mock
+    }
+
     /// Serves the seed's papers and answers any search over them like arXiv's engine.
     pub fn seed_engine() -> MockArxiv {
         Self::start_with(Seed::load().papers(), true)
