@@ -8,17 +8,19 @@ use anyhow::Context;
 
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
+use crate::relevance::matcher::Doc;
 use crate::relevance::matcher::Expr;
-use crate::relevance::score::Model;
-use crate::relevance::{Decision, Prepared, TopicRules, classify, prepare_all};
+use crate::relevance::score::{Model, Sparse};
+use crate::relevance::{Decision, TopicRules, TopicScorer};
 use crate::store::Store;
 
 /// The fitted model and every stored paper's vector.
 pub struct Corpus {
     /// The model fitted on all stored papers.
     pub model: Model,
-    /// Every paper prepared for scoring and matching, by id.
-    pub prepared: HashMap<ArxivId, Prepared>,
+    /// Every member paper's TF-IDF vector, by id (word indexes are built one paper at a time:
+    /// keeping them all would cost gigabytes on a large archive).
+    pub vectors: HashMap<ArxivId, Sparse>,
 }
 
 /// Fits the model on every paper that belongs to a topic.
@@ -27,8 +29,9 @@ pub fn corpus(store: &Store) -> anyhow::Result<Corpus> {
     // would not fit, and the topics' own corpus is what their scores compare against.
     let papers = store.member_papers()?;
     let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
-    let (model, prepared) = prepare_all(&refs);
-    Ok(Corpus { model, prepared })
+    let (model, vectors) = Model::fit_with_vectors(&refs);
+    let vectors = refs.iter().map(|p| p.id.clone()).zip(vectors).collect();
+    Ok(Corpus { model, vectors })
 }
 
 /// The rules of a topic, with its exemplars and labels from the store.
@@ -64,33 +67,62 @@ pub fn decide(
     with_terms: bool,
 ) -> anyhow::Result<Vec<Decision>> {
     let rules = rules(topic, store)?;
-    Ok(classify(
-        &corpus.model,
-        &rules,
-        papers,
-        &corpus.prepared,
-        with_terms,
-    ))
+    let scorer = TopicScorer::new(&corpus.model, &rules, &|id| corpus.vectors.get(id).cloned());
+    Ok(papers
+        .iter()
+        .map(|p| {
+            let vector = corpus
+                .vectors
+                .get(&p.id)
+                .cloned()
+                .unwrap_or_else(|| corpus.model.vector(p));
+            scorer.decide(p, &vector, &Doc::new(p), with_terms)
+        })
+        .collect())
 }
 
+/// A stored verdict: paper, shown, score, reason.
+type Verdict = (ArxivId, bool, Option<f64>, Option<String>);
+
 /// Decides every topic's papers and stores the verdicts. Returns `(shown, hidden)` per topic.
+/// Each paper's words are indexed once, for all its topics, and dropped.
 pub fn classify_all(settings: &Settings, store: &mut Store) -> anyhow::Result<Vec<(usize, usize)>> {
-    let corpus = corpus(store)?;
+    let papers = store.member_papers()?;
+    let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
+    let (model, vectors) = Model::fit_with_vectors(&refs);
+    let by_id: HashMap<&ArxivId, &Sparse> = refs.iter().map(|p| &p.id).zip(&vectors).collect();
+    let rules: Vec<TopicRules> = settings
+        .topics
+        .iter()
+        .map(|t| rules(t, store))
+        .collect::<anyhow::Result<_>>()?;
+    let scorers: Vec<TopicScorer> = rules
+        .iter()
+        .map(|r| TopicScorer::new(&model, r, &|id| by_id.get(id).map(|v| (*v).clone())))
+        .collect();
+    let index: HashMap<&str, usize> = settings
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); settings.topics.len()];
+    for (stored, vector) in papers.iter().zip(&vectors) {
+        let doc = Doc::new(&stored.paper);
+        for m in &stored.topics {
+            if let Some(&t) = index.get(m.name.as_str()) {
+                let d = scorers[t].decide(&stored.paper, vector, &doc, false);
+                rows[t].push((stored.paper.id.clone(), d.shown, d.score, d.reason));
+            }
+        }
+    }
     let mut counts = Vec::with_capacity(settings.topics.len());
-    for topic in &settings.topics {
-        let members = store.topic_members(&topic.name)?;
-        let refs: Vec<&Paper> = members.iter().collect();
-        let decisions = decide(&corpus, topic, store, &refs, false)?;
-        let rows: Vec<(ArxivId, bool, Option<f64>, Option<String>)> = members
-            .iter()
-            .zip(&decisions)
-            .map(|(p, d)| (p.id.clone(), d.shown, d.score, d.reason.clone()))
-            .collect();
+    for (topic, rows) in settings.topics.iter().zip(&rows) {
         store
-            .set_decisions(&topic.name, &rows)
+            .set_decisions(&topic.name, rows)
             .with_context(|| format!("cannot store the verdicts of topic {}", topic.name))?;
-        let shown = decisions.iter().filter(|d| d.shown).count();
-        counts.push((shown, decisions.len() - shown));
+        let shown = rows.iter().filter(|r| r.1).count();
+        counts.push((shown, rows.len() - shown));
     }
     Ok(counts)
 }

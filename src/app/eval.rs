@@ -181,7 +181,7 @@ fn cross_validate(
 ) -> anyhow::Result<CrossValidation> {
     let corpus = super::classify::corpus(store)?;
     let empty = Sparse::new();
-    let vector = |id: &ArxivId| corpus.prepared.get(id).map_or(&empty, |p| &p.vector);
+    let vector = |id: &ArxivId| corpus.vectors.get(id).unwrap_or(&empty);
     let mut out2 = Vec::new();
     let mut out1 = Vec::new();
     for fold in 0..k {

@@ -21,11 +21,10 @@ struct Explained<'a> {
 pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
     let store = open_store(settings, false)?;
-    let all = store.all_papers()?;
-    let stored = all
-        .iter()
-        .find(|p| p.paper.id == id)
+    let stored = store
+        .stored_paper(&id)?
         .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
+    let stored = &stored;
     let topics: Vec<_> = match &args.topic {
         Some(name) => vec![
             settings

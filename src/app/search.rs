@@ -83,10 +83,11 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e).context("search failed"),
     };
-    let all = store.all_papers()?;
     let topics_of = |id: &crate::model::ArxivId| -> Vec<String> {
-        all.iter()
-            .find(|p| &p.paper.id == id)
+        store
+            .stored_paper(id)
+            .ok()
+            .flatten()
             .map(|p| {
                 p.topics
                     .iter()

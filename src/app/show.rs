@@ -14,11 +14,10 @@ use crate::model::ArxivId;
 pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
     let store = open_store(settings, false)?;
-    let all = store.all_papers()?;
-    let stored = all
-        .iter()
-        .find(|p| p.paper.id == id)
+    let stored = store
+        .stored_paper(&id)?
         .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
+    let stored = &stored;
     let versions = store.versions(&id)?;
     let code = super::links::code_map(settings, &store)?.remove(&id);
     let p = &stored.paper;

@@ -52,7 +52,7 @@ struct Stats {
 /// Runs `stats`.
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(settings, false)?;
-    let all = store.all_papers()?;
+    let all = store.member_papers()?;
     let topics: Vec<TopicStats> = settings
         .topics
         .iter()
@@ -114,7 +114,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         })
         .collect();
     let stats = Stats {
-        papers: all.len(),
+        papers: store.paper_count()?,
         shown_papers: shown.len(),
         code_links: shown
             .iter()

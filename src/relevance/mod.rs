@@ -134,6 +134,61 @@ pub fn prepare_all(papers: &[&Paper]) -> (Model, HashMap<ArxivId, Prepared>) {
     (model, prepared)
 }
 
+/// What a topic decides with: its profile, feedback model and labels, computed once.
+pub struct TopicScorer<'r> {
+    rules: &'r TopicRules,
+    profile: Sparse,
+    feedback: Option<Logistic>,
+    labels: HashMap<ArxivId, bool>,
+}
+
+impl<'r> TopicScorer<'r> {
+    /// Builds the topic's profile, and its feedback model from the labelled papers' vectors.
+    pub fn new(
+        model: &Model,
+        rules: &'r TopicRules,
+        vector_of: &dyn Fn(&ArxivId) -> Option<Sparse>,
+    ) -> Self {
+        let examples: Vec<(Sparse, bool)> = rules
+            .labels
+            .iter()
+            .filter_map(|(id, l)| vector_of(id).map(|v| (v, *l)))
+            .collect();
+        let positives = examples.iter().filter(|e| e.1).count();
+        let negatives = examples.len() - positives;
+        let feedback =
+            (positives >= MIN_LABELS_PER_KIND && negatives >= MIN_LABELS_PER_KIND).then(|| {
+                let refs: Vec<(&Sparse, bool)> = examples.iter().map(|(v, l)| (v, *l)).collect();
+                Logistic::train(&refs)
+            });
+        TopicScorer {
+            rules,
+            profile: profile(model, rules),
+            feedback,
+            labels: rules
+                .labels
+                .iter()
+                .map(|(id, l)| (id.clone(), *l))
+                .collect(),
+        }
+    }
+
+    /// Decides one paper, given its vector and its words.
+    pub fn decide(&self, paper: &Paper, vector: &Sparse, doc: &Doc, with_terms: bool) -> Decision {
+        let label = self.labels.get(&paper.id).copied();
+        decide(
+            self.rules,
+            paper,
+            vector,
+            doc,
+            &self.profile,
+            self.feedback.as_ref(),
+            label,
+            with_terms,
+        )
+    }
+}
+
 /// Decides every paper of a topic. `prepared` holds each paper's [`Prepared`] by id (computed
 /// once for all topics); a paper missing from it is prepared on the spot. `matched` lists of
 /// the decisions are filled only with `with_terms` (for explanations: it costs a lookup per
@@ -145,9 +200,9 @@ pub fn classify(
     prepared: &HashMap<ArxivId, Prepared>,
     with_terms: bool,
 ) -> Vec<Decision> {
-    let profile = profile(model, rules);
-    let feedback = feedback_model(rules, prepared);
-    let labels: HashMap<&ArxivId, bool> = rules.labels.iter().map(|(id, l)| (id, *l)).collect();
+    let scorer = TopicScorer::new(model, rules, &|id| {
+        prepared.get(id).map(|p| p.vector.clone())
+    });
     papers
         .iter()
         .map(|paper| {
@@ -159,31 +214,9 @@ pub fn classify(
                     &fresh
                 }
             };
-            let label = labels.get(&paper.id).copied();
-            decide(
-                rules,
-                paper,
-                p,
-                &profile,
-                feedback.as_ref(),
-                label,
-                with_terms,
-            )
+            scorer.decide(paper, &p.vector, &p.doc, with_terms)
         })
         .collect()
-}
-
-/// The topic's feedback model, when it has enough labels of each kind.
-fn feedback_model(rules: &TopicRules, prepared: &HashMap<ArxivId, Prepared>) -> Option<Logistic> {
-    let examples: Vec<(&Sparse, bool)> = rules
-        .labels
-        .iter()
-        .filter_map(|(id, l)| prepared.get(id).map(|p| (&p.vector, *l)))
-        .collect();
-    let positives = examples.iter().filter(|e| e.1).count();
-    let negatives = examples.len() - positives;
-    (positives >= MIN_LABELS_PER_KIND && negatives >= MIN_LABELS_PER_KIND)
-        .then(|| Logistic::train(&examples))
 }
 
 /// The final score: the profile score, averaged with the feedback probability when there is one.
@@ -194,16 +227,17 @@ pub fn blend(profile_score: f64, feedback: Option<f64>) -> f64 {
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn decide(
     rules: &TopicRules,
     paper: &Paper,
-    prepared: &Prepared,
+    vector: &Sparse,
+    doc: &Doc,
     profile: &Sparse,
     feedback: Option<&Logistic>,
     label: Option<bool>,
     with_terms: bool,
 ) -> Decision {
-    let (vector, doc) = (&prepared.vector, &prepared.doc);
     let cosine = f64::from(dot(vector, profile));
     let fails_terms = rules.filter.as_ref().is_some_and(|f| !f.matches(doc));
     let excluded_any = rules.exclude.iter().any(|e| e.matches(doc));

@@ -400,13 +400,28 @@ impl Store {
         Ok(inserted.iter().filter(|x| **x).count())
     }
 
+    /// How many papers are stored.
+    pub fn paper_count(&self) -> Result<usize> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM papers", [], |r| r.get(0))?)
+    }
+
+    /// One stored paper with its topics.
+    pub fn stored_paper(&self, id: &ArxivId) -> Result<Option<StoredPaper>> {
+        // A canonical id holds only digits, letters, `.`, `-` and `/`: safe inside quotes.
+        let condition = format!("p.id = '{}'", id.as_str().replace('\'', ""));
+        Ok(self.papers_where(&condition)?.into_iter().next())
+    }
+
     fn papers_where(&self, condition: &str) -> Result<Vec<StoredPaper>> {
         let mut memberships: std::collections::HashMap<String, Vec<Membership>> =
             std::collections::HashMap::new();
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT paper_id, topic, shown, score, reason, first_seen FROM topic_papers
-             ORDER BY paper_id, topic",
-        )?;
+                 WHERE paper_id IN (SELECT p.id FROM papers p WHERE {condition})
+                 ORDER BY paper_id, topic"
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
