@@ -10,10 +10,21 @@ use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use crate::render::{ArchiveOptions, ReadmeOptions, Section, readme_capped};
 use std::path::Path;
 
-/// Renders the README of the configured topics, in config order.
+/// Renders the README of the configured topics, in config order, after deciding every topic's
+/// papers again (the config may have changed since they were fetched).
 pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
     let mut store = open_store(settings, false)?;
     super::classify::classify_all(settings, &mut store)?;
+    publish(settings, &store, now, ui)
+}
+
+/// Writes every output from a store whose verdicts are current (`update` has just decided them).
+pub fn publish(
+    settings: &Settings,
+    store: &crate::store::Store,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<()> {
     let mut papers = Vec::with_capacity(settings.topics.len());
     for topic in &settings.topics {
         let mut shown = store
@@ -37,7 +48,7 @@ pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
         })
         .collect();
     let r = &settings.readme;
-    let code = super::links::code_map(settings, &store)?;
+    let code = super::links::code_map(settings, store)?;
     if let Some(image) = chart_path(settings) {
         let svg = trend_svg(
             &ChartOptions {

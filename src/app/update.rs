@@ -19,12 +19,12 @@ pub fn run(
     let store = super::open_store(settings, true)?;
     super::links::refresh(settings, &store, now, ui)?;
     super::snapshot::write(settings, &store)?;
-    drop(store);
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     if failed > 0 && failed == outcomes.len() {
         ui.say("no topic could be fetched; the README was left as it was");
     } else {
-        render::run(settings, now, ui)?;
+        // Fetching has just decided every topic's papers: publish without deciding again.
+        render::publish(settings, &store, now, ui)?;
     }
     Ok(fetch::exit_code(&outcomes))
 }
