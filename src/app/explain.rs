@@ -3,11 +3,10 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
+use super::UsageError;
 use super::outln;
-use super::{UsageError, open_store};
 use crate::cli::ExplainArgs;
 use crate::config::Settings;
-use crate::model::ArxivId;
 use crate::relevance::{Decision, MIN_LABELS_PER_KIND};
 
 #[derive(serde::Serialize)]
@@ -19,11 +18,7 @@ struct Explained<'a> {
 
 /// Prints each topic's verdict on the paper with its reasons.
 pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
-    let store = open_store(settings, false)?;
-    let stored = store
-        .stored_paper(&id)?
-        .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
+    let (store, stored) = super::find_paper(settings, &args.id)?;
     let stored = &stored;
     let topics: Vec<_> = match &args.topic {
         Some(name) => vec![

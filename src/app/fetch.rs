@@ -33,10 +33,16 @@ pub fn run(
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
     let outcomes = fetch_all(settings, args, now, ui, "fetch")?;
+    after_fetch(settings, now, ui)?;
+    Ok(exit_code(&outcomes))
+}
+
+/// What follows every fetch: code links, then the text snapshot. Returns the open store.
+pub fn after_fetch(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<Store> {
     let store = super::open_store(settings, true)?;
     super::links::refresh(settings, &store, now, ui)?;
     super::snapshot::write(settings, &store)?;
-    Ok(exit_code(&outcomes))
+    Ok(store)
 }
 
 /// 0 when every topic succeeded, 1 when any failed.

@@ -152,6 +152,20 @@ pub fn now() -> Result<Timestamp, ConfigError> {
     }
 }
 
+/// Opens the database and finds one paper given in any id form (`2407.05858v2`, a URL, …).
+pub fn find_paper(
+    settings: &Settings,
+    text: &str,
+) -> anyhow::Result<(Store, crate::model::StoredPaper)> {
+    let (id, _) =
+        crate::model::ArxivId::parse_versioned(text).map_err(|e| UsageError(e.to_string()))?;
+    let store = open_store(settings, false)?;
+    let stored = store
+        .stored_paper(&id)?
+        .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
+    Ok((store, stored))
+}
+
 /// Opens the database, creating it and its folder when `create` is set.
 pub fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {
     let path = &settings.database;

@@ -5,19 +5,14 @@ use std::process::ExitCode;
 
 use super::outln;
 use super::search::sanitize;
-use super::{UsageError, open_store};
 use crate::cli::ShowArgs;
 use crate::config::Settings;
-use crate::model::ArxivId;
 
 /// Runs `show`.
 pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
-    let store = open_store(settings, false)?;
-    let stored = store
-        .stored_paper(&id)?
-        .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
+    let (store, stored) = super::find_paper(settings, &args.id)?;
     let stored = &stored;
+    let id = stored.paper.id.clone();
     let versions = store.versions(&id)?;
     let code = super::links::code_map(settings, &store)?.remove(&id);
     let p = &stored.paper;

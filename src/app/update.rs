@@ -16,9 +16,7 @@ pub fn run(
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
     let outcomes = fetch::fetch_all(settings, args, now, ui, "update")?;
-    let store = super::open_store(settings, true)?;
-    super::links::refresh(settings, &store, now, ui)?;
-    super::snapshot::write(settings, &store)?;
+    let store = fetch::after_fetch(settings, now, ui)?;
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     if failed > 0 && failed == outcomes.len() {
         ui.say("no topic could be fetched; the README was left as it was");

@@ -194,27 +194,8 @@ impl Model {
 
     /// Fits the vocabulary and document frequencies on `papers`.
     pub fn fit<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> Model {
-        let mut model = Model {
-            analyzer: Analyzer::default(),
-            ids: HashMap::default(),
-            terms: Vec::new(),
-            df: Vec::new(),
-            docs: 0,
-        };
-        for paper in papers {
-            model.docs += 1;
-            let mut seen: Vec<u32> = model
-                .paper_terms(paper)
-                .into_iter()
-                .map(|t| model.intern(t))
-                .collect();
-            seen.sort_unstable();
-            seen.dedup();
-            for id in seen {
-                model.df[id as usize] += 1;
-            }
-        }
-        model
+        let papers: Vec<&Paper> = papers.into_iter().collect();
+        Model::fit_with_vectors(&papers).0
     }
 
     fn intern_str(&mut self, term: &str) -> u32 {

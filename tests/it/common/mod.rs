@@ -396,3 +396,17 @@ pub fn seed_pinned_topics(seed: &Seed) -> String {
     }
     out
 }
+
+/// A folder where `paperwatch update` ran six topics pinning the seed's ids against the seed mock.
+pub fn seed_update_env() -> (TestEnv, MockArxiv) {
+    let seed = Seed::load();
+    let mock = MockArxiv::seed();
+    let env = TestEnv::new();
+    env.write(
+        "paperwatch.toml",
+        &mock_config(&mock.url(), "", &seed_pinned_topics(&seed)),
+    );
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    (env, mock)
+}
