@@ -14,8 +14,6 @@ use std::time::{Duration, Instant};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use crate::common::{MockArxiv, Seed, TestEnv, mock_config, seed_pinned_topics};
-
 const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
 
 struct Driver {
@@ -194,14 +192,7 @@ impl Driver {
 
 #[test]
 fn the_seed_site_searches_and_filters_in_chromium() {
-    let seed = Seed::load();
-    let mock = MockArxiv::seed();
-    let env = TestEnv::new();
-    env.write(
-        "paperwatch.toml",
-        &mock_config(&mock.url(), "", &seed_pinned_topics(&seed)),
-    );
-    assert_eq!(env.run(&["update"]).code, 0);
+    let (env, _mock, _) = crate::common::seed_update_env();
     let profile = tempfile::tempdir().unwrap();
     let Some(driver) = Driver::start(profile.path()) else {
         return;

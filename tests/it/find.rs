@@ -1,16 +1,9 @@
 //! Finding things locally (search, show, stats) and migrating from cv-arxiv-daily forks.
 
-use crate::common::{MockArxiv, Seed, TestEnv, mock_config, seed_pinned_topics};
+use crate::common::{MockArxiv, Seed, TestEnv};
 
 fn seed_env() -> (TestEnv, MockArxiv) {
-    let seed = Seed::load();
-    let mock = MockArxiv::seed();
-    let env = TestEnv::new();
-    env.write(
-        "paperwatch.toml",
-        &mock_config(&mock.url(), "", &seed_pinned_topics(&seed)),
-    );
-    assert_eq!(env.run(&["update"]).code, 0);
+    let (env, mock, _) = crate::common::seed_update_env();
     (env, mock)
 }
 

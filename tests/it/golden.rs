@@ -1,7 +1,7 @@
 //! The anchor: `paperwatch update` against a mock arXiv serving the seed's papers writes the
 //! seed README byte for byte.
 
-use crate::common::{MockArxiv, Seed, TestEnv, mock_config, seed::seed_text, seed_pinned_topics};
+use crate::common::{Seed, TestEnv, seed::seed_text};
 
 /// The seed disagrees with itself on exactly two papers: under `npu_acceleration` it shows
 /// 2407.05858v2 and 2408.00462v1 with a date one day off from their other sections (its
@@ -36,15 +36,7 @@ fn seed_run_reproduces_the_seed_readme() {
     assert_eq!(seed.sections.len(), 6);
     assert_eq!(seed.sections.iter().map(|s| s.1.len()).sum::<usize>(), 489);
     assert_eq!(seed.papers().len(), 458);
-    let mock = MockArxiv::seed();
-    let env = TestEnv::new();
-    env.write(
-        "paperwatch.toml",
-        &mock_config(&mock.url(), "", &seed_pinned_topics(&seed)),
-    );
-
-    let run = env.run(&["update"]);
-    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (env, mock, run) = crate::common::seed_update_env();
     let readme = env.read("README.md");
     let expected = expected_readme(&seed);
     assert_eq!(readme.len(), expected.len());

@@ -397,8 +397,9 @@ pub fn seed_pinned_topics(seed: &Seed) -> String {
     out
 }
 
-/// A folder where `paperwatch update` ran six topics pinning the seed's ids against the seed mock.
-pub fn seed_update_env() -> (TestEnv, MockArxiv) {
+/// A folder where `paperwatch update` ran six topics pinning the seed's ids against the seed
+/// mock, with that run.
+pub fn seed_update_env() -> (TestEnv, MockArxiv, Run) {
     let seed = Seed::load();
     let mock = MockArxiv::seed();
     let env = TestEnv::new();
@@ -408,5 +409,5 @@ pub fn seed_update_env() -> (TestEnv, MockArxiv) {
     );
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    (env, mock)
+    (env, mock, run)
 }
