@@ -8,7 +8,9 @@
 use std::collections::HashSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::path::Path;
 use std::process::ExitCode;
+use std::sync::mpsc::SyncSender;
 use std::time::Instant;
 
 use anyhow::Context;
@@ -20,7 +22,7 @@ use super::{Ui, open_store};
 use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::kaggle::{self, Record};
-use crate::model::ArxivId;
+use crate::model::{ArxivId, Paper};
 use crate::relevance::matcher::{Doc, Expr};
 
 /// Counts `Read`'s bytes, for the progress bar.
@@ -35,6 +37,85 @@ impl<R: Read> Read for Counting<R> {
         self.bar.inc(n as u64);
         Ok(n)
     }
+}
+
+/// One batch of parsed records with their `(record index, topic index)` memberships.
+struct Batch {
+    records: Vec<(Paper, Vec<(u32, Timestamp)>)>,
+    members: Vec<(usize, usize)>,
+}
+
+/// What the reader saw.
+struct Read_ {
+    lines: usize,
+    skipped_lines: usize,
+    matched: usize,
+}
+
+/// Reads, parses and matches lines, sending full batches; stops early when the writer has
+/// gone (it failed, and says why).
+fn read_batches(
+    settings: &Settings,
+    reader: Box<dyn Read + Send>,
+    path: &Path,
+    batch_size: usize,
+    sender: SyncSender<Batch>,
+) -> anyhow::Result<Read_> {
+    let matchers: Vec<(Option<Expr>, HashSet<&ArxivId>)> = settings
+        .topics
+        .iter()
+        .map(|t| (t.match_expr(), t.ids.iter().collect()))
+        .collect();
+    let mut read = Read_ {
+        lines: 0,
+        skipped_lines: 0,
+        matched: 0,
+    };
+    let empty = || Batch {
+        records: Vec::with_capacity(batch_size),
+        members: Vec::new(),
+    };
+    let mut batch = empty();
+    for (n, line) in BufReader::with_capacity(1 << 20, reader)
+        .lines()
+        .enumerate()
+    {
+        let line =
+            line.with_context(|| format!("{}: cannot read line {}", path.display(), n + 1))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        read.lines += 1;
+        match kaggle::parse_line(&line) {
+            Ok(Record { paper, versions }) => {
+                let index = batch.records.len();
+                let mut doc: Option<Doc> = None;
+                for (topic, (expr, pinned)) in matchers.iter().enumerate() {
+                    let hit = pinned.contains(&paper.id)
+                        || expr.as_ref().is_some_and(|e| {
+                            e.matches(doc.get_or_insert_with(|| Doc::new(&paper)))
+                        });
+                    if hit {
+                        batch.members.push((index, topic));
+                        read.matched += 1;
+                    }
+                }
+                batch.records.push((paper, versions));
+            }
+            Err(reason) => {
+                read.skipped_lines += 1;
+                warn!("{}:{}: skipped: {reason}", path.display(), n + 1);
+            }
+        }
+        if batch.records.len() >= batch_size
+            && sender.send(std::mem::replace(&mut batch, empty())).is_err()
+        {
+            return Ok(read);
+        }
+    }
+    // A closed channel here means the writer failed; it reports that.
+    let _ = sender.send(batch);
+    Ok(read)
 }
 
 /// Runs `import`.
@@ -64,7 +145,7 @@ pub fn run(
         bar: bar.clone(),
     };
     let name = path.to_string_lossy();
-    let reader: Box<dyn Read> = if name.ends_with(".gz") {
+    let reader: Box<dyn Read + Send> = if name.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(counted))
     } else if name.ends_with(".zip") {
         anyhow::bail!(
@@ -76,62 +157,39 @@ pub fn run(
     };
     let mut store = open_store(settings, true)?;
     store.begin_bulk()?;
-    let matchers: Vec<(&str, Option<Expr>, HashSet<&ArxivId>)> = settings
-        .topics
-        .iter()
-        .map(|t| (t.name.as_str(), t.match_expr(), t.ids.iter().collect()))
-        .collect();
     let started = Instant::now();
-    let (mut lines, mut new, mut skipped_lines, mut matched) = (0usize, 0usize, 0usize, 0usize);
-    let mut batch: Vec<(crate::model::Paper, Vec<(u32, Timestamp)>)> =
-        Vec::with_capacity(args.batch);
-    let mut members: Vec<(usize, &str)> = Vec::new();
-    let mut flush = |batch: &mut Vec<_>,
-                     members: &mut Vec<(usize, &str)>,
-                     new: &mut usize|
-     -> anyhow::Result<()> {
-        *new += store.import_batch(batch, members, now)?;
-        batch.clear();
-        members.clear();
-        Ok(())
-    };
-    for (n, line) in BufReader::with_capacity(1 << 20, reader)
-        .lines()
-        .enumerate()
-    {
-        let line =
-            line.with_context(|| format!("{}: cannot read line {}", path.display(), n + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        lines += 1;
-        match kaggle::parse_line(&line) {
-            Ok(Record { paper, versions }) => {
-                let index = batch.len();
-                let mut doc: Option<Doc> = None;
-                for (topic, expr, pinned) in &matchers {
-                    let hit = pinned.contains(&paper.id)
-                        || expr.as_ref().is_some_and(|e| {
-                            e.matches(doc.get_or_insert_with(|| Doc::new(&paper)))
-                        });
-                    if hit {
-                        members.push((index, topic));
-                        matched += 1;
-                    }
+    // Two threads: this one writes batches to SQLite while the reader parses and matches the
+    // next ones; two batches in flight at most, so memory stays bounded.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(1);
+    let (read, new) = std::thread::scope(|scope| -> anyhow::Result<(Read_, usize)> {
+        let reader = scope.spawn(|| read_batches(settings, reader, path, args.batch, sender));
+        let mut new = 0;
+        let mut written = Ok(());
+        for batch in receiver {
+            let members: Vec<(usize, &str)> = batch
+                .members
+                .iter()
+                .map(|&(i, t)| (i, settings.topics[t].name.as_str()))
+                .collect();
+            match store.import_batch(&batch.records, &members, now) {
+                Ok(n) => new += n,
+                Err(e) => {
+                    // Dropping the receiver stops the reader at its next batch.
+                    written = Err(e);
+                    break;
                 }
-                batch.push((paper, versions));
             }
-            Err(reason) => {
-                skipped_lines += 1;
-                warn!("{}:{}: skipped: {reason}", path.display(), n + 1);
-            }
-        }
-        if batch.len() >= args.batch {
-            flush(&mut batch, &mut members, &mut new)?;
             bar.set_message(format!("{new} new papers"));
         }
-    }
-    flush(&mut batch, &mut members, &mut new)?;
+        let read = reader.join().expect("the reader thread does not panic");
+        written?;
+        Ok((read?, new))
+    })?;
+    let Read_ {
+        lines,
+        skipped_lines,
+        matched,
+    } = read;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
     store.finish_bulk()?;
