@@ -1,17 +1,24 @@
 //! Atom → [`Paper`]: reads export-API feeds of both formats (legacy ≤ 2025-11-10 and the current
 //! backend) by namespace URI, never by element order, prefix or `title="pdf"`.
 //!
+//! A single streaming pass (quick-xml's namespace-aware pull parser) over the page: no tree is
+//! built, and text that needs no unescaping is borrowed from the body until it is stored.
 //! Entries without an id, a title or dates (the legacy backend's placeholders for missing ids)
 //! are skipped and counted; an arXiv error feed is recognised and returned as such.
 
+use std::borrow::Cow;
+
 use jiff::Timestamp;
-use roxmltree::{Document, Node};
+use quick_xml::NsReader;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
 
 use crate::model::{ArxivId, Paper};
 
-const ATOM: &str = "http://www.w3.org/2005/Atom";
-const ARXIV: &str = "http://arxiv.org/schemas/atom";
-const OPENSEARCH: &str = "http://a9.com/-/spec/opensearch/1.1/";
+const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
+const ARXIV: &[u8] = b"http://arxiv.org/schemas/atom";
+const OPENSEARCH: &[u8] = b"http://a9.com/-/spec/opensearch/1.1/";
 
 /// One parsed page of results.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -44,43 +51,306 @@ pub enum ParseError {
     NotAFeed(String),
 }
 
+/// `line:column` (1-based, columns in characters) of byte `offset` of `text`.
+fn position(text: &str, offset: usize) -> String {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    format!("{line}:{column}")
+}
+
+/// The namespaces the parser looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ns {
+    Atom,
+    Arxiv,
+    OpenSearch,
+    Other,
+}
+
+impl Ns {
+    fn of(uri: &[u8]) -> Ns {
+        match uri {
+            ATOM => Ns::Atom,
+            ARXIV => Ns::Arxiv,
+            OPENSEARCH => Ns::OpenSearch,
+            _ => Ns::Other,
+        }
+    }
+}
+
+/// Which field of an entry (or of the feed) the text being read belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    TotalResults,
+    StartIndex,
+    Id,
+    Title,
+    Summary,
+    Updated,
+    Published,
+    AuthorName,
+    Comment,
+    JournalRef,
+    Doi,
+}
+
+/// The entry's fields as found in the body (text borrowed when it needed no unescaping).
+#[derive(Default)]
+struct RawEntry<'a> {
+    id: Option<Cow<'a, str>>,
+    title: Option<Cow<'a, str>>,
+    summary: Option<Cow<'a, str>>,
+    updated: Option<Cow<'a, str>>,
+    published: Option<Cow<'a, str>>,
+    primary: Option<String>,
+    comment: Option<Cow<'a, str>>,
+    journal_ref: Option<Cow<'a, str>>,
+    doi: Option<Cow<'a, str>>,
+    authors: Vec<String>,
+    categories: Vec<String>,
+}
+
+impl<'a> RawEntry<'a> {
+    /// Where the text of `field` goes (the first element of a kind wins, as a DOM lookup would).
+    fn slot(&mut self, field: Field) -> Option<&mut Option<Cow<'a, str>>> {
+        let slot = match field {
+            Field::Id => &mut self.id,
+            Field::Title => &mut self.title,
+            Field::Summary => &mut self.summary,
+            Field::Updated => &mut self.updated,
+            Field::Published => &mut self.published,
+            Field::Comment => &mut self.comment,
+            Field::JournalRef => &mut self.journal_ref,
+            Field::Doi => &mut self.doi,
+            Field::TotalResults | Field::StartIndex | Field::AuthorName => return None,
+        };
+        Some(slot)
+    }
+}
+
+/// Appends a piece of text, borrowing while there is only one piece.
+fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
+    if text.is_empty() {
+        *text = piece;
+    } else {
+        text.to_mut().push_str(&piece);
+    }
+}
+
+/// The value of the attribute `name` (no namespace), unescaped and normalised.
+fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| e.to_string())?;
+        if attr.key.as_ref() == name {
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| e.to_string())?;
+            return Ok(Some(value.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
 /// Parses one export-API response body.
 pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
-    let doc = Document::parse(xml).map_err(|e| {
-        let pos = e.pos();
-        ParseError::Xml {
-            position: format!("{}:{}", pos.row, pos.col),
-            message: e.to_string(),
-        }
-    })?;
-    let root = doc.root_element();
-    if !root.has_tag_name((ATOM, "feed")) {
-        return Err(ParseError::NotAFeed(root.tag_name().name().to_string()));
-    }
-    let number = |name: &str| {
-        child(root, OPENSEARCH, name)
-            .and_then(|n| n.text())
-            .and_then(|t| t.trim().parse::<u64>().ok())
+    let mut reader = NsReader::from_str(xml);
+    reader.config_mut().expand_empty_elements = true;
+    let fail = |reader: &NsReader<&[u8]>, message: String| ParseError::Xml {
+        position: position(xml, reader.error_position() as usize),
+        message,
     };
+    let mut total: Option<Cow<str>> = None;
+    let mut start: Option<Cow<str>> = None;
+    let mut entries: Vec<RawEntry> = Vec::new();
+    // Depth of the open element: 1 is <feed>, 2 an entry, 3 an entry's field, 4 an author's name.
+    let mut depth = 0usize;
+    let mut in_entry = false;
+    let mut in_author = false;
+    // The field whose text is being read, and the depth of its element.
+    let mut reading: Option<(Field, usize)> = None;
+    let mut text: Cow<str> = Cow::Borrowed("");
+    let mut seen_root = false;
+    loop {
+        let step = match reader.read_resolved_event() {
+            Ok((ResolveResult::Bound(ns), event)) => Ok((Ns::of(ns.into_inner()), event)),
+            Ok((_, event)) => Ok((Ns::Other, event)),
+            Err(e) => Err(e.to_string()),
+        };
+        let (ns, event) = step.map_err(|m| fail(&reader, m))?;
+        match event {
+            Event::Start(e) => {
+                depth += 1;
+                let local = e.local_name();
+                let local = local.as_ref();
+                if depth == 1 {
+                    if seen_root {
+                        return Err(fail(&reader, "more than one root element".into()));
+                    }
+                    seen_root = true;
+                    if !(ns == Ns::Atom && local == b"feed") {
+                        return Err(ParseError::NotAFeed(
+                            String::from_utf8_lossy(local).into_owned(),
+                        ));
+                    }
+                    continue;
+                }
+                if reading.is_some() {
+                    // Markup inside a text field: its text still counts.
+                    continue;
+                }
+                let field = match (depth, ns, local) {
+                    (2, Ns::Atom, b"entry") => {
+                        in_entry = true;
+                        entries.push(RawEntry::default());
+                        None
+                    }
+                    (2, Ns::OpenSearch, b"totalResults") if total.is_none() => {
+                        Some(Field::TotalResults)
+                    }
+                    (2, Ns::OpenSearch, b"startIndex") if start.is_none() => Some(Field::StartIndex),
+                    (3, Ns::Atom, name) if in_entry => match name {
+                        b"id" => Some(Field::Id),
+                        b"title" => Some(Field::Title),
+                        b"summary" => Some(Field::Summary),
+                        b"updated" => Some(Field::Updated),
+                        b"published" => Some(Field::Published),
+                        b"author" => {
+                            in_author = true;
+                            None
+                        }
+                        b"category" => {
+                            let term = attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
+                            let entry = entries.last_mut().expect("inside an entry");
+                            if let Some(term) = term.as_deref().map(str::trim)
+                                && is_arxiv_category(term)
+                                && !entry.categories.iter().any(|c| c == term)
+                            {
+                                entry.categories.push(term.to_string());
+                            }
+                            None
+                        }
+                        _ => None,
+                    },
+                    (3, Ns::Arxiv, name) if in_entry => match name {
+                        b"primary_category" => {
+                            let term = attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
+                            let entry = entries.last_mut().expect("inside an entry");
+                            if entry.primary.is_none() {
+                                entry.primary = term;
+                            }
+                            None
+                        }
+                        b"comment" => Some(Field::Comment),
+                        b"journal_ref" => Some(Field::JournalRef),
+                        b"doi" => Some(Field::Doi),
+                        _ => None,
+                    },
+                    (4, Ns::Atom, b"name") if in_author => Some(Field::AuthorName),
+                    _ => None,
+                };
+                if let Some(field) = field {
+                    reading = Some((field, depth));
+                    text = Cow::Borrowed("");
+                }
+            }
+            Event::End(_) => {
+                if let Some((field, at)) = reading
+                    && at == depth
+                {
+                    reading = None;
+                    let value = std::mem::replace(&mut text, Cow::Borrowed(""));
+                    match field {
+                        Field::TotalResults => total = Some(value),
+                        Field::StartIndex => start = Some(value),
+                        Field::AuthorName => {
+                            let name = collapse_whitespace(&value);
+                            let entry = entries.last_mut().expect("inside an entry");
+                            // One name per author, as `<author>` holds one.
+                            if !name.is_empty() && in_author {
+                                entry.authors.push(name);
+                            }
+                            in_author = false;
+                        }
+                        other => {
+                            let entry = entries.last_mut().expect("inside an entry");
+                            if let Some(slot) = entry.slot(other)
+                                && slot.is_none()
+                            {
+                                *slot = Some(value);
+                            }
+                        }
+                    }
+                }
+                match depth {
+                    2 => in_entry = false,
+                    3 => in_author = false,
+                    _ => {}
+                }
+                depth -= 1;
+            }
+            Event::Text(t) if reading.is_some() => {
+                let piece = t.xml10_content().map_err(|e| fail(&reader, e.to_string()))?;
+                append(&mut text, piece);
+            }
+            Event::CData(t) if reading.is_some() => {
+                let piece = t.xml10_content().map_err(|e| fail(&reader, e.to_string()))?;
+                append(&mut text, piece);
+            }
+            Event::GeneralRef(r) => {
+                let resolved: Cow<str> = if let Some(c) =
+                    r.resolve_char_ref().map_err(|e| fail(&reader, e.to_string()))?
+                {
+                    Cow::Owned(c.to_string())
+                } else {
+                    let name = r.decode().map_err(|e| fail(&reader, e.to_string()))?;
+                    match resolve_predefined_entity(&name) {
+                        Some(s) => Cow::Borrowed(s),
+                        None => return Err(fail(&reader, format!("unknown entity &{name};"))),
+                    }
+                };
+                if reading.is_some() {
+                    append(&mut text, resolved);
+                }
+            }
+            Event::Eof => {
+                if depth > 0 {
+                    return Err(ParseError::Xml {
+                        position: position(xml, xml.len()),
+                        message: "unexpected end of the document: elements left open".into(),
+                    });
+                }
+                if !seen_root {
+                    return Err(ParseError::Xml {
+                        position: position(xml, xml.len()),
+                        message: "no root element".into(),
+                    });
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    let number = |t: Option<Cow<str>>| t.and_then(|t| t.trim().parse::<u64>().ok());
     let mut feed = Feed {
-        total_results: number("totalResults"),
-        start_index: number("startIndex"),
-        entries: Vec::new(),
+        total_results: number(total),
+        start_index: number(start),
+        entries: Vec::with_capacity(entries.len()),
         skipped: Vec::new(),
         error: None,
     };
-    let entries: Vec<Node> = root
-        .children()
-        .filter(|n| n.has_tag_name((ATOM, "entry")))
-        .collect();
     if let [only] = entries.as_slice()
-        && let Some(message) = error_message(*only)
+        && let Some(message) = error_message(only)
     {
         feed.error = Some(message);
         return Ok(feed);
     }
     for (index, entry) in entries.into_iter().enumerate() {
-        match parse_entry(entry) {
+        match finish_entry(entry) {
             Ok(paper) => feed.entries.push(paper),
             Err(reason) => feed.skipped.push(format!("entry {}: {reason}", index + 1)),
         }
@@ -89,12 +359,11 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
 }
 
 /// The message of an error entry: `<title>Error</title>` or an id under `/api/errors`.
-fn error_message(entry: Node) -> Option<String> {
-    let id = text(entry, ATOM, "id").unwrap_or_default();
-    let title = text(entry, ATOM, "title").unwrap_or_default();
+fn error_message(entry: &RawEntry) -> Option<String> {
+    let id = entry.id.as_deref().unwrap_or_default();
+    let title = entry.title.as_deref().unwrap_or_default();
     if title.trim() == "Error" || id.contains("/api/errors") {
-        let summary = text(entry, ATOM, "summary").unwrap_or_default();
-        let summary = collapse_whitespace(&summary);
+        let summary = collapse_whitespace(entry.summary.as_deref().unwrap_or_default());
         Some(if summary.is_empty() {
             id.trim().to_string()
         } else {
@@ -105,56 +374,8 @@ fn error_message(entry: Node) -> Option<String> {
     }
 }
 
-/// The entry's fields, gathered in one pass over its children.
-#[derive(Default)]
-struct Fields<'a, 'i> {
-    id: Option<Node<'a, 'i>>,
-    title: Option<Node<'a, 'i>>,
-    summary: Option<Node<'a, 'i>>,
-    updated: Option<Node<'a, 'i>>,
-    published: Option<Node<'a, 'i>>,
-    primary: Option<&'a str>,
-    comment: Option<Node<'a, 'i>>,
-    journal_ref: Option<Node<'a, 'i>>,
-    doi: Option<Node<'a, 'i>>,
-    authors: Vec<String>,
-    categories: Vec<String>,
-}
-
-fn parse_entry(entry: Node) -> Result<Paper, String> {
-    let mut f = Fields::default();
-    for child in entry.children().filter(Node::is_element) {
-        let tag = child.tag_name();
-        match (tag.namespace(), tag.name()) {
-            (Some(ATOM), "id") => f.id = Some(child),
-            (Some(ATOM), "title") => f.title = Some(child),
-            (Some(ATOM), "summary") => f.summary = Some(child),
-            (Some(ATOM), "updated") => f.updated = Some(child),
-            (Some(ATOM), "published") => f.published = Some(child),
-            (Some(ATOM), "author") => {
-                if let Some(name) = child.children().find(|n| n.has_tag_name((ATOM, "name"))) {
-                    let name = collapse_whitespace(&node_text(name));
-                    if !name.is_empty() {
-                        f.authors.push(name);
-                    }
-                }
-            }
-            (Some(ATOM), "category") => {
-                if let Some(term) = child.attribute("term").map(str::trim)
-                    && is_arxiv_category(term)
-                    && !f.categories.iter().any(|c| c == term)
-                {
-                    f.categories.push(term.to_string());
-                }
-            }
-            (Some(ARXIV), "primary_category") => f.primary = child.attribute("term"),
-            (Some(ARXIV), "comment") => f.comment = Some(child),
-            (Some(ARXIV), "journal_ref") => f.journal_ref = Some(child),
-            (Some(ARXIV), "doi") => f.doi = Some(child),
-            _ => {}
-        }
-    }
-    let raw_id = f.id.map(node_text).ok_or("no <id>")?;
+fn finish_entry(f: RawEntry) -> Result<Paper, String> {
+    let raw_id = f.id.as_deref().ok_or("no <id>")?;
     let raw_id = raw_id.trim();
     if raw_id.is_empty() {
         return Err("empty <id>".into());
@@ -162,14 +383,14 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
     let (id, version) = ArxivId::parse_versioned(raw_id).map_err(|e| e.to_string())?;
     let title = f
         .title
-        .map(node_text)
+        .as_deref()
         .ok_or_else(|| format!("{raw_id}: no <title>"))?;
-    let title = collapse_whitespace(&title);
+    let title = collapse_whitespace(title);
     if title.is_empty() {
         return Err(format!("{raw_id}: empty <title>"));
     }
-    let timestamp = |node: Option<Node>, name: &str| -> Result<Option<Timestamp>, String> {
-        match node.map(node_text) {
+    let timestamp = |text: Option<&str>, name: &str| -> Result<Option<Timestamp>, String> {
+        match text {
             None => Ok(None),
             Some(t) => t
                 .trim()
@@ -178,8 +399,8 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
                 .map_err(|e| format!("{raw_id}: bad <{name}> {t:?}: {e}")),
         }
     };
-    let updated = timestamp(f.updated, "updated")?;
-    let published = timestamp(f.published, "published")?;
+    let updated = timestamp(f.updated.as_deref(), "updated")?;
+    let published = timestamp(f.published.as_deref(), "published")?;
     let (published, updated) = match (published, updated) {
         (Some(p), Some(u)) => (p, u),
         (Some(p), None) => (p, p),
@@ -188,13 +409,14 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
     };
     let primary_category = f
         .primary
+        .as_deref()
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .map(str::to_string)
         .or_else(|| f.categories.first().cloned())
         .unwrap_or_default();
-    let optional = |node: Option<Node>| {
-        node.map(|n| collapse_whitespace(&node_text(n)))
+    let optional = |text: Option<Cow<str>>| {
+        text.map(|t| collapse_whitespace(&t))
             .filter(|t| !t.is_empty())
     };
     Ok(Paper {
@@ -204,7 +426,8 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
         authors: f.authors,
         summary: f
             .summary
-            .map(|n| node_text(n).trim().to_string())
+            .as_deref()
+            .map(|t| t.trim().to_string())
             .unwrap_or_default(),
         categories: f.categories,
         primary_category,
@@ -214,24 +437,6 @@ fn parse_entry(entry: Node) -> Result<Paper, String> {
         journal_ref: optional(f.journal_ref),
         doi: optional(f.doi),
     })
-}
-
-/// The text of an element (its text and CDATA, usually one node: no copy then).
-fn node_text(node: Node) -> String {
-    let mut texts = node
-        .descendants()
-        .filter(|d| d.is_text())
-        .filter_map(|d| d.text());
-    match (texts.next(), texts.next()) {
-        (None, _) => String::new(),
-        (Some(one), None) => one.to_string(),
-        (Some(first), Some(second)) => {
-            let mut s = String::from(first);
-            s.push_str(second);
-            s.extend(texts);
-            s
-        }
-    }
 }
 
 /// Whether a `<category term>` is an arXiv category (`cs.CL`, `hep-th`, `cond-mat.mes-hall`)
@@ -249,20 +454,6 @@ pub fn is_arxiv_category(term: &str) -> bool {
             && s.chars().all(|c| c.is_ascii_alphabetic() || c == '-')
     });
     archive_ok && sub_ok
-}
-
-fn child<'a, 'i>(node: Node<'a, 'i>, ns: &str, name: &str) -> Option<Node<'a, 'i>> {
-    node.children().find(|n| n.has_tag_name((ns, name)))
-}
-
-/// The concatenated text of a child element (text nodes and CDATA), if the child exists.
-fn text(node: Node, ns: &str, name: &str) -> Option<String> {
-    child(node, ns, name).map(|n| {
-        n.descendants()
-            .filter(|d| d.is_text())
-            .filter_map(|d| d.text())
-            .collect()
-    })
 }
 
 /// Collapses every whitespace run to one space and trims.
