@@ -176,15 +176,17 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
     let mut text: Cow<str> = Cow::Borrowed("");
     let mut seen_root = false;
     loop {
-        let step = match reader.read_resolved_event() {
-            Ok((ResolveResult::Bound(ns), event)) => Ok((Ns::of(ns.into_inner()), event)),
-            Ok((_, event)) => Ok((Ns::Other, event)),
-            Err(e) => Err(e.to_string()),
-        };
-        let (ns, event) = step.map_err(|m| fail(&reader, m))?;
+        // Only start tags need their namespace: ends are matched by depth.
+        let event = reader
+            .read_event()
+            .map_err(|e| fail(&reader, e.to_string()))?;
         match event {
             Event::Start(e) => {
                 depth += 1;
+                let ns = match reader.resolver().resolve_element(e.name()).0 {
+                    ResolveResult::Bound(ns) => Ns::of(ns.into_inner()),
+                    _ => Ns::Other,
+                };
                 let local = e.local_name();
                 let local = local.as_ref();
                 if depth == 1 {
@@ -458,7 +460,25 @@ pub fn is_arxiv_category(term: &str) -> bool {
 
 /// Collapses every whitespace run to one space and trims.
 pub fn collapse_whitespace(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let s = s.trim();
+    // Most titles, names and comments are already collapsed: one copy, no scan per word.
+    let bytes = s.as_bytes();
+    let collapsed = s.is_ascii()
+        && !bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && (w[0] != b' ' || w[1].is_ascii_whitespace()))
+        && !bytes.last().is_some_and(|b| b.is_ascii_whitespace() && *b != b' ');
+    if collapsed {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -494,6 +514,26 @@ mod tests {
             "CS.CL",
         ] {
             assert!(!is_arxiv_category(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn whitespace_collapses_like_split_whitespace() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a  b ",
+            "a\n  b",
+            "a\tb",
+            "a \n",
+            "\u{a0}x\u{2003}y",
+            "Ünïcode  words",
+            "a\r\nb",
+        ] {
+            let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(s), expected, "{s:?}");
         }
     }
 
