@@ -202,6 +202,63 @@ pub fn corpus(n: usize) -> Vec<Paper> {
     (0..n).map(|i| paper(i, n)).collect()
 }
 
+/// Hard-wraps `text` at 80 columns the way Kaggle/OAI abstracts are (two leading spaces).
+fn wrap(text: &str) -> String {
+    let mut out = String::from("  ");
+    let mut col = 2;
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 && col + 1 + word.len() > 80 {
+            out.push('\n');
+            col = 0;
+        } else if i > 0 {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += word.len();
+    }
+    out.push('\n');
+    out
+}
+
+/// The `i`-th of `n` papers as one line of the Kaggle "arxiv-metadata-oai-snapshot" JSON-lines
+/// file (hard-wrapped abstract, RFC 2822 version dates, `authors_parsed`), without the newline.
+pub fn kaggle_line(i: usize, n: usize) -> String {
+    let printer = jiff::fmt::rfc2822::DateTimePrinter::new();
+    let p = paper(i, n);
+    let versions: Vec<serde_json::Value> = (1..=p.version)
+        .map(|v| {
+            let at = p.published + jiff::SignedDuration::from_hours(24 * i64::from(v - 1));
+            serde_json::json!({"version": format!("v{v}"), "created": printer.timestamp_to_rfc9110_string(&at).unwrap()})
+        })
+        .collect();
+    let parsed: Vec<[String; 3]> = p
+        .authors
+        .iter()
+        .map(|a| {
+            let (first, last) = a.split_once(' ').unwrap_or(("", a));
+            [last.to_string(), first.to_string(), String::new()]
+        })
+        .collect();
+    let line = serde_json::json!({
+        "id": p.id.as_str(),
+        "submitter": p.authors[0],
+        "authors": p.authors.join(", "),
+        "title": p.title,
+        "comments": p.comment,
+        "journal-ref": null,
+        "doi": null,
+        "report-no": null,
+        "categories": p.categories.join(" "),
+        "license": null,
+        "abstract": wrap(&p.summary),
+        "versions": versions,
+        "update_date": p.updated.to_string()[..10].to_string(),
+        "authors_parsed": parsed,
+    });
+    line.to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +277,20 @@ mod tests {
             a.iter().flat_map(|p| p.summary.split(' ')).collect();
         assert!(vocabulary.len() > 10_000, "{}", vocabulary.len());
         assert!(a.iter().all(|p| p.published.to_string().as_str() >= "2008"));
+    }
+
+    #[test]
+    fn kaggle_lines_read_back_as_their_papers() {
+        for i in [0, 1, 7, 999] {
+            let p = paper(i, 1000);
+            let back = crate::kaggle::parse_line(&kaggle_line(i, 1000)).unwrap();
+            assert_eq!(back.paper.id, p.id);
+            assert_eq!(back.paper.title, p.title);
+            assert_eq!(back.paper.summary, p.summary, "hard wraps undone");
+            assert_eq!(back.paper.authors, p.authors);
+            assert_eq!(back.paper.categories, p.categories);
+            assert_eq!(back.paper.published, p.published);
+            assert_eq!(back.versions.len(), p.version as usize);
+        }
     }
 }

@@ -16,7 +16,7 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use tracing::warn;
+use tracing::{debug, warn};
 
 use super::{Ui, open_store};
 use crate::cli::ImportArgs;
@@ -192,9 +192,19 @@ pub fn run(
     } = read;
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
+    let phase = Instant::now();
     store.finish_bulk()?;
+    let merged = phase.elapsed().as_secs_f64();
+    let phase = Instant::now();
     super::classify::classify_all(settings, &mut store)?;
+    let classified = phase.elapsed().as_secs_f64();
+    let phase = Instant::now();
     super::snapshot::write(settings, &store)?;
+    let snapshot = phase.elapsed().as_secs_f64();
+    debug!(
+        "import took {seconds:.2} s reading and writing, {merged:.2} s merging the search index, \
+         {classified:.2} s deciding relevance, {snapshot:.2} s writing the snapshot"
+    );
     ui.say(&format!(
         "imported {} lines from {}: {new} new papers, {} already stored, {skipped_lines} malformed lines skipped; \
          {matched} topic memberships; {:.0} papers/s",

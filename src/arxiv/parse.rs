@@ -214,7 +214,9 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
                     (2, Ns::OpenSearch, b"totalResults") if total.is_none() => {
                         Some(Field::TotalResults)
                     }
-                    (2, Ns::OpenSearch, b"startIndex") if start.is_none() => Some(Field::StartIndex),
+                    (2, Ns::OpenSearch, b"startIndex") if start.is_none() => {
+                        Some(Field::StartIndex)
+                    }
                     (3, Ns::Atom, name) if in_entry => match name {
                         b"id" => Some(Field::Id),
                         b"title" => Some(Field::Title),
@@ -296,16 +298,21 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
                 depth -= 1;
             }
             Event::Text(t) if reading.is_some() => {
-                let piece = t.xml10_content().map_err(|e| fail(&reader, e.to_string()))?;
+                let piece = t
+                    .xml10_content()
+                    .map_err(|e| fail(&reader, e.to_string()))?;
                 append(&mut text, piece);
             }
             Event::CData(t) if reading.is_some() => {
-                let piece = t.xml10_content().map_err(|e| fail(&reader, e.to_string()))?;
+                let piece = t
+                    .xml10_content()
+                    .map_err(|e| fail(&reader, e.to_string()))?;
                 append(&mut text, piece);
             }
             Event::GeneralRef(r) => {
-                let resolved: Cow<str> = if let Some(c) =
-                    r.resolve_char_ref().map_err(|e| fail(&reader, e.to_string()))?
+                let resolved: Cow<str> = if let Some(c) = r
+                    .resolve_char_ref()
+                    .map_err(|e| fail(&reader, e.to_string()))?
                 {
                     Cow::Owned(c.to_string())
                 } else {
@@ -467,7 +474,9 @@ pub fn collapse_whitespace(s: &str) -> String {
         && !bytes
             .windows(2)
             .any(|w| w[0].is_ascii_whitespace() && (w[0] != b' ' || w[1].is_ascii_whitespace()))
-        && !bytes.last().is_some_and(|b| b.is_ascii_whitespace() && *b != b' ');
+        && !bytes
+            .last()
+            .is_some_and(|b| b.is_ascii_whitespace() && *b != b' ');
     if collapsed {
         return s.to_string();
     }
