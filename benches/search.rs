@@ -24,7 +24,7 @@ fn search(c: &mut Criterion) {
         ("search_100k_prefix_not", "quantiz* NOT galaxy"),
     ] {
         c.bench_function(name, |b| {
-            b.iter(|| store.search(black_box(query), &filter).unwrap().len())
+            b.iter(|| store.search(black_box(query), &filter).unwrap().hits.len())
         });
     }
 }

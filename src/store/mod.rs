@@ -81,6 +81,20 @@ pub struct SearchFilter<'a> {
     pub limit: usize,
     /// Markers around matched words in titles and snippets.
     pub marks: (&'a str, &'a str),
+    /// Rank only the this many most recently stored matches when more match and no other
+    /// filter is set (`None`: rank every match). Ranking costs about a microsecond per
+    /// match, so a word in a third of a million-paper archive would take a third of a second.
+    pub rank_newest: Option<usize>,
+}
+
+/// What a search found.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct SearchResults {
+    /// The best matches, best first.
+    pub hits: Vec<SearchHit>,
+    /// `Some(n)` when more than `n` papers matched and only the `n` most recently stored were
+    /// ranked ([`SearchFilter::rank_newest`]).
+    pub ranked_newest: Option<usize>,
 }
 
 /// Result alias for this module.
@@ -167,6 +181,9 @@ pub struct SnapshotRunTopic {
 pub struct Store {
     conn: Connection,
 }
+
+/// SQLite steps a ranked search spends per match (bm25 over the index alone), measured.
+const STEPS_PER_MATCH: usize = 20;
 
 /// FTS5's default in-memory index size before it writes a segment.
 const FTS_HASH_BYTES: i64 = 1 << 20;
@@ -556,18 +573,29 @@ impl Store {
 
     /// Full-text search (FTS5 syntax: words, `"phrases"`, `prefix*`, `AND`, `OR`, `NOT`,
     /// `NEAR`, `title:` columns), best first by bm25 with the title weighted 10×, authors 2×.
-    pub fn search(&self, query: &str, filter: &SearchFilter) -> Result<Vec<SearchHit>> {
+    pub fn search(&self, query: &str, filter: &SearchFilter) -> Result<SearchResults> {
         // Rank first (cheap), then highlight and load only the rows returned: SQLite would
-        // otherwise run highlight() and snippet() for every match before sorting.
-        let ranked_sql = "SELECT papers_fts.rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0)
+        // otherwise run highlight() and snippet() for every match before sorting. Without
+        // filters the ranking reads the index alone; ties go to the most recently stored.
+        let filtered =
+            filter.topic.is_some() || filter.since.is_some() || filter.category.is_some();
+        let ranked_sql = if filtered {
+            "SELECT papers_fts.rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0)
              FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
-             WHERE papers_fts MATCH ?1
+             WHERE papers_fts MATCH ?1 AND papers_fts.rowid >= ?6
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM topic_papers t
                     WHERE t.paper_id = p.id AND t.topic = ?2 AND t.shown = 1))
                AND (?3 IS NULL OR p.published >= ?3)
                AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(p.categories) WHERE value = ?4))
-             ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), p.id DESC
-             LIMIT ?5";
+             ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), papers_fts.rowid DESC
+             LIMIT ?5"
+        } else {
+            "SELECT rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0) FROM papers_fts
+             WHERE papers_fts MATCH ?1 AND rowid >= ?6
+               AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL
+             ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), rowid DESC
+             LIMIT ?5"
+        };
         let detail_sql = format!(
             "SELECT {PAPER_COLUMNS}, highlight(papers_fts, 0, ?3, ?4),
                     snippet(papers_fts, 1, ?3, ?4, '…', 24)
@@ -575,8 +603,8 @@ impl Store {
              WHERE papers_fts MATCH ?1 AND papers_fts.rowid = ?2"
         );
         type Row = (RawPaper, f64, String, String);
-        let run = || -> rusqlite::Result<Vec<Row>> {
-            let ranked: Vec<(i64, f64)> = {
+        let run = || -> rusqlite::Result<(Vec<Row>, Option<usize>)> {
+            let rank = |floor: i64| -> rusqlite::Result<Vec<(i64, f64)>> {
                 let mut stmt = self.conn.prepare_cached(ranked_sql)?;
                 let rows = stmt.query_map(
                     params![
@@ -584,11 +612,51 @@ impl Store {
                         filter.topic,
                         filter.since.map(|t| t.to_string()),
                         filter.category,
-                        filter.limit as i64
+                        filter.limit as i64,
+                        floor,
                     ],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                rows.collect::<rusqlite::Result<_>>()?
+                rows.collect()
+            };
+            let (ranked, window) = match filter.rank_newest {
+                Some(n) if n > 0 && !filtered => {
+                    // Rank every match within a budget of SQLite steps (~18 per ranked match);
+                    // a query that exceeds it is ranked over its n most recent matches when it
+                    // has more than n, so narrow queries still cost one pass.
+                    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+                    let budget = (n * STEPS_PER_MATCH).div_ceil(1000);
+                    let counter = ticks.clone();
+                    self.conn.progress_handler(
+                        1000,
+                        Some(move || {
+                            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= budget
+                        }),
+                    )?;
+                    let whole = rank(i64::MIN);
+                    self.conn.progress_handler(0, None::<fn() -> bool>)?;
+                    match whole {
+                        Err(rusqlite::Error::SqliteFailure(e, _))
+                            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
+                        {
+                            // The rowid just past the n-th most recent match, if more match.
+                            let past: Option<i64> = self
+                                .conn
+                                .prepare_cached(
+                                    "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?1
+                                     ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+                                )?
+                                .query_row(params![query, n as i64], |r| r.get(0))
+                                .optional()?;
+                            match past {
+                                Some(past) => (rank(past + 1)?, Some(n)),
+                                None => (rank(i64::MIN)?, None),
+                            }
+                        }
+                        other => (other?, None),
+                    }
+                }
+                _ => (rank(i64::MIN)?, None),
             };
             let mut stmt = self.conn.prepare_cached(&detail_sql)?;
             let mut out = Vec::with_capacity(ranked.len());
@@ -599,7 +667,7 @@ impl Store {
                     })?;
                 out.push(row);
             }
-            Ok(out)
+            Ok((out, window))
         };
         let raw = run().map_err(|e| match &e {
             // SQLITE_ERROR from MATCH is the query's fault (syntax, unknown column, unclosed
@@ -614,7 +682,9 @@ impl Store {
             }
             _ => Error::Sqlite(e),
         })?;
-        raw.into_iter()
+        let (raw, ranked_newest) = raw;
+        let hits = raw
+            .into_iter()
             .map(|(p, score, title, snippet)| {
                 Ok(SearchHit {
                     paper: p.into_paper()?,
@@ -623,7 +693,11 @@ impl Store {
                     snippet,
                 })
             })
-            .collect()
+            .collect::<Result<_>>()?;
+        Ok(SearchResults {
+            hits,
+            ranked_newest,
+        })
     }
 
     /// The database file's size with its write-ahead log, in bytes.
@@ -1251,7 +1325,7 @@ mod tests {
         store
             .save_topic("t", std::slice::from_ref(&p), &[], now())
             .unwrap();
-        let hits = store.search("npu", &filter).unwrap();
+        let hits = store.search("npu", &filter).unwrap().hits;
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].title, "Mobile [NPU] inference");
         p.version = 2;
@@ -1260,16 +1334,79 @@ mod tests {
             .save_topic("t", std::slice::from_ref(&p), &[], now())
             .unwrap();
         assert!(
-            store.search("npu", &filter).unwrap().is_empty(),
+            store.search("npu", &filter).unwrap().hits.is_empty(),
             "the old title is gone"
         );
-        assert_eq!(store.search("tpu", &filter).unwrap().len(), 1);
+        assert_eq!(store.search("tpu", &filter).unwrap().hits.len(), 1);
         store.conn.execute("DELETE FROM papers", []).unwrap();
-        assert!(store.search("tpu", &filter).unwrap().is_empty());
+        assert!(store.search("tpu", &filter).unwrap().hits.is_empty());
         assert!(matches!(
             store.search("\"open", &filter),
             Err(Error::Query { .. })
         ));
+    }
+
+    #[test]
+    fn a_broad_search_ranks_its_most_recent_matches_unless_exhaustive() {
+        let mut store = Store::open_in_memory().unwrap();
+        // 600 papers with "npu"; the oldest has it in its title (the best match), three
+        // mention "tpu" too.
+        let papers: Vec<Paper> = (0..600)
+            .map(|i| {
+                let mut p = paper(&format!("2501.{:05}", i + 1), 1);
+                p.title = if i == 0 {
+                    "NPU NPU NPU".into()
+                } else {
+                    format!("Paper {i}")
+                };
+                p.summary = if i % 200 == 0 {
+                    "An npu and a tpu.".into()
+                } else {
+                    "An npu.".into()
+                };
+                p
+            })
+            .collect();
+        store.save_topic("t", &papers, &[], now()).unwrap();
+        let mut filter = SearchFilter {
+            limit: 5,
+            marks: ("", ""),
+            rank_newest: Some(50),
+            ..SearchFilter::default()
+        };
+        let capped = store.search("npu", &filter).unwrap();
+        assert_eq!(capped.ranked_newest, Some(50));
+        assert_eq!(capped.hits.len(), 5);
+        assert!(
+            capped
+                .hits
+                .iter()
+                .all(|h| h.paper.id.as_str() > "2501.00550"),
+            "only the 50 most recent were ranked: {:?}",
+            capped
+                .hits
+                .iter()
+                .map(|h| h.paper.id.as_str())
+                .collect::<Vec<_>>()
+        );
+        // A narrow query is ranked whole, in one pass.
+        let narrow = store.search("tpu", &filter).unwrap();
+        assert_eq!(narrow.ranked_newest, None);
+        assert_eq!(narrow.hits.len(), 3);
+        filter.rank_newest = None;
+        let all = store.search("npu", &filter).unwrap();
+        assert_eq!(all.ranked_newest, None);
+        assert_eq!(
+            all.hits[0].paper.id.as_str(),
+            "2501.00001",
+            "the best match is the oldest"
+        );
+        // A filter turns the window off: the filter may want older papers.
+        filter.rank_newest = Some(50);
+        filter.category = Some("cs.CL");
+        let filtered = store.search("npu", &filter).unwrap();
+        assert_eq!(filtered.ranked_newest, None);
+        assert_eq!(filtered.hits[0].paper.id.as_str(), "2501.00001");
     }
 
     #[test]
@@ -1289,12 +1426,12 @@ mod tests {
             0,
             "resumable"
         );
-        assert_eq!(store.search("npu", &filter).unwrap().len(), 1);
+        assert_eq!(store.search("npu", &filter).unwrap().hits.len(), 1);
         // The normal write path indexes again afterwards.
         let mut b = paper("2501.00002", 1);
         b.title = "Later TPU paper".into();
         store.save_topic("t", &[b], &[], now()).unwrap();
-        assert_eq!(store.search("tpu", &filter).unwrap().len(), 1);
+        assert_eq!(store.search("tpu", &filter).unwrap().hits.len(), 1);
         assert_eq!(store.topic_size("t").unwrap(), 2);
     }
 
