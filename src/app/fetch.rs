@@ -32,7 +32,7 @@ pub fn run(
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
-    let outcomes = fetch_all(settings, args, now, ui, "fetch")?;
+    let (outcomes, _) = fetch_all(settings, args, now, ui, "fetch")?;
     after_fetch(settings, now, ui)?;
     Ok(exit_code(&outcomes))
 }
@@ -73,11 +73,11 @@ pub fn fetch_all(
     now: Timestamp,
     ui: Ui,
     command: &str,
-) -> anyhow::Result<Vec<TopicOutcome>> {
+) -> anyhow::Result<(Vec<TopicOutcome>, arxiv::Timing)> {
     let topics = select_topics(settings, &args.topics)?;
     let mut store = open_store(settings, true)?;
     let mut client = client(settings);
-    fetch_topics(
+    let outcomes = fetch_topics(
         settings,
         &mut store,
         &mut client,
@@ -86,7 +86,8 @@ pub fn fetch_all(
         now,
         ui,
         command,
-    )
+    )?;
+    Ok((outcomes, client.timing()))
 }
 
 fn select_topics<'a>(

@@ -134,6 +134,19 @@ pub struct Client {
     clock: Arc<dyn Clock>,
     last_end: Option<Instant>,
     requests: u64,
+    timing: Timing,
+}
+
+/// Where a client's time went.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Timing {
+    /// Sleeping between requests (the polite pause, backoff and `Retry-After`), on the
+    /// client's clock.
+    pub paused: Duration,
+    /// From sending each request to having its whole body, in real time.
+    pub waiting: Duration,
+    /// Parsing the bodies, in real time.
+    pub parsing: Duration,
 }
 
 /// A failed attempt, with the server's `Retry-After` if it sent one.
@@ -173,12 +186,18 @@ impl Client {
             clock,
             last_end: None,
             requests: 0,
+            timing: Timing::default(),
         }
     }
 
     /// HTTP requests sent so far, retries included.
     pub fn requests(&self) -> u64 {
         self.requests
+    }
+
+    /// Where the time went so far.
+    pub fn timing(&self) -> Timing {
+        self.timing
     }
 
     /// One page of a search, newest submissions first. An empty page while `totalResults`
@@ -239,7 +258,7 @@ impl Client {
     }
 
     /// Waits until `delay` has passed since the last request ended, and at least `at_least`.
-    fn pause(&self, at_least: Duration) {
+    fn pause(&mut self, at_least: Duration) {
         let gate = match self.last_end {
             Some(end) => (end + self.config.delay).saturating_duration_since(self.clock.now()),
             None => Duration::ZERO,
@@ -247,6 +266,7 @@ impl Client {
         let wait = gate.max(at_least);
         if !wait.is_zero() {
             self.clock.sleep(wait);
+            self.timing.paused += wait;
         }
     }
 
@@ -257,7 +277,8 @@ impl Client {
         (base + jitter).min(MAX_BACKOFF)
     }
 
-    fn attempt(&self, url: &str, paged_from: Option<usize>) -> Result<Feed, Failure> {
+    fn attempt(&mut self, url: &str, paged_from: Option<usize>) -> Result<Feed, Failure> {
+        let sent = Instant::now();
         let mut response = self.agent.get(url).call().map_err(|e| transport(url, e))?;
         let status = response.status().as_u16();
         let retry_after = response
@@ -270,31 +291,51 @@ impl Client {
             .with_config()
             .limit(BODY_LIMIT)
             .read_to_string()
-            .map_err(|e| transport(url, e))?;
+            .map_err(|e| transport(url, e));
+        self.timing.waiting += sent.elapsed();
+        let body = body?;
+        let parsing = Instant::now();
+        let feed = self.read_feed(url, status, &body, paged_from);
+        self.timing.parsing += parsing.elapsed();
+        // Retry-After belongs to error statuses only.
+        feed.map_err(|error| Failure {
+            error,
+            retry_after: retry_after.filter(|_| status != 200),
+        })
+    }
+
+    /// The feed of a response, or why it is not one.
+    fn read_feed(
+        &self,
+        url: &str,
+        status: u16,
+        body: &str,
+        paged_from: Option<usize>,
+    ) -> Result<Feed, Error> {
         if status != 200 {
             // An error feed explains a 400; anything else is reported by status.
-            let message = parse_feed(&body).ok().and_then(|f| f.error);
+            let message = parse_feed(body).ok().and_then(|f| f.error);
             let error = match (status, message) {
                 (400..=499, Some(message)) if status != 429 => Error::Api { status, message },
                 _ => Error::Http {
                     status,
                     url: url.to_string(),
-                    detail: snippet(&body),
+                    detail: snippet(body),
                 },
             };
-            return Err(Failure { error, retry_after });
+            return Err(error);
         }
-        let feed = parse_feed(&body).map_err(|source| Error::Parse {
+        let feed = parse_feed(body).map_err(|source| Error::Parse {
             url: url.to_string(),
             source,
         })?;
         if let Some(message) = feed.error.clone() {
-            return Err(Error::Api { status, message }.into());
+            return Err(Error::Api { status, message });
         }
         if let Some(start) = paged_from {
             let total = feed.total_results.unwrap_or(0);
             if feed.entries.is_empty() && feed.skipped.is_empty() && total > start as u64 {
-                return Err(Error::EmptyPage { start, total }.into());
+                return Err(Error::EmptyPage { start, total });
             }
         }
         Ok(feed)

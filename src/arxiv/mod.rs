@@ -8,7 +8,9 @@ pub mod error;
 pub mod parse;
 pub mod query;
 
-pub use client::{Client, ClientConfig, Clock, ManualClock, SystemClock, default_user_agent};
+pub use client::{
+    Client, ClientConfig, Clock, ManualClock, SystemClock, Timing, default_user_agent,
+};
 pub use error::Error;
 pub use parse::{Feed, ParseError, parse_feed};
 pub use query::{id_list_url, keywords_query, search_url};

@@ -1095,13 +1095,36 @@ fn upsert_paper(tx: &Transaction, paper: &Paper, now: &str) -> Result<bool> {
             false
         }
         Some(v) if paper.version >= v => {
-            tx.prepare_cached(
-                "UPDATE papers SET version = ?2, title = ?3, authors = ?4, abstract = ?5,
-                 categories = ?6, primary_category = ?7, published = ?8, updated = ?9,
-                 comment = ?10, journal_ref = ?11, doi = ?12, last_seen = ?13, stub = 0
-                 WHERE id = ?1",
-            )?
-            .execute(values)?;
+            // Only a changed text re-indexes the paper (the search index's update trigger
+            // fires on the columns set): the daily re-fetch of known papers stays cheap.
+            let changed_text = tx
+                .prepare_cached(
+                    "UPDATE papers SET version = ?2, title = ?3, authors = ?4, abstract = ?5,
+                     categories = ?6, primary_category = ?7, published = ?8, updated = ?9,
+                     comment = ?10, journal_ref = ?11, doi = ?12, last_seen = ?13, stub = 0
+                     WHERE id = ?1 AND (title IS NOT ?3 OR authors IS NOT ?4
+                         OR abstract IS NOT ?5 OR comment IS NOT ?10)",
+                )?
+                .execute(values)?;
+            if changed_text == 0 {
+                tx.prepare_cached(
+                    "UPDATE papers SET version = ?2, categories = ?3, primary_category = ?4,
+                     published = ?5, updated = ?6, journal_ref = ?7, doi = ?8,
+                     last_seen = ?9, stub = 0
+                     WHERE id = ?1",
+                )?
+                .execute(params![
+                    paper.id.as_str(),
+                    paper.version,
+                    categories,
+                    paper.primary_category,
+                    paper.published.to_string(),
+                    paper.updated.to_string(),
+                    paper.journal_ref,
+                    paper.doi,
+                    now,
+                ])?;
+            }
             paper.version > v
         }
         Some(_) => {
@@ -1338,6 +1361,28 @@ mod tests {
             "the old title is gone"
         );
         assert_eq!(store.search("tpu", &filter).unwrap().hits.len(), 1);
+        // The same text again with new metadata: stored, and still indexed exactly once.
+        p.doi = Some("10.2/changed".into());
+        store
+            .save_topic("t", std::slice::from_ref(&p), &[], now())
+            .unwrap();
+        assert_eq!(store.search("tpu", &filter).unwrap().hits.len(), 1);
+        assert_eq!(
+            store.papers_by_ids(std::slice::from_ref(&p.id)).unwrap()[0]
+                .doi
+                .as_deref(),
+            Some("10.2/changed")
+        );
+        let integrity: String = store
+            .conn
+            .query_row(
+                "INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)
+                 RETURNING 'ok'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| e.to_string());
+        assert_eq!(integrity, "ok");
         store.conn.execute("DELETE FROM papers", []).unwrap();
         assert!(store.search("tpu", &filter).unwrap().hits.is_empty());
         assert!(matches!(
