@@ -30,8 +30,8 @@ fn database(dir: &std::path::Path, n: usize) -> Store {
         let batch: Vec<_> = (start..(start + 10_000).min(n))
             .map(|i| {
                 let p = paperwatch::synthetic::paper(i, n);
-                let versions = vec![(p.version, p.updated)];
-                (p, versions)
+                let versions = [(p.version, p.updated)];
+                paperwatch::store::BulkRow::new(p, &versions)
             })
             .collect();
         store.import_batch(&batch, &[], now).unwrap();

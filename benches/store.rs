@@ -19,7 +19,7 @@ fn writes(c: &mut Criterion) {
     let papers = paperwatch::synthetic::corpus(N);
     let records: Vec<_> = papers
         .iter()
-        .map(|p| (p.clone(), vec![(p.version, p.updated)]))
+        .map(|p| paperwatch::store::BulkRow::new(p.clone(), &[(p.version, p.updated)]))
         .collect();
     let dir = tempfile::tempdir().unwrap();
     let fresh = || {

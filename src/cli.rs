@@ -110,8 +110,8 @@ pub struct SearchArgs {
     /// Print `{"results": [...]}` as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Rank every match. Without it, a query with no filter that matches more than 10,000
-    /// papers ranks the 10,000 most recently stored (and says so), which keeps a search of a
+    /// Rank every match. Without it, a query with no filter that matches more than 5,000
+    /// papers ranks the 5,000 most recently stored (and says so), which keeps a search of a
     /// bulk-imported archive fast.
     #[arg(long)]
     pub exhaustive: bool,

@@ -22,8 +22,9 @@ use super::{Ui, open_store};
 use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::kaggle::{self, Record};
-use crate::model::{ArxivId, Paper};
+use crate::model::ArxivId;
 use crate::relevance::matcher::{Doc, Expr};
+use crate::store::BulkRow;
 
 /// Counts `Read`'s bytes, for the progress bar.
 struct Counting<R> {
@@ -41,7 +42,7 @@ impl<R: Read> Read for Counting<R> {
 
 /// One batch of parsed records with their `(record index, topic index)` memberships.
 struct Batch {
-    records: Vec<(Paper, Vec<(u32, Timestamp)>)>,
+    records: Vec<BulkRow>,
     members: Vec<(usize, usize)>,
 }
 
@@ -100,7 +101,7 @@ fn read_batches(
                         read.matched += 1;
                     }
                 }
-                batch.records.push((paper, versions));
+                batch.records.push(BulkRow::new(paper, &versions));
             }
             Err(reason) => {
                 read.skipped_lines += 1;

@@ -37,7 +37,7 @@ pub fn sanitize(text: &str) -> String {
 }
 
 /// How many of the most recently stored matches a search ranks by default.
-pub const RANK_NEWEST: usize = 10_000;
+pub const RANK_NEWEST: usize = 5_000;
 
 /// Runs `search`.
 pub fn run(settings: &Settings, args: &SearchArgs, ui: Ui) -> anyhow::Result<ExitCode> {

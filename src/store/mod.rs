@@ -81,9 +81,9 @@ pub struct SearchFilter<'a> {
     pub limit: usize,
     /// Markers around matched words in titles and snippets.
     pub marks: (&'a str, &'a str),
-    /// Rank only the this many most recently stored matches when more match and no other
-    /// filter is set (`None`: rank every match). Ranking costs about a microsecond per
-    /// match, so a word in a third of a million-paper archive would take a third of a second.
+    /// Rank only this many most recently stored matches when more match and no other filter
+    /// is set (`None`: rank every match). Ranking costs about a microsecond per match, so a
+    /// word in a third of a million-paper archive would take a third of a second.
     pub rank_newest: Option<usize>,
 }
 
@@ -177,13 +177,40 @@ pub struct SnapshotRunTopic {
     pub counts: (u64, u64, u64, u64),
 }
 
+/// One paper of a bulk import with its row's text already encoded, so the encoding can happen
+/// on another thread than the write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BulkRow {
+    /// The paper at its latest version.
+    pub paper: Paper,
+    authors: String,
+    categories: String,
+    published: String,
+    updated: String,
+    versions: Vec<(u32, String)>,
+}
+
+impl BulkRow {
+    /// Encodes `paper` and its `(version, submitted)` history.
+    pub fn new(paper: Paper, versions: &[(u32, Timestamp)]) -> BulkRow {
+        BulkRow {
+            authors: serde_json::to_string(&paper.authors).expect("strings serialize"),
+            categories: serde_json::to_string(&paper.categories).expect("strings serialize"),
+            published: paper.published.to_string(),
+            updated: paper.updated.to_string(),
+            versions: versions
+                .iter()
+                .map(|(v, at)| (*v, at.to_string()))
+                .collect(),
+            paper,
+        }
+    }
+}
+
 /// An open database.
 pub struct Store {
     conn: Connection,
 }
-
-/// SQLite steps a ranked search spends per match (bm25 over the index alone), measured.
-const STEPS_PER_MATCH: usize = 20;
 
 /// FTS5's default in-memory index size before it writes a segment.
 const FTS_HASH_BYTES: i64 = 1 << 20;
@@ -382,7 +409,7 @@ impl Store {
     /// interrupted import can simply run again. Returns how many papers were new.
     pub fn import_batch(
         &mut self,
-        records: &[(Paper, Vec<(u32, Timestamp)>)],
+        records: &[BulkRow],
         memberships: &[(usize, &str)],
         now: Timestamp,
     ) -> Result<usize> {
@@ -406,17 +433,18 @@ impl Store {
                 "INSERT OR IGNORE INTO paper_versions (paper_id, version, updated, first_seen)
                  VALUES (?1, ?2, ?3, ?4)",
             )?;
-            for (i, (p, versions)) in records.iter().enumerate() {
+            for (i, row) in records.iter().enumerate() {
+                let p = &row.paper;
                 let n = insert.execute(params![
                     p.id.as_str(),
                     p.version,
                     p.title,
-                    serde_json::to_string(&p.authors).expect("strings serialize"),
+                    row.authors,
                     p.summary,
-                    serde_json::to_string(&p.categories).expect("strings serialize"),
+                    row.categories,
                     p.primary_category,
-                    p.published.to_string(),
-                    p.updated.to_string(),
+                    row.published,
+                    row.updated,
                     p.comment,
                     p.journal_ref,
                     p.doi,
@@ -424,8 +452,8 @@ impl Store {
                 ])?;
                 if n == 1 {
                     inserted[i] = true;
-                    for (v, at) in versions {
-                        version.execute(params![p.id.as_str(), v, at.to_string(), now_s])?;
+                    for (v, at) in &row.versions {
+                        version.execute(params![p.id.as_str(), v, at, now_s])?;
                     }
                 }
             }
@@ -438,7 +466,7 @@ impl Store {
         tx.execute_batch(FTS_INSERT_TRIGGER)?;
         for (i, topic) in memberships {
             if inserted[*i] {
-                join_topic(&tx, topic, &records[*i].0.id, &now_s)?;
+                join_topic(&tx, topic, &records[*i].paper.id, &now_s)?;
             }
         }
         tx.commit()?;
@@ -621,39 +649,19 @@ impl Store {
             };
             let (ranked, window) = match filter.rank_newest {
                 Some(n) if n > 0 && !filtered => {
-                    // Rank every match within a budget of SQLite steps (~18 per ranked match);
-                    // a query that exceeds it is ranked over its n most recent matches when it
-                    // has more than n, so narrow queries still cost one pass.
-                    let ticks = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-                    let budget = (n * STEPS_PER_MATCH).div_ceil(1000);
-                    let counter = ticks.clone();
-                    self.conn.progress_handler(
-                        1000,
-                        Some(move || {
-                            counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed) >= budget
-                        }),
-                    )?;
-                    let whole = rank(i64::MIN);
-                    self.conn.progress_handler(0, None::<fn() -> bool>)?;
-                    match whole {
-                        Err(rusqlite::Error::SqliteFailure(e, _))
-                            if e.code == rusqlite::ErrorCode::OperationInterrupted =>
-                        {
-                            // The rowid just past the n-th most recent match, if more match.
-                            let past: Option<i64> = self
-                                .conn
-                                .prepare_cached(
-                                    "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?1
-                                     ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-                                )?
-                                .query_row(params![query, n as i64], |r| r.get(0))
-                                .optional()?;
-                            match past {
-                                Some(past) => (rank(past + 1)?, Some(n)),
-                                None => (rank(i64::MIN)?, None),
-                            }
-                        }
-                        other => (other?, None),
+                    // Finding the n-th most recent match reads only the newest part of the
+                    // index when many match; then only those are ranked.
+                    let past: Option<i64> = self
+                        .conn
+                        .prepare_cached(
+                            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?1
+                             ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
+                        )?
+                        .query_row(params![query, n as i64], |r| r.get(0))
+                        .optional()?;
+                    match past {
+                        Some(past) => (rank(past + 1)?, Some(n)),
+                        None => (rank(i64::MIN)?, None),
                     }
                 }
                 _ => (rank(i64::MIN)?, None),
@@ -1464,7 +1472,7 @@ mod tests {
         };
         let mut a = paper("2501.00001", 1);
         a.title = "Bulk NPU paper".into();
-        let batch = vec![(a.clone(), vec![(1, a.published)])];
+        let batch = vec![BulkRow::new(a.clone(), &[(1, a.published)])];
         assert_eq!(store.import_batch(&batch, &[(0, "t")], now()).unwrap(), 1);
         assert_eq!(
             store.import_batch(&batch, &[(0, "t")], now()).unwrap(),
