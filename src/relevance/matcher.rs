@@ -10,8 +10,6 @@
 
 use crate::model::Paper;
 
-/// A fast, deterministic hash map for short word keys (fixed seed: same results every run).
-
 /// Which part of a paper a term looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Field {
