@@ -1,36 +1,52 @@
-//! One line of the Kaggle "arxiv-metadata-oai-snapshot" JSON-lines file → a [`Paper`] with its
+//! One arXiv metadata record in the shape the Kaggle "arxiv-metadata-oai-snapshot" JSON lines and
+//! OAI-PMH's `arXivRaw` format share (the snapshot is made from it) → a [`Paper`] with its
 //! version history, in the same shape as the export API gives: title on one line, abstract
-//! unwrapped with paragraph breaks kept as `\n  `, names from `authors_parsed`. Pure.
+//! unwrapped with paragraph breaks kept as `\n  `, names from `authors_parsed` when present.
+//! Pure.
 
 use jiff::Timestamp;
 use serde::Deserialize;
 
 use crate::model::{ArxivId, Paper};
 
-#[derive(Deserialize)]
-struct Line {
-    id: String,
-    title: Option<String>,
+/// A record's fields as the source gives them, before any cleaning.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawRecord {
+    /// `0704.0001` or `hep-th/9901001`.
+    pub id: String,
+    /// The title, hard-wrapped.
+    pub title: Option<String>,
+    /// The abstract, hard-wrapped.
     #[serde(rename = "abstract")]
-    summary: Option<String>,
-    authors: Option<String>,
-    authors_parsed: Option<Vec<Vec<String>>>,
-    categories: Option<String>,
-    comments: Option<String>,
+    pub summary: Option<String>,
+    /// `A, B and C`.
+    pub authors: Option<String>,
+    /// `[[last, first, suffix], …]` (Kaggle only).
+    pub authors_parsed: Option<Vec<Vec<String>>>,
+    /// Space-separated, primary first.
+    pub categories: Option<String>,
+    /// The author's comment.
+    pub comments: Option<String>,
+    /// The journal reference.
     #[serde(rename = "journal-ref")]
-    journal_ref: Option<String>,
-    doi: Option<String>,
+    pub journal_ref: Option<String>,
+    /// The DOI.
+    pub doi: Option<String>,
+    /// Every version with its submission date.
     #[serde(default)]
-    versions: Vec<LineVersion>,
+    pub versions: Vec<RawVersion>,
 }
 
-#[derive(Deserialize)]
-struct LineVersion {
-    version: String,
-    created: String,
+/// One version of a [`RawRecord`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RawVersion {
+    /// `v1`.
+    pub version: String,
+    /// `Mon, 2 Apr 2007 19:18:42 GMT` (the day zero-padded or not).
+    pub created: String,
 }
 
-/// A Kaggle record as paperwatch stores it.
+/// A record as paperwatch stores it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
     /// The paper at its latest version.
@@ -60,70 +76,79 @@ fn created(text: &str) -> Option<Timestamp> {
         .map(|z| z.timestamp())
 }
 
-/// Parses one line; the error says what is wrong with it.
+/// Parses one line of the Kaggle snapshot; the error says what is wrong with it.
 pub fn parse_line(line: &str) -> Result<Record, String> {
-    let l: Line = serde_json::from_str(line).map_err(|e| format!("not a JSON record: {e}"))?;
-    let id = ArxivId::parse(l.id.trim()).map_err(|e| e.to_string())?;
-    let title = collapse(l.title.as_deref().unwrap_or(""));
-    if title.is_empty() {
-        return Err(format!("{id}: no title"));
-    }
-    let mut versions: Vec<(u32, Timestamp)> = l
-        .versions
-        .iter()
-        .filter_map(|v| {
-            let n: u32 = v.version.trim().trim_start_matches('v').parse().ok()?;
-            Some((n, created(&v.created)?))
-        })
-        .collect();
-    versions.sort_by_key(|v| v.0);
-    let (Some(first), Some(last)) = (versions.first().copied(), versions.last().copied()) else {
-        return Err(format!("{id}: no readable version dates"));
-    };
-    let authors: Vec<String> = match &l.authors_parsed {
-        Some(parsed) if !parsed.is_empty() => parsed
+    let l: RawRecord = serde_json::from_str(line).map_err(|e| format!("not a JSON record: {e}"))?;
+    l.into_record()
+}
+
+impl RawRecord {
+    /// The cleaned record; the error says what is wrong with it.
+    pub fn into_record(self) -> Result<Record, String> {
+        let l = self;
+        let id = ArxivId::parse(l.id.trim()).map_err(|e| e.to_string())?;
+        let title = collapse(l.title.as_deref().unwrap_or(""));
+        if title.is_empty() {
+            return Err(format!("{id}: no title"));
+        }
+        let mut versions: Vec<(u32, Timestamp)> = l
+            .versions
             .iter()
-            .map(|parts| {
-                let get = |i: usize| parts.get(i).map(|s| s.trim()).unwrap_or("");
-                collapse(&format!("{} {} {}", get(1), get(0), get(2)))
+            .filter_map(|v| {
+                let n: u32 = v.version.trim().trim_start_matches('v').parse().ok()?;
+                Some((n, created(&v.created)?))
             })
-            .filter(|n| !n.is_empty())
-            .collect(),
-        _ => l
-            .authors
+            .collect();
+        versions.sort_by_key(|v| v.0);
+        let (Some(first), Some(last)) = (versions.first().copied(), versions.last().copied())
+        else {
+            return Err(format!("{id}: no readable version dates"));
+        };
+        let authors: Vec<String> = match &l.authors_parsed {
+            Some(parsed) if !parsed.is_empty() => parsed
+                .iter()
+                .map(|parts| {
+                    let get = |i: usize| parts.get(i).map(|s| s.trim()).unwrap_or("");
+                    collapse(&format!("{} {} {}", get(1), get(0), get(2)))
+                })
+                .filter(|n| !n.is_empty())
+                .collect(),
+            _ => l
+                .authors
+                .as_deref()
+                .unwrap_or("")
+                .replace(" and ", ", ")
+                .split(',')
+                .map(collapse)
+                .filter(|n| !n.is_empty())
+                .collect(),
+        };
+        let categories: Vec<String> = l
+            .categories
             .as_deref()
             .unwrap_or("")
-            .replace(" and ", ", ")
-            .split(',')
-            .map(collapse)
-            .filter(|n| !n.is_empty())
-            .collect(),
-    };
-    let categories: Vec<String> = l
-        .categories
-        .as_deref()
-        .unwrap_or("")
-        .split_whitespace()
-        .map(str::to_string)
-        .collect();
-    let optional = |s: Option<String>| s.map(|s| collapse(&s)).filter(|s| !s.is_empty());
-    Ok(Record {
-        paper: Paper {
-            id,
-            version: last.0,
-            title,
-            authors,
-            summary: unwrap_abstract(l.summary.as_deref().unwrap_or("")),
-            primary_category: categories.first().cloned().unwrap_or_default(),
-            categories,
-            published: first.1,
-            updated: last.1,
-            comment: optional(l.comments),
-            journal_ref: optional(l.journal_ref),
-            doi: optional(l.doi),
-        },
-        versions,
-    })
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let optional = |s: Option<String>| s.map(|s| collapse(&s)).filter(|s| !s.is_empty());
+        Ok(Record {
+            paper: Paper {
+                id,
+                version: last.0,
+                title,
+                authors,
+                summary: unwrap_abstract(l.summary.as_deref().unwrap_or("")),
+                primary_category: categories.first().cloned().unwrap_or_default(),
+                categories,
+                published: first.1,
+                updated: last.1,
+                comment: optional(l.comments),
+                journal_ref: optional(l.journal_ref),
+                doi: optional(l.doi),
+            },
+            versions,
+        })
+    }
 }
 
 #[cfg(test)]
