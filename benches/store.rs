@@ -110,7 +110,11 @@ fn kaggle(c: &mut Criterion) {
             },
             |settings| {
                 let args = paperwatch::cli::ImportArgs {
-                    kaggle: file.clone(),
+                    kaggle: Some(file.clone()),
+                    oai: false,
+                    set: None,
+                    from: None,
+                    until: None,
                     batch: 10_000,
                 };
                 let ui = paperwatch::app::Ui {

@@ -64,10 +64,23 @@ pub enum Command {
 
 /// Options of `import`.
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("source").required(true).args(["kaggle", "oai"])))]
 pub struct ImportArgs {
     /// The Kaggle "arxiv-metadata-oai-snapshot" JSON-lines file (`.jsonl`, or `.gz`).
     #[arg(long, value_name = "FILE")]
-    pub kaggle: PathBuf,
+    pub kaggle: Option<PathBuf>,
+    /// Harvest arXiv's OAI-PMH interface (`[arxiv] oai_url`, arXivRaw records) instead.
+    #[arg(long)]
+    pub oai: bool,
+    /// With --oai: only this set, e.g. `cs` or `cs:cs:CL` (arXiv's ListSets names them).
+    #[arg(long, value_name = "SET", requires = "oai")]
+    pub set: Option<String>,
+    /// With --oai: records changed on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "oai")]
+    pub from: Option<String>,
+    /// With --oai: records changed on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", requires = "oai")]
+    pub until: Option<String>,
     /// Papers per transaction.
     #[arg(long, default_value_t = 10_000)]
     pub batch: usize,

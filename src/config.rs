@@ -111,6 +111,8 @@ pub struct Settings {
 pub struct ArxivSettings {
     /// `api_url`.
     pub api_url: String,
+    /// `oai_url`: the OAI-PMH endpoint of `import --oai`.
+    pub oai_url: String,
     /// `delay_seconds`.
     pub delay: Duration,
     /// `page_size`.
@@ -290,6 +292,7 @@ struct RawConfig {
 #[serde(deny_unknown_fields, default)]
 struct RawArxiv {
     api_url: String,
+    oai_url: String,
     delay_seconds: f64,
     page_size: i64,
     max_results: i64,
@@ -301,6 +304,7 @@ impl Default for RawArxiv {
     fn default() -> Self {
         RawArxiv {
             api_url: "https://export.arxiv.org/api/query".into(),
+            oai_url: "https://oaipmh.arxiv.org/oai".into(),
             delay_seconds: 3.0,
             page_size: 100,
             max_results: 200,
@@ -503,6 +507,7 @@ pub fn from_str(
 /// Every `PAPERWATCH_<SECTION>_<KEY>` override that exists, in one place.
 const ENV_KEYS: &[&str] = &[
     "ARXIV_API_URL",
+    "ARXIV_OAI_URL",
     "ARXIV_DELAY_SECONDS",
     "ARXIV_PAGE_SIZE",
     "ARXIV_MAX_RESULTS",
@@ -567,6 +572,9 @@ fn apply_env(raw: &mut RawConfig, env: &dyn Fn(&str) -> Option<String>) -> Resul
     let optional = |v: String| if v.is_empty() { None } else { Some(v) };
     if let Some(v) = get("ARXIV_API_URL") {
         raw.arxiv.api_url = v;
+    }
+    if let Some(v) = get("ARXIV_OAI_URL") {
+        raw.arxiv.oai_url = v;
     }
     if let Some(v) = get("ARXIV_DELAY_SECONDS") {
         raw.arxiv.delay_seconds = float("ARXIV_DELAY_SECONDS", v)?;
@@ -708,11 +716,12 @@ fn validate(
         }
     };
     let a = &raw.arxiv;
-    if !(a.api_url.starts_with("http://") || a.api_url.starts_with("https://")) {
-        return Err(invalid(format!(
-            "arxiv.api_url must be an http(s) URL, got {:?}",
-            a.api_url
-        )));
+    for (key, url) in [("api_url", &a.api_url), ("oai_url", &a.oai_url)] {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(invalid(format!(
+                "arxiv.{key} must be an http(s) URL, got {url:?}"
+            )));
+        }
     }
     if !a.delay_seconds.is_finite() || a.delay_seconds < 0.0 {
         return Err(invalid(format!(
@@ -919,6 +928,7 @@ fn validate(
         source,
         arxiv: ArxivSettings {
             api_url: a.api_url.clone(),
+            oai_url: a.oai_url.clone(),
             delay: Duration::from_secs_f64(a.delay_seconds),
             page_size: a.page_size as usize,
             max_results: a.max_results as usize,
@@ -960,7 +970,8 @@ fn validate(
     })
 }
 
-fn is_arxiv_host(url: &str) -> bool {
+/// Whether `url` is on arxiv.org (where one request every 3 seconds is the rule).
+pub fn is_arxiv_host(url: &str) -> bool {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let host = rest.split(['/', ':', '?']).next().unwrap_or("");
     host == "arxiv.org" || host.ends_with(".arxiv.org")

@@ -19,6 +19,7 @@ pub mod cvimport;
 pub mod huggingface;
 pub mod kaggle;
 pub mod model;
+pub mod oai;
 pub mod relevance;
 pub mod render;
 pub mod store;

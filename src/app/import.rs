@@ -1,9 +1,11 @@
-//! `paperwatch import --kaggle FILE`: stream the Kaggle arXiv metadata snapshot into the store.
-//! Lines are read one at a time and written in batches (one transaction each), so memory stays
-//! bounded; topics get the papers their own terms match, locally (the same matcher as the
-//! relevance filter), so a backfill of years asks arXiv nothing. Papers already stored are
-//! skipped: an interrupted import resumes by running again. Malformed lines are reported with
-//! their line number and skipped.
+//! `paperwatch import --kaggle FILE` and `paperwatch import --oai`: stream arXiv metadata into
+//! the store, from the Kaggle snapshot or by harvesting arXiv's OAI-PMH interface. Records are
+//! parsed and matched on one thread while another writes them in batches (one transaction
+//! each), so memory stays bounded; topics get the papers their own terms match, locally (the
+//! same matcher as the relevance filter), so a backfill of years asks the search API nothing.
+//! Papers already stored are skipped: an interrupted import resumes by running again.
+//! Malformed lines (or records) are reported with their line number (or identifier) and
+//! skipped.
 
 use std::collections::HashSet;
 use std::fs::File;
@@ -16,13 +18,15 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
-use tracing::{debug, warn};
+use tracing::{debug, info, warn};
 
-use super::{Ui, open_store};
+use super::{Ui, UsageError, open_store};
+use crate::arxiv::{self, Client, ClientConfig, default_user_agent};
 use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::kaggle::{self, Record};
 use crate::model::ArxivId;
+use crate::oai;
 use crate::relevance::matcher::{Doc, Expr};
 use crate::store::BulkRow;
 
@@ -47,47 +51,46 @@ struct Batch {
 }
 
 /// What the reader saw.
-struct Read_ {
-    lines: usize,
-    skipped_lines: usize,
+#[derive(Default)]
+struct Seen {
+    records: usize,
+    skipped: usize,
     matched: usize,
 }
 
-/// Reads, parses and matches lines, sending full batches; stops early when the writer has
-/// gone (it failed, and says why).
+/// One record of a source: where it is (for messages) and what it held.
+type Item = (String, Result<Record, String>);
+
+/// Matches records against the topics and sends full batches; stops early when the writer
+/// has gone (it failed, and says why). A failing source ends the import with its error.
 fn read_batches(
     settings: &Settings,
-    reader: Box<dyn Read + Send>,
-    path: &Path,
+    source: impl Iterator<Item = anyhow::Result<Item>>,
     batch_size: usize,
     sender: SyncSender<Batch>,
-) -> anyhow::Result<Read_> {
+) -> anyhow::Result<Seen> {
     let matchers: Vec<(Option<Expr>, HashSet<&ArxivId>)> = settings
         .topics
         .iter()
         .map(|t| (t.match_expr(), t.ids.iter().collect()))
         .collect();
-    let mut read = Read_ {
-        lines: 0,
-        skipped_lines: 0,
-        matched: 0,
-    };
+    let mut seen = Seen::default();
     let empty = || Batch {
         records: Vec::with_capacity(batch_size),
         members: Vec::new(),
     };
     let mut batch = empty();
-    for (n, line) in BufReader::with_capacity(1 << 20, reader)
-        .lines()
-        .enumerate()
-    {
-        let line =
-            line.with_context(|| format!("{}: cannot read line {}", path.display(), n + 1))?;
-        if line.trim().is_empty() {
-            continue;
-        }
-        read.lines += 1;
-        match kaggle::parse_line(&line) {
+    for item in source {
+        let (place, record) = match item {
+            Ok(item) => item,
+            Err(e) => {
+                // Keep what was read before the failure: a second run resumes after it.
+                let _ = sender.send(batch);
+                return Err(e);
+            }
+        };
+        seen.records += 1;
+        match record {
             Ok(Record { paper, versions }) => {
                 let index = batch.records.len();
                 let mut doc: Option<Doc> = None;
@@ -98,25 +101,25 @@ fn read_batches(
                         });
                     if hit {
                         batch.members.push((index, topic));
-                        read.matched += 1;
+                        seen.matched += 1;
                     }
                 }
                 batch.records.push(BulkRow::new(paper, &versions));
             }
             Err(reason) => {
-                read.skipped_lines += 1;
-                warn!("{}:{}: skipped: {reason}", path.display(), n + 1);
+                seen.skipped += 1;
+                warn!("{place}: skipped: {reason}");
             }
         }
         if batch.records.len() >= batch_size
             && sender.send(std::mem::replace(&mut batch, empty())).is_err()
         {
-            return Ok(read);
+            return Ok(seen);
         }
     }
     // A closed channel here means the writer failed; it reports that.
     let _ = sender.send(batch);
-    Ok(read)
+    Ok(seen)
 }
 
 /// Runs `import`.
@@ -126,21 +129,40 @@ pub fn run(
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
-    let path = &args.kaggle;
+    if args.batch == 0 {
+        return Err(UsageError("--batch must be at least 1".into()).into());
+    }
+    match &args.kaggle {
+        Some(path) => import_kaggle(settings, args, path, now, ui),
+        None => import_oai(settings, args, now, ui),
+    }
+}
+
+fn progress_bar(ui: Ui, bar: impl FnOnce() -> ProgressBar) -> ProgressBar {
+    if ui.progress && std::io::stderr().is_terminal() {
+        bar()
+    } else {
+        ProgressBar::hidden()
+    }
+}
+
+fn import_kaggle(
+    settings: &Settings,
+    args: &ImportArgs,
+    path: &Path,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
     let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let bar = if ui.progress && std::io::stderr().is_terminal() {
-        let bar = ProgressBar::new(size);
-        bar.set_style(
+    let bar = progress_bar(ui, || {
+        ProgressBar::new(size).with_style(
             ProgressStyle::with_template(
                 "{bar:30} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
             )
             .expect("the template is valid"),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
+        )
+    });
     let counted = Counting {
         inner: file,
         bar: bar.clone(),
@@ -156,14 +178,206 @@ pub fn run(
     } else {
         Box::new(counted)
     };
+    let lines = BufReader::with_capacity(1 << 20, reader)
+        .lines()
+        .enumerate()
+        .filter_map(move |(n, line)| match line {
+            Err(e) => Some(Err(anyhow::Error::new(e).context(format!(
+                "{}: cannot read line {}",
+                path.display(),
+                n + 1
+            )))),
+            Ok(line) if line.trim().is_empty() => None,
+            Ok(line) => Some(Ok((
+                format!("{}:{}", path.display(), n + 1),
+                kaggle::parse_line(&line),
+            ))),
+        });
+    import(
+        settings,
+        args,
+        lines,
+        &bar,
+        now,
+        ui,
+        &path.display().to_string(),
+        "lines",
+    )
+}
+
+/// The first `ListRecords` request of a harvest.
+pub fn oai_first_url(
+    base: &str,
+    set: Option<&str>,
+    from: Option<&str>,
+    until: Option<&str>,
+) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    query.append_pair("verb", "ListRecords");
+    query.append_pair("metadataPrefix", "arXivRaw");
+    for (key, value) in [("set", set), ("from", from), ("until", until)] {
+        if let Some(value) = value {
+            query.append_pair(key, value);
+        }
+    }
+    format!("{base}?{}", query.finish())
+}
+
+/// The request for the page after `token` (sent back exactly as received, URL-encoded).
+pub fn oai_next_url(base: &str, token: &str) -> String {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("verb", "ListRecords")
+        .append_pair("resumptionToken", token)
+        .finish();
+    format!("{base}?{query}")
+}
+
+/// Pages of an OAI-PMH harvest, one request at a time, following resumption tokens.
+struct Harvest<'a> {
+    client: Client,
+    base: &'a str,
+    next: Option<String>,
+    page: std::vec::IntoIter<Result<Record, String>>,
+    pages: usize,
+    deleted: usize,
+    bar: ProgressBar,
+}
+
+impl Harvest<'_> {
+    fn fetch(&mut self, url: &str) -> anyhow::Result<()> {
+        let page = self
+            .client
+            .get_text(url, |body| {
+                let page = oai::parse_page(body).map_err(|e| arxiv::Error::Unreadable {
+                    url: url.to_string(),
+                    message: e.to_string(),
+                })?;
+                match &page.error {
+                    Some(error) if !error.is_empty_list() => Err(arxiv::Error::Api {
+                        status: 200,
+                        message: format!("{} ({})", error.message, error.code),
+                    }),
+                    _ => Ok(page),
+                }
+            })
+            .with_context(|| format!("OAI-PMH harvest failed at {url}"))?;
+        self.pages += 1;
+        self.deleted += page.deleted;
+        info!(
+            "OAI-PMH page {}: {} records, {} deleted{}",
+            self.pages,
+            page.records.len(),
+            page.deleted,
+            if page.token.is_some() {
+                "; more follow"
+            } else {
+                "; the last"
+            }
+        );
+        self.bar.set_message(format!("page {}", self.pages));
+        self.next = page.token.map(|t| oai_next_url(self.base, &t));
+        self.page = page.records.into_iter();
+        Ok(())
+    }
+}
+
+impl Iterator for Harvest<'_> {
+    type Item = anyhow::Result<Item>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(record) = self.page.next() {
+                self.bar.inc(1);
+                let place = match &record {
+                    Ok(r) => format!("OAI-PMH record {}", r.paper.id),
+                    Err(_) => format!("OAI-PMH page {}", self.pages),
+                };
+                return Some(Ok((place, record)));
+            }
+            let url = self.next.take()?;
+            if let Err(e) = self.fetch(&url) {
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
+fn import_oai(
+    settings: &Settings,
+    args: &ImportArgs,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
+    for (flag, value) in [("--from", &args.from), ("--until", &args.until)] {
+        if let Some(day) = value
+            && day.parse::<jiff::civil::Date>().is_err()
+        {
+            return Err(UsageError(format!(
+                "{flag} {day:?} is not a day (YYYY-MM-DD, as OAI-PMH wants)"
+            ))
+            .into());
+        }
+    }
+    let a = &settings.arxiv;
+    // arXiv's rule holds on every interface.
+    let delay = if crate::config::is_arxiv_host(&a.oai_url) {
+        a.delay.max(std::time::Duration::from_secs(3))
+    } else {
+        a.delay
+    };
+    let client = Client::new(ClientConfig {
+        api_url: a.api_url.clone(),
+        delay,
+        retries: a.retries,
+        timeout: a.timeout,
+        user_agent: default_user_agent(),
+    });
+    let bar = progress_bar(ui, || {
+        ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {pos} records {per_sec} {msg}")
+                .expect("the template is valid"),
+        )
+    });
+    let first = oai_first_url(
+        &a.oai_url,
+        args.set.as_deref(),
+        args.from.as_deref(),
+        args.until.as_deref(),
+    );
+    let harvest = Harvest {
+        client,
+        base: &a.oai_url,
+        next: Some(first),
+        page: Vec::new().into_iter(),
+        pages: 0,
+        deleted: 0,
+        bar: bar.clone(),
+    };
+    import(
+        settings, args, harvest, &bar, now, ui, &a.oai_url, "records",
+    )
+}
+
+/// The pipeline both sources share: a reader thread parses and matches, this one writes.
+#[allow(clippy::too_many_arguments)]
+fn import(
+    settings: &Settings,
+    args: &ImportArgs,
+    source: impl Iterator<Item = anyhow::Result<Item>> + Send,
+    bar: &ProgressBar,
+    now: Timestamp,
+    ui: Ui,
+    name: &str,
+    unit: &str,
+) -> anyhow::Result<ExitCode> {
     let mut store = open_store(settings, true)?;
     store.begin_bulk()?;
     let started = Instant::now();
     // Two threads: this one writes batches to SQLite while the reader parses and matches the
     // next ones; two batches in flight at most, so memory stays bounded.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(1);
-    let (read, new) = std::thread::scope(|scope| -> anyhow::Result<(Read_, usize)> {
-        let reader = scope.spawn(|| read_batches(settings, reader, path, args.batch, sender));
+    let result = std::thread::scope(|scope| -> anyhow::Result<(Seen, usize)> {
+        let reader = scope.spawn(|| read_batches(settings, source, args.batch, sender));
         let mut new = 0;
         let mut written = Ok(());
         for batch in receiver {
@@ -182,20 +396,18 @@ pub fn run(
             }
             bar.set_message(format!("{new} new papers"));
         }
-        let read = reader.join().expect("the reader thread does not panic");
+        let seen = reader.join().expect("the reader thread does not panic");
         written?;
-        Ok((read?, new))
-    })?;
-    let Read_ {
-        lines,
-        skipped_lines,
-        matched,
-    } = read;
+        Ok((seen?, new))
+    });
     bar.finish_and_clear();
     let seconds = started.elapsed().as_secs_f64();
+    // What was written stays written (a second run resumes); the store goes back to normal
+    // either way.
     let phase = Instant::now();
     store.finish_bulk()?;
     let merged = phase.elapsed().as_secs_f64();
+    let (seen, new) = result?;
     let phase = Instant::now();
     super::classify::classify_all(settings, &mut store)?;
     let classified = phase.elapsed().as_secs_f64();
@@ -206,13 +418,21 @@ pub fn run(
         "import took {seconds:.2} s reading and writing, {merged:.2} s merging the search index, \
          {classified:.2} s deciding relevance, {snapshot:.2} s writing the snapshot"
     );
+    let Seen {
+        records,
+        skipped,
+        matched,
+    } = seen;
+    let malformed = if unit == "lines" {
+        "malformed lines skipped"
+    } else {
+        "unreadable records skipped"
+    };
     ui.say(&format!(
-        "imported {} lines from {}: {new} new papers, {} already stored, {skipped_lines} malformed lines skipped; \
-         {matched} topic memberships; {:.0} papers/s",
-        lines,
-        path.display(),
-        lines - skipped_lines - new,
-        lines as f64 / seconds.max(1e-9)
+        "imported {records} {unit} from {name}: {new} new papers, {} already stored, {skipped} \
+         {malformed}; {matched} topic memberships; {:.0} papers/s",
+        records - skipped - new,
+        records as f64 / seconds.max(1e-9)
     ));
     Ok(ExitCode::SUCCESS)
 }

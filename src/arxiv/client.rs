@@ -214,11 +214,41 @@ impl Client {
     }
 
     fn get(&mut self, url: &str, paged_from: Option<usize>) -> Result<Feed, Error> {
+        self.get_with(url, |status, body| read_feed(url, status, body, paged_from))
+    }
+
+    /// A polite GET of another arXiv interface (OAI-PMH): the same pause, retries, backoff and
+    /// `Retry-After` as the export API's requests. A status other than 200 is an
+    /// [`Error::Http`] (retried when 429 or 5xx); `read` turns a 200 body into a value or says
+    /// why it cannot ([`Error::Unreadable`] is retried, [`Error::Api`] is not).
+    pub fn get_text<T>(
+        &mut self,
+        url: &str,
+        read: impl Fn(&str) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        self.get_with(url, |status, body| {
+            if status == 200 {
+                read(body)
+            } else {
+                Err(Error::Http {
+                    status,
+                    url: url.to_string(),
+                    detail: snippet(body),
+                })
+            }
+        })
+    }
+
+    fn get_with<T>(
+        &mut self,
+        url: &str,
+        read: impl Fn(u16, &str) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         let mut attempt: u32 = 0;
         let mut wait = Duration::ZERO;
         loop {
             self.pause(wait);
-            let result = self.attempt(url, paged_from);
+            let result = self.attempt(url, &read);
             self.last_end = Some(self.clock.now());
             self.requests += 1;
             let failure = match result {
@@ -277,7 +307,11 @@ impl Client {
         (base + jitter).min(MAX_BACKOFF)
     }
 
-    fn attempt(&mut self, url: &str, paged_from: Option<usize>) -> Result<Feed, Failure> {
+    fn attempt<T>(
+        &mut self,
+        url: &str,
+        read: &impl Fn(u16, &str) -> Result<T, Error>,
+    ) -> Result<T, Failure> {
         let sent = Instant::now();
         let mut response = self.agent.get(url).call().map_err(|e| transport(url, e))?;
         let status = response.status().as_u16();
@@ -295,23 +329,19 @@ impl Client {
         self.timing.waiting += sent.elapsed();
         let body = body?;
         let parsing = Instant::now();
-        let feed = self.read_feed(url, status, &body, paged_from);
+        let value = read(status, &body);
         self.timing.parsing += parsing.elapsed();
         // Retry-After belongs to error statuses only.
-        feed.map_err(|error| Failure {
+        value.map_err(|error| Failure {
             error,
             retry_after: retry_after.filter(|_| status != 200),
         })
     }
+}
 
-    /// The feed of a response, or why it is not one.
-    fn read_feed(
-        &self,
-        url: &str,
-        status: u16,
-        body: &str,
-        paged_from: Option<usize>,
-    ) -> Result<Feed, Error> {
+/// The feed of an export-API response, or why it is not one.
+fn read_feed(url: &str, status: u16, body: &str, paged_from: Option<usize>) -> Result<Feed, Error> {
+    {
         if status != 200 {
             // An error feed explains a 400; anything else is reported by status.
             let message = parse_feed(body).ok().and_then(|f| f.error);

@@ -46,6 +46,14 @@ pub enum Error {
         #[source]
         source: ParseError,
     },
+    /// A 200 answer of another interface (OAI-PMH) that could not be read: retried.
+    #[error("unreadable response from {url}: {message}")]
+    Unreadable {
+        /// The request URL.
+        url: String,
+        /// What was wrong with it.
+        message: String,
+    },
     /// An empty page although `totalResults` says more exist (a known arXiv glitch).
     #[error("empty page at start={start} although arXiv reports {total} results")]
     EmptyPage {
@@ -80,6 +88,7 @@ impl Error {
             Error::Timeout { .. }
             | Error::Transport { .. }
             | Error::Parse { .. }
+            | Error::Unreadable { .. }
             | Error::EmptyPage { .. } => true,
             Error::Api { .. } | Error::RetryAfterTooLong { .. } | Error::GaveUp { .. } => false,
         }

@@ -1,0 +1,346 @@
+//! OAI-PMH `ListRecords` pages in arXiv's `arXivRaw` format → records with their version
+//! history (the shape the Kaggle snapshot has, see [`crate::kaggle`]), the resumption token and
+//! OAI errors. Pure; elements are recognised by namespace URI, never by prefix.
+//!
+//! OAI-PMH answers errors with HTTP 200 and `<error code="…">`; `noRecordsMatch` means an empty
+//! list, not a failure (arxiv-api.md §2.2). Deleted records (`<header status="deleted">`) are
+//! counted, not returned.
+
+use std::borrow::Cow;
+
+use quick_xml::NsReader;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+
+use crate::kaggle::{RawRecord, RawVersion, Record};
+
+const OAI: &[u8] = b"http://www.openarchives.org/OAI/2.0/";
+const RAW: &[u8] = b"http://arxiv.org/OAI/arXivRaw/";
+
+/// One page of a `ListRecords` answer.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    /// Each record, or why it could not be read (its identifier first).
+    pub records: Vec<Result<Record, String>>,
+    /// Records marked deleted.
+    pub deleted: usize,
+    /// The token for the next page; `None` (absent or empty) ends the list.
+    pub token: Option<String>,
+    /// The repository's error, if it answered with one.
+    pub error: Option<OaiError>,
+}
+
+/// An OAI-PMH `<error>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OaiError {
+    /// `badArgument`, `noRecordsMatch`, `badResumptionToken`, …
+    pub code: String,
+    /// The repository's explanation.
+    pub message: String,
+}
+
+impl OaiError {
+    /// `noRecordsMatch`: the list is empty, which is not a failure.
+    pub fn is_empty_list(&self) -> bool {
+        self.code == "noRecordsMatch"
+    }
+}
+
+/// The body is not an OAI-PMH answer we can read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseError {
+    /// Not well-formed XML (a truncated body, an HTML error page).
+    #[error("malformed XML at byte {offset}: {message}")]
+    Xml {
+        /// Where the problem is.
+        offset: u64,
+        /// The XML parser's message.
+        message: String,
+    },
+    /// Well-formed, but the root is not `<OAI-PMH>`.
+    #[error("not an OAI-PMH response (root element is <{0}>)")]
+    NotOai(String),
+}
+
+/// The elements whose text is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Error,
+    Token,
+    Identifier,
+    Id,
+    Title,
+    Authors,
+    Categories,
+    Comments,
+    JournalRef,
+    Doi,
+    Abstract,
+    Date,
+}
+
+/// A record being read.
+#[derive(Default)]
+struct Current {
+    identifier: String,
+    deleted: bool,
+    raw: RawRecord,
+    version: Option<String>,
+}
+
+fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
+    for attr in element.attributes() {
+        let attr = attr.map_err(|e| e.to_string())?;
+        if attr.key.as_ref() == name {
+            let value = attr
+                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                .map_err(|e| e.to_string())?;
+            return Ok(Some(value.into_owned()));
+        }
+    }
+    Ok(None)
+}
+
+/// Parses one `ListRecords` answer.
+pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
+    let mut reader = NsReader::from_str(xml);
+    reader.config_mut().expand_empty_elements = true;
+    let fail = |reader: &NsReader<&[u8]>, message: String| ParseError::Xml {
+        offset: reader.error_position(),
+        message,
+    };
+    let mut page = Page::default();
+    let mut error_code: Option<String> = None;
+    // The open elements, innermost last: (namespace is OAI, is arXivRaw, local name).
+    let mut path: Vec<(bool, bool, Vec<u8>)> = Vec::new();
+    let mut reading: Option<(Field, usize)> = None;
+    let mut text = String::new();
+    let mut current: Option<Current> = None;
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| fail(&reader, e.to_string()))?;
+        match event {
+            Event::Start(e) => {
+                let (oai, raw) = match reader.resolver().resolve_element(e.name()).0 {
+                    ResolveResult::Bound(ns) => (ns.into_inner() == OAI, ns.into_inner() == RAW),
+                    _ => (false, false),
+                };
+                let local = e.local_name().as_ref().to_vec();
+                if path.is_empty() && !(oai && local == b"OAI-PMH") {
+                    return Err(ParseError::NotOai(
+                        String::from_utf8_lossy(&local).into_owned(),
+                    ));
+                }
+                let parent = path.last().map(|(o, r, name)| (*o, *r, name.as_slice()));
+                let field = match (parent, oai, raw, local.as_slice()) {
+                    (Some((true, _, b"OAI-PMH")), true, _, b"error") => {
+                        error_code = attribute(&e, b"code").map_err(|m| fail(&reader, m))?;
+                        Some(Field::Error)
+                    }
+                    (Some((true, _, b"ListRecords")), true, _, b"record") => {
+                        current = Some(Current::default());
+                        None
+                    }
+                    (Some((true, _, b"ListRecords")), true, _, b"resumptionToken") => {
+                        Some(Field::Token)
+                    }
+                    (Some((true, _, b"record")), true, _, b"header") => {
+                        let status = attribute(&e, b"status").map_err(|m| fail(&reader, m))?;
+                        if let Some(c) = current.as_mut() {
+                            c.deleted = status.as_deref() == Some("deleted");
+                        }
+                        None
+                    }
+                    (Some((true, _, b"header")), true, _, b"identifier") => Some(Field::Identifier),
+                    (Some((_, true, b"arXivRaw")), _, true, name) => match name {
+                        b"id" => Some(Field::Id),
+                        b"title" => Some(Field::Title),
+                        b"authors" => Some(Field::Authors),
+                        b"categories" => Some(Field::Categories),
+                        b"comments" => Some(Field::Comments),
+                        b"journal-ref" => Some(Field::JournalRef),
+                        b"doi" => Some(Field::Doi),
+                        b"abstract" => Some(Field::Abstract),
+                        b"version" => {
+                            let v = attribute(&e, b"version").map_err(|m| fail(&reader, m))?;
+                            if let Some(c) = current.as_mut() {
+                                c.version = v;
+                            }
+                            None
+                        }
+                        _ => None,
+                    },
+                    (Some((_, true, b"version")), _, true, b"date") => Some(Field::Date),
+                    _ => None,
+                };
+                path.push((oai, raw, local));
+                if reading.is_none()
+                    && let Some(field) = field
+                {
+                    reading = Some((field, path.len()));
+                    text.clear();
+                }
+            }
+            Event::End(_) => {
+                if let Some((field, depth)) = reading
+                    && depth == path.len()
+                {
+                    reading = None;
+                    let value = std::mem::take(&mut text);
+                    store(field, value, &mut page, &mut current);
+                }
+                if let Some((true, _, name)) = path.last()
+                    && name == b"record"
+                    && let Some(c) = current.take()
+                {
+                    finish(c, &mut page);
+                }
+                path.pop();
+            }
+            Event::Text(t) if reading.is_some() => {
+                text.push_str(
+                    &t.xml10_content()
+                        .map_err(|e| fail(&reader, e.to_string()))?,
+                );
+            }
+            Event::CData(t) if reading.is_some() => {
+                text.push_str(
+                    &t.xml10_content()
+                        .map_err(|e| fail(&reader, e.to_string()))?,
+                );
+            }
+            Event::GeneralRef(r) => {
+                let resolved: Cow<str> = if let Some(c) = r
+                    .resolve_char_ref()
+                    .map_err(|e| fail(&reader, e.to_string()))?
+                {
+                    Cow::Owned(c.to_string())
+                } else {
+                    let name = r.decode().map_err(|e| fail(&reader, e.to_string()))?;
+                    match resolve_predefined_entity(&name) {
+                        Some(s) => Cow::Borrowed(s),
+                        None => return Err(fail(&reader, format!("unknown entity &{name};"))),
+                    }
+                };
+                if reading.is_some() {
+                    text.push_str(&resolved);
+                }
+            }
+            Event::Eof => {
+                if !path.is_empty() {
+                    return Err(ParseError::Xml {
+                        offset: xml.len() as u64,
+                        message: "unexpected end of the document: elements left open".into(),
+                    });
+                }
+                break;
+            }
+            _ => {}
+        }
+    }
+    if let Some(code) = error_code {
+        let message = page.error.take().map(|e| e.message).unwrap_or_default();
+        page.error = Some(OaiError { code, message });
+    }
+    Ok(page)
+}
+
+fn store(field: Field, value: String, page: &mut Page, current: &mut Option<Current>) {
+    match field {
+        Field::Error => {
+            page.error = Some(OaiError {
+                code: String::new(),
+                message: value.split_whitespace().collect::<Vec<_>>().join(" "),
+            })
+        }
+        Field::Token => {
+            let token = value.trim();
+            page.token = (!token.is_empty()).then(|| token.to_string());
+        }
+        _ => {
+            let Some(c) = current.as_mut() else { return };
+            let r = &mut c.raw;
+            match field {
+                Field::Identifier => c.identifier = value.trim().to_string(),
+                Field::Id => r.id = value,
+                Field::Title => r.title = Some(value),
+                Field::Authors => r.authors = Some(value),
+                Field::Categories => r.categories = Some(value),
+                Field::Comments => r.comments = Some(value),
+                Field::JournalRef => r.journal_ref = Some(value),
+                Field::Doi => r.doi = Some(value),
+                Field::Abstract => r.summary = Some(value),
+                Field::Date => r.versions.push(RawVersion {
+                    version: c.version.clone().unwrap_or_default(),
+                    created: value,
+                }),
+                Field::Error | Field::Token => {}
+            }
+        }
+    }
+}
+
+fn finish(c: Current, page: &mut Page) {
+    if c.deleted {
+        page.deleted += 1;
+        return;
+    }
+    let name = if c.raw.id.trim().is_empty() {
+        c.identifier.clone()
+    } else {
+        c.raw.id.trim().to_string()
+    };
+    if c.raw.id.trim().is_empty() {
+        page.records
+            .push(Err(format!("{name}: no arXivRaw metadata")));
+        return;
+    }
+    page.records.push(c.raw.into_record().map_err(|e| {
+        if e.starts_with(&name) {
+            e
+        } else {
+            format!("{name}: {e}")
+        }
+    }));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_is_not_oai() {
+        assert_eq!(
+            parse_page("<html><body>busy</body></html>").unwrap_err(),
+            ParseError::NotOai("html".into())
+        );
+    }
+
+    #[test]
+    fn truncated_pages_are_errors() {
+        let xml = r#"<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/"><ListRecords><record>"#;
+        assert!(matches!(parse_page(xml), Err(ParseError::Xml { .. })));
+    }
+
+    #[test]
+    fn deleted_records_are_counted_and_prefixes_do_not_matter() {
+        let xml = r#"<o:OAI-PMH xmlns:o="http://www.openarchives.org/OAI/2.0/"><o:ListRecords>
+          <o:record><o:header status="deleted"><o:identifier>oai:arXiv.org:0704.0001</o:identifier></o:header></o:record>
+          <o:record><o:header><o:identifier>oai:arXiv.org:0704.0002</o:identifier></o:header>
+          <o:metadata><r:arXivRaw xmlns:r="http://arxiv.org/OAI/arXivRaw/"><r:id>0704.0002</r:id>
+          <r:version version="v1"><r:date>Mon, 02 Apr 2007 19:18:42 GMT</r:date></r:version>
+          <r:title>A &amp; B</r:title><r:authors>X. Y and Z. W</r:authors><r:categories>cs.CL</r:categories>
+          <r:abstract>  Text.
+</r:abstract></r:arXivRaw></o:metadata></o:record>
+          <o:resumptionToken cursor="0"/></o:ListRecords></o:OAI-PMH>"#;
+        let page = parse_page(xml).unwrap();
+        assert_eq!(page.deleted, 1);
+        assert_eq!(page.token, None, "an empty token ends the list");
+        let r = page.records[0].as_ref().unwrap();
+        assert_eq!(r.paper.title, "A & B");
+        assert_eq!(r.paper.authors, ["X. Y", "Z. W"]);
+        assert_eq!(r.paper.published.to_string(), "2007-04-02T19:18:42Z");
+    }
+}
