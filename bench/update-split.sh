@@ -3,7 +3,8 @@
 # time: python3's http.server plays arXiv (the recorded 100-entry page for every request), the
 # pause between requests is the real 3 s, Hugging Face is off. Runs a first day (empty
 # database) and a second day, and prints the split that `update -v` logs.
-# Uses $PAPERWATCH_BIN if set, else builds the release binary. Needs python3; no network.
+# Uses $PAPERWATCH_BIN if set, else `cargo install --path` into a temporary folder. Needs
+# python3; no network.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -11,18 +12,10 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-bin=${PAPERWATCH_BIN:-}
-if [ -z "$bin" ]; then
-  (cd "$root" && cargo build --quiet --release --locked)
-  bin="$root/target/release/paperwatch"
-fi
-
-mkdir -p "$work/arxiv" "$work/run"
-cp "$root/tests/fixtures/arxiv/api-current/search_testing_start0_max100.xml" "$work/arxiv/query"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$work/arxiv" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
-server=$!
-for _ in $(seq 50); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/query')" 2>/dev/null && break; sleep 0.1; done
+. "$root/scripts/fake-arxiv.sh"
+bin=$(paperwatch_bin "$work")
+mkdir -p "$work/run"
+serve_feed "$root/tests/fixtures/arxiv/api-current/search_testing_start0_max100.xml" "$work/arxiv"
 
 cd "$work/run"
 export PAPERWATCH_ARXIV_API_URL="http://127.0.0.1:$port/query"

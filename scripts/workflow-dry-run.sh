@@ -11,19 +11,11 @@ server=""
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 
-bin=${PAPERWATCH_BIN:-}
-if [ -z "$bin" ]; then
-  cargo install --quiet --locked --path "$root" --root "$work/cargo"
-  bin="$work/cargo/bin/paperwatch"
-fi
+. "$root/scripts/fake-arxiv.sh"
+bin=$(paperwatch_bin "$work")
 
 # "arXiv": every request gets the same recorded feed.
-mkdir -p "$work/arxiv"
-cp "$root/tests/fixtures/arxiv/api-current/search_testing_start0_max10.xml" "$work/arxiv/query"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-(cd "$work/arxiv" && exec python3 -m http.server "$port" --bind 127.0.0.1 >/dev/null 2>&1) &
-server=$!
-for _ in $(seq 50); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/query')" 2>/dev/null && break; sleep 0.1; done
+serve_feed "$root/tests/fixtures/arxiv/api-current/search_testing_start0_max10.xml" "$work/arxiv"
 
 # "GitHub" and a fork of the tracker.
 git init -q --bare "$work/remote.git"

@@ -24,3 +24,4 @@ pub mod relevance;
 pub mod render;
 pub mod store;
 pub mod synthetic;
+pub mod xml;

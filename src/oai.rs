@@ -6,14 +6,12 @@
 //! list, not a failure (arxiv-api.md §2.2). Deleted records (`<header status="deleted">`) are
 //! counted, not returned.
 
-use std::borrow::Cow;
-
 use quick_xml::NsReader;
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
 use crate::kaggle::{RawRecord, RawVersion, Record};
+use crate::xml;
 
 const OAI: &[u8] = b"http://www.openarchives.org/OAI/2.0/";
 const RAW: &[u8] = b"http://arxiv.org/OAI/arXivRaw/";
@@ -89,19 +87,6 @@ struct Current {
     version: Option<String>,
 }
 
-fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
-    for attr in element.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
-        if attr.key.as_ref() == name {
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| e.to_string())?;
-            return Ok(Some(value.into_owned()));
-        }
-    }
-    Ok(None)
-}
-
 /// Parses one `ListRecords` answer.
 pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
     let mut reader = NsReader::from_str(xml);
@@ -136,7 +121,7 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
                 let parent = path.last().map(|(o, r, name)| (*o, *r, name.as_slice()));
                 let field = match (parent, oai, raw, local.as_slice()) {
                     (Some((true, _, b"OAI-PMH")), true, _, b"error") => {
-                        error_code = attribute(&e, b"code").map_err(|m| fail(&reader, m))?;
+                        error_code = xml::attribute(&e, b"code").map_err(|m| fail(&reader, m))?;
                         Some(Field::Error)
                     }
                     (Some((true, _, b"ListRecords")), true, _, b"record") => {
@@ -147,7 +132,7 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
                         Some(Field::Token)
                     }
                     (Some((true, _, b"record")), true, _, b"header") => {
-                        let status = attribute(&e, b"status").map_err(|m| fail(&reader, m))?;
+                        let status = xml::attribute(&e, b"status").map_err(|m| fail(&reader, m))?;
                         if let Some(c) = current.as_mut() {
                             c.deleted = status.as_deref() == Some("deleted");
                         }
@@ -164,7 +149,7 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
                         b"doi" => Some(Field::Doi),
                         b"abstract" => Some(Field::Abstract),
                         b"version" => {
-                            let v = attribute(&e, b"version").map_err(|m| fail(&reader, m))?;
+                            let v = xml::attribute(&e, b"version").map_err(|m| fail(&reader, m))?;
                             if let Some(c) = current.as_mut() {
                                 c.version = v;
                             }
@@ -212,18 +197,7 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
                 );
             }
             Event::GeneralRef(r) => {
-                let resolved: Cow<str> = if let Some(c) = r
-                    .resolve_char_ref()
-                    .map_err(|e| fail(&reader, e.to_string()))?
-                {
-                    Cow::Owned(c.to_string())
-                } else {
-                    let name = r.decode().map_err(|e| fail(&reader, e.to_string()))?;
-                    match resolve_predefined_entity(&name) {
-                        Some(s) => Cow::Borrowed(s),
-                        None => return Err(fail(&reader, format!("unknown entity &{name};"))),
-                    }
-                };
+                let resolved = xml::reference(&r).map_err(|m| fail(&reader, m))?;
                 if reading.is_some() {
                     text.push_str(&resolved);
                 }

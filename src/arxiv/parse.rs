@@ -10,11 +10,11 @@ use std::borrow::Cow;
 
 use jiff::Timestamp;
 use quick_xml::NsReader;
-use quick_xml::escape::resolve_predefined_entity;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
 use crate::model::{ArxivId, Paper};
+use crate::xml;
 
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
 const ARXIV: &[u8] = b"http://arxiv.org/schemas/atom";
@@ -142,20 +142,6 @@ fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
     }
 }
 
-/// The value of the attribute `name` (no namespace), unescaped and normalised.
-fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
-    for attr in element.attributes() {
-        let attr = attr.map_err(|e| e.to_string())?;
-        if attr.key.as_ref() == name {
-            let value = attr
-                .normalized_value(quick_xml::XmlVersion::Implicit1_0)
-                .map_err(|e| e.to_string())?;
-            return Ok(Some(value.into_owned()));
-        }
-    }
-    Ok(None)
-}
-
 /// Parses one export-API response body.
 pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
     let mut reader = NsReader::from_str(xml);
@@ -228,7 +214,7 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
                             None
                         }
                         b"category" => {
-                            let term = attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
+                            let term = xml::attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
                             let entry = entries.last_mut().expect("inside an entry");
                             if let Some(term) = term.as_deref().map(str::trim)
                                 && is_arxiv_category(term)
@@ -242,7 +228,7 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
                     },
                     (3, Ns::Arxiv, name) if in_entry => match name {
                         b"primary_category" => {
-                            let term = attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
+                            let term = xml::attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
                             let entry = entries.last_mut().expect("inside an entry");
                             if entry.primary.is_none() {
                                 entry.primary = term;
@@ -310,18 +296,7 @@ pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
                 append(&mut text, piece);
             }
             Event::GeneralRef(r) => {
-                let resolved: Cow<str> = if let Some(c) = r
-                    .resolve_char_ref()
-                    .map_err(|e| fail(&reader, e.to_string()))?
-                {
-                    Cow::Owned(c.to_string())
-                } else {
-                    let name = r.decode().map_err(|e| fail(&reader, e.to_string()))?;
-                    match resolve_predefined_entity(&name) {
-                        Some(s) => Cow::Borrowed(s),
-                        None => return Err(fail(&reader, format!("unknown entity &{name};"))),
-                    }
-                };
+                let resolved = xml::reference(&r).map_err(|m| fail(&reader, m))?;
                 if reading.is_some() {
                     append(&mut text, resolved);
                 }

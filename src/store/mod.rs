@@ -1173,23 +1173,14 @@ fn upsert_paper(tx: &Transaction, paper: &Paper, now: &str) -> Result<bool> {
                 )?
                 .execute(values)?;
             if changed_text == 0 {
+                // The same parameters; the text ones (?3, ?4, ?5, ?10) go unused.
                 tx.prepare_cached(
-                    "UPDATE papers SET version = ?2, categories = ?3, primary_category = ?4,
-                     published = ?5, updated = ?6, journal_ref = ?7, doi = ?8,
-                     last_seen = ?9, stub = 0
+                    "UPDATE papers SET version = ?2, categories = ?6, primary_category = ?7,
+                     published = ?8, updated = ?9, journal_ref = ?11, doi = ?12,
+                     last_seen = ?13, stub = 0
                      WHERE id = ?1",
                 )?
-                .execute(params![
-                    paper.id.as_str(),
-                    paper.version,
-                    categories,
-                    paper.primary_category,
-                    paper.published.to_string(),
-                    paper.updated.to_string(),
-                    paper.journal_ref,
-                    paper.doi,
-                    now,
-                ])?;
+                .execute(values)?;
             }
             paper.version > v
         }

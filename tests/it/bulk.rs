@@ -24,15 +24,9 @@ fn the_real_sample_imports_with_every_field() {
     let env = env_with_topics();
     let run = env.run(&["import", "--kaggle", SAMPLE]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("imported 200 lines"), "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("200 new papers, 0 already stored, 0 malformed lines skipped"),
-        "{}",
-        run.stderr
-    );
-    let papers: Vec<serde_json::Value> =
-        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    run.says("imported 200 lines");
+    run.says("200 new papers, 0 already stored, 0 malformed lines skipped");
+    let papers: Vec<serde_json::Value> = env.exported();
     assert_eq!(papers.len(), 200);
     let first = &papers[0];
     assert_eq!(first["id"], "0704.0001");
@@ -87,11 +81,7 @@ fn the_real_sample_imports_with_every_field() {
 
     // Resume: nothing twice.
     let run = env.run(&["import", "--kaggle", SAMPLE]);
-    assert!(
-        run.stderr.contains("0 new papers, 200 already stored"),
-        "{}",
-        run.stderr
-    );
+    run.says("0 new papers, 200 already stored");
 }
 
 #[test]
@@ -104,24 +94,9 @@ fn malformed_lines_are_reported_with_their_number_and_skipped() {
     env.write("broken.jsonl", &(lines.join("\n") + "\n"));
     let run = env.run(&["import", "--kaggle", "broken.jsonl"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        run.stderr
-            .contains("broken.jsonl:3: skipped: not a JSON record"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("broken.jsonl:5: skipped: 0704.0005: no readable version dates"),
-        "{}",
-        run.stderr
-    );
-    assert!(
-        run.stderr
-            .contains("4 new papers, 0 already stored, 2 malformed lines skipped"),
-        "{}",
-        run.stderr
-    );
+    run.says("broken.jsonl:3: skipped: not a JSON record");
+    run.says("broken.jsonl:5: skipped: 0704.0005: no readable version dates");
+    run.says("4 new papers, 0 already stored, 2 malformed lines skipped");
 }
 
 #[test]
@@ -132,5 +107,5 @@ fn gzip_files_are_read_directly() {
     std::fs::write(env.path("sample.jsonl.gz"), gz.finish().unwrap()).unwrap();
     let run = env.run(&["import", "--kaggle", "sample.jsonl.gz"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("200 new papers"), "{}", run.stderr);
+    run.says("200 new papers");
 }

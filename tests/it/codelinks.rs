@@ -102,8 +102,7 @@ fn seed_run_with_links_changes_only_code_cells() {
         .find(|p| p["id"] == "2407.00088")
         .unwrap();
     assert_eq!(tmac["code"], "https://github.com/microsoft/T-MAC");
-    let export: Vec<serde_json::Value> =
-        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    let export: Vec<serde_json::Value> = env.exported();
     assert_eq!(export.iter().filter(|p| !p["code"].is_null()).count(), 69);
 }
 

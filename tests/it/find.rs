@@ -286,8 +286,7 @@ fn import_cv_reads_every_row_variant_and_the_config_yaml() {
         ["NPU", "Edge LLM"]
     );
     assert_eq!(settings.readme.badges.as_deref(), Some("me/tracker"));
-    let papers: Vec<serde_json::Value> =
-        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    let papers: Vec<serde_json::Value> = env.exported();
     assert_eq!(papers.len(), 5);
     let code = |id: &str| papers.iter().find(|p| p["id"] == id).unwrap()["code"].clone();
     assert_eq!(code("2509.23324"), "https://github.com/a/b");

@@ -17,6 +17,14 @@ fn fixture(name: &str) -> String {
 const PAGE1: &str =
     "oai2-2015_ListRecords_arXivRaw_from2014-10-01_resumptionToken_TRIMMED-6-records.xml";
 const PAGE2: &str = "derived_ListRecords_page2_from_GetRecord_1302.2146.xml";
+const HARVEST: &[&str] = &[
+    "import",
+    "--oai",
+    "--set",
+    "physics",
+    "--from",
+    "2014-10-01",
+];
 
 struct Mock_ {
     server: MockServer,
@@ -90,27 +98,17 @@ fn a_harvest_follows_the_token_waits_out_a_503_and_imports_every_field() {
     );
     let env = env_for(&mock);
     let started = Instant::now();
-    let run = env.run(&[
-        "import",
-        "--oai",
-        "--set",
-        "physics",
-        "--from",
-        "2014-10-01",
-    ]);
+    let run = env.run(HARVEST);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "Retry-After was honoured"
     );
-    assert!(
-        run.stderr.contains(&format!(
-            "imported 7 records from {}: 7 new papers, 0 already stored, 0 unreadable records skipped; 2 topic memberships",
-            mock.url()
-        )),
-        "{}",
-        run.stderr
-    );
+    run.says(&format!(
+        "imported 7 records from {}: 7 new papers, 0 already stored, 0 unreadable records \
+         skipped; 2 topic memberships",
+        mock.url()
+    ));
     let requests = mock.requests();
     assert_eq!(requests.len(), 3, "page 1, the 503, page 2 again");
     let token_requests: Vec<_> = requests
@@ -128,8 +126,7 @@ fn a_harvest_follows_the_token_waits_out_a_503_and_imports_every_field() {
         "a token goes back alone with the verb"
     );
 
-    let papers: Vec<serde_json::Value> =
-        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    let papers: Vec<serde_json::Value> = env.exported();
     assert_eq!(papers.len(), 7);
     let by_id = |id: &str| papers.iter().find(|p| p["id"] == id).unwrap().clone();
     let first = by_id("0704.0471");
@@ -180,19 +177,8 @@ fn a_harvest_follows_the_token_waits_out_a_503_and_imports_every_field() {
     assert_eq!(nuclear, ["0704.0471", "0704.1586"]);
 
     // Again: nothing twice.
-    let run = env.run(&[
-        "import",
-        "--oai",
-        "--set",
-        "physics",
-        "--from",
-        "2014-10-01",
-    ]);
-    assert!(
-        run.stderr.contains("0 new papers, 7 already stored"),
-        "{}",
-        run.stderr
-    );
+    let run = env.run(HARVEST);
+    run.says("0 new papers, 7 already stored");
 }
 
 #[test]
@@ -210,21 +196,14 @@ fn no_records_is_an_empty_harvest_and_a_rejected_request_fails_keeping_the_datab
     let env = env_for(&mock);
     let run = env.run(&["import", "--oai", "--set", "moo"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stderr.contains("imported 0 records"), "{}", run.stderr);
+    run.says("imported 0 records");
 
     // Page 1 is stored, then the repository rejects the token: exit 1, arXiv's words, and
     // the six papers of page 1 kept for the next run.
     let run = env.run(&["import", "--oai", "--set", "cs"]);
     assert_eq!(run.code, 1, "{}", run.stderr);
-    assert!(
-        run.stderr.contains(
-            "The resumptionToken supplied is illegal for this repository (badResumptionToken)"
-        ),
-        "{}",
-        run.stderr
-    );
-    let papers: Vec<serde_json::Value> =
-        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    run.says("The resumptionToken supplied is illegal for this repository (badResumptionToken)");
+    let papers: Vec<serde_json::Value> = env.exported();
     assert_eq!(papers.len(), 6);
     assert_eq!(
         mock.requests().len(),
@@ -234,7 +213,7 @@ fn no_records_is_an_empty_harvest_and_a_rejected_request_fails_keeping_the_datab
 
     let run = env.run(&["import", "--oai", "--from", "last week"]);
     assert_eq!(run.code, 2, "{}", run.stderr);
-    assert!(run.stderr.contains("is not a day"), "{}", run.stderr);
+    run.says("is not a day");
     let run = env.run(&["import", "--set", "cs"]);
     assert_eq!(
         run.code, 2,

@@ -75,8 +75,7 @@ fn eval_explain_and_mark_on_the_default_run() {
     insta::assert_snapshot!("eval_text", run.stdout);
 
     // Every seed topic excludes "mobility": no mobility paper is shown anywhere.
-    let papers: Vec<serde_json::Value> =
-        serde_json::from_str(&env.run(&["export", "--format", "json"]).stdout).unwrap();
+    let papers: Vec<serde_json::Value> = env.exported();
     let mentions = |p: &serde_json::Value| {
         let text = format!("{} {}", p["title"], p["abstract"]).to_lowercase();
         text.split(|c: char| !c.is_alphanumeric())

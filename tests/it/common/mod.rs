@@ -336,6 +336,25 @@ impl TestEnv {
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(self.dir.path(), args, &self.env)
     }
+
+    /// Every stored paper with its topics: `export --format json`, parsed.
+    pub fn exported(&self) -> Vec<serde_json::Value> {
+        let run = self.run(&["export", "--format", "json"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        serde_json::from_str(&run.stdout).unwrap()
+    }
+}
+
+impl Run {
+    /// Fails the test, showing stderr, unless stderr contains `text`.
+    #[track_caller]
+    pub fn says(&self, text: &str) {
+        assert!(
+            self.stderr.contains(text),
+            "expected {text:?} in:\n{}",
+            self.stderr
+        );
+    }
 }
 
 pub fn run_in(dir: &Path, args: &[&str], env: &[(String, String)]) -> Run {
