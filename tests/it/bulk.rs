@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, in_topic};
 
 const SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -60,18 +60,7 @@ fn the_real_sample_imports_with_every_field() {
                 .any(|c| c == "hep-ph")
         })
         .count();
-    let in_topic = |t: &str| {
-        papers
-            .iter()
-            .filter(|p| {
-                p["topics"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .any(|m| m["name"] == t)
-            })
-            .count()
-    };
+    let in_topic = |t: &str| papers.iter().filter(|p| in_topic(p, t)).count();
     assert_eq!(in_topic("hep"), hep);
     assert!(in_topic("diphoton") >= 1);
     // Search works on the imported papers.

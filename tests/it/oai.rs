@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::common::TestEnv;
+use crate::common::{TestEnv, in_topic};
 
 fn fixture(name: &str) -> String {
     let p = format!("{}/tests/fixtures/oai/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -165,13 +165,7 @@ fn a_harvest_follows_the_token_waits_out_a_503_and_imports_every_field() {
     // The topic got what its query matches, locally: the two nucl-th papers.
     let nuclear: Vec<&str> = papers
         .iter()
-        .filter(|p| {
-            p["topics"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|m| m["name"] == "nuclear")
-        })
+        .filter(|p| in_topic(p, "nuclear"))
         .map(|p| p["id"].as_str().unwrap())
         .collect();
     assert_eq!(nuclear, ["0704.0471", "0704.1586"]);

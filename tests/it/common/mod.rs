@@ -345,6 +345,13 @@ impl TestEnv {
     }
 }
 
+/// Whether an exported paper belongs to `topic`.
+pub fn in_topic(paper: &serde_json::Value, topic: &str) -> bool {
+    paper["topics"]
+        .as_array()
+        .is_some_and(|ts| ts.iter().any(|m| m["name"] == topic))
+}
+
 impl Run {
     /// Fails the test, showing stderr, unless stderr contains `text`.
     #[track_caller]
