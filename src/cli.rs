@@ -58,7 +58,7 @@ pub enum Command {
     ImportCv(ImportCvArgs),
     /// Scaffold a tracker: paperwatch.toml, a GitHub Actions workflow, .gitignore, a guide.
     Init(InitArgs),
-    /// Bulk-import arXiv metadata (the Kaggle snapshot) without asking arXiv.
+    /// Bulk-import arXiv metadata: the Kaggle snapshot (no requests) or an OAI-PMH harvest.
     Import(ImportArgs),
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use paperwatch::app::{Ui, fetch};
-use paperwatch::arxiv::{Client, ClientConfig, ManualClock, default_user_agent};
+use paperwatch::arxiv::{Client, ClientConfig, ManualClock, Timing, default_user_agent};
 use paperwatch::config::{self, Settings, Source};
 use paperwatch::store::{Store, TopicOutcome};
 
@@ -46,6 +46,12 @@ impl Harness {
 
     /// One run of every topic with a fresh client on its own manual clock.
     fn fetch(&mut self) -> (Vec<TopicOutcome>, ManualClock) {
+        let (outcomes, clock, _) = self.fetch_timed();
+        (outcomes, clock)
+    }
+
+    /// [`Harness::fetch`], with where the client's time went.
+    fn fetch_timed(&mut self) -> (Vec<TopicOutcome>, ManualClock, Timing) {
         let clock = ManualClock::new(NOW.parse().unwrap());
         let a = &self.settings.arxiv;
         let mut client = Client::with_clock(
@@ -70,7 +76,7 @@ impl Harness {
             "test",
         )
         .unwrap();
-        (outcomes, clock)
+        (outcomes, clock, client.timing())
     }
 }
 
@@ -138,6 +144,52 @@ fn retry_after_in_seconds_is_honoured() {
     assert_eq!(starts(&mock), ["0", "0"]);
     assert_eq!((outcomes[0].new, outcomes[0].requests), (66, 2));
     assert!(outcomes[0].error.is_none());
+}
+
+#[test]
+fn the_client_accounts_for_its_pauses_and_waits() {
+    let mock = mock();
+    mock.push(Fault::Status {
+        code: 503,
+        retry_after: Some("7".into()),
+        body: "Service Unavailable".into(),
+    });
+    let mut h = Harness::new(
+        &mock,
+        "delay_seconds = 3",
+        &["edge_inference", "npu_acceleration"],
+    );
+    let (outcomes, clock, timing) = h.fetch_timed();
+    let sleeps = secs(&clock.sleeps());
+    assert_eq!(sleeps[0], 7.0, "Retry-After first");
+    assert!(
+        sleeps[1..].iter().all(|s| *s == 3.0),
+        "then the 3 s pause: {sleeps:?}"
+    );
+    let requests: u64 = outcomes.iter().map(|o| o.requests).sum();
+    assert_eq!(
+        sleeps.len() as u64,
+        requests - 1,
+        "a pause before every request but the first"
+    );
+    let slept: Duration = clock.sleeps().iter().sum();
+    assert_eq!(timing.paused, slept, "every sleep is counted as pausing");
+    assert!(
+        timing.waiting > Duration::ZERO,
+        "the answers were waited for"
+    );
+    assert!(timing.parsing > Duration::ZERO, "the feeds were parsed");
+    let total = timing.paused + timing.waiting + Duration::from_millis(500);
+    let line = paperwatch::app::update::split(total, timing, Duration::ZERO);
+    assert!(
+        line.starts_with(&format!(
+            "update took {:.1} s: {:.1} s pausing between arXiv requests",
+            total.as_secs_f64(),
+            slept.as_secs_f64()
+        )),
+        "{line}"
+    );
+    assert!(line.contains("0.50 s computing"), "{line}");
 }
 
 #[test]
