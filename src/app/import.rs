@@ -275,7 +275,15 @@ impl Harvest<'_> {
             }
         );
         self.bar.set_message(format!("page {}", self.pages));
-        self.next = page.token.map(|t| oai_next_url(self.base, &t));
+        let next = page.token.map(|t| oai_next_url(self.base, &t));
+        // A repository that hands back the token it was given would be asked forever.
+        if next.as_deref() == Some(url) {
+            anyhow::bail!(
+                "OAI-PMH harvest stopped at {url}: the repository answered with the same \
+                 resumption token"
+            );
+        }
+        self.next = next;
         self.page = page.records.into_iter();
         Ok(())
     }

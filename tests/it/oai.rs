@@ -215,3 +215,17 @@ fn no_records_is_an_empty_harvest_and_a_rejected_request_fails_keeping_the_datab
         run.stderr
     );
 }
+
+#[test]
+fn a_token_that_comes_back_unchanged_stops_the_harvest() {
+    let mock = Mock_::start();
+    let same = fixture(PAGE1);
+    mock.mount(Mock::given(query_param("set", "cs")).respond_with(xml(same.clone())));
+    mock.mount(Mock::given(query_param("resumptionToken", "726959|1001")).respond_with(xml(same)));
+    let env = env_for(&mock);
+    let run = env.run(&["import", "--oai", "--set", "cs"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.says("the repository answered with the same resumption token");
+    assert_eq!(mock.requests().len(), 2);
+    assert_eq!(env.exported().len(), 6, "what was read is kept");
+}
