@@ -239,7 +239,6 @@ struct Harvest<'a> {
     next: Option<String>,
     page: std::vec::IntoIter<Result<Record, String>>,
     pages: usize,
-    deleted: usize,
     bar: ProgressBar,
 }
 
@@ -262,7 +261,6 @@ impl Harvest<'_> {
             })
             .with_context(|| format!("OAI-PMH harvest failed at {url}"))?;
         self.pages += 1;
-        self.deleted += page.deleted;
         info!(
             "OAI-PMH page {}: {} records, {} deleted{}",
             self.pages,
@@ -358,7 +356,6 @@ fn import_oai(
         next: Some(first),
         page: Vec::new().into_iter(),
         pages: 0,
-        deleted: 0,
         bar: bar.clone(),
     };
     import(
