@@ -58,14 +58,16 @@ struct Seen {
     matched: usize,
 }
 
-/// One record of a source: where it is (for messages) and what it held.
-type Item = (String, Result<Record, String>);
+/// One record of a source: where it is (a line or page number, named by the source's `place`
+/// only when a message needs it) and what it held.
+type Item = (usize, Result<Record, String>);
 
 /// Matches records against the topics and sends full batches; stops early when the writer
 /// has gone (it failed, and says why). A failing source ends the import with its error.
 fn read_batches(
     settings: &Settings,
     source: impl Iterator<Item = anyhow::Result<Item>>,
+    place: &(dyn Fn(usize) -> String + Sync),
     batch_size: usize,
     sender: SyncSender<Batch>,
 ) -> anyhow::Result<Seen> {
@@ -81,7 +83,7 @@ fn read_batches(
     };
     let mut batch = empty();
     for item in source {
-        let (place, record) = match item {
+        let (place_at, record) = match item {
             Ok(item) => item,
             Err(e) => {
                 // Keep what was read before the failure: a second run resumes after it.
@@ -108,7 +110,7 @@ fn read_batches(
             }
             Err(reason) => {
                 seen.skipped += 1;
-                warn!("{place}: skipped: {reason}");
+                warn!("{}: skipped: {reason}", place(place_at));
             }
         }
         if batch.records.len() >= batch_size
@@ -188,15 +190,13 @@ fn import_kaggle(
                 n + 1
             )))),
             Ok(line) if line.trim().is_empty() => None,
-            Ok(line) => Some(Ok((
-                format!("{}:{}", path.display(), n + 1),
-                kaggle::parse_line(&line),
-            ))),
+            Ok(line) => Some(Ok((n + 1, kaggle::parse_line(&line)))),
         });
+    let place = |line: usize| format!("{}:{line}", path.display());
     import(
         settings,
         args,
-        lines,
+        (lines, &place),
         &bar,
         now,
         ui,
@@ -294,11 +294,7 @@ impl Iterator for Harvest<'_> {
         loop {
             if let Some(record) = self.page.next() {
                 self.bar.inc(1);
-                let place = match &record {
-                    Ok(r) => format!("OAI-PMH record {}", r.paper.id),
-                    Err(_) => format!("OAI-PMH page {}", self.pages),
-                };
-                return Some(Ok((place, record)));
+                return Some(Ok((self.pages, record)));
             }
             let url = self.next.take()?;
             if let Err(e) = self.fetch(&url) {
@@ -358,8 +354,16 @@ fn import_oai(
         pages: 0,
         bar: bar.clone(),
     };
+    let place = |page: usize| format!("OAI-PMH page {page}");
     import(
-        settings, args, harvest, &bar, now, ui, &a.oai_url, "records",
+        settings,
+        args,
+        (harvest, &place),
+        &bar,
+        now,
+        ui,
+        &a.oai_url,
+        "records",
     )
 }
 
@@ -368,7 +372,10 @@ fn import_oai(
 fn import(
     settings: &Settings,
     args: &ImportArgs,
-    source: impl Iterator<Item = anyhow::Result<Item>> + Send,
+    (source, place): (
+        impl Iterator<Item = anyhow::Result<Item>> + Send,
+        &(dyn Fn(usize) -> String + Sync),
+    ),
     bar: &ProgressBar,
     now: Timestamp,
     ui: Ui,
@@ -382,7 +389,7 @@ fn import(
     // next ones; two batches in flight at most, so memory stays bounded.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<Batch>(1);
     let result = std::thread::scope(|scope| -> anyhow::Result<(Seen, usize)> {
-        let reader = scope.spawn(|| read_batches(settings, source, args.batch, sender));
+        let reader = scope.spawn(|| read_batches(settings, source, place, args.batch, sender));
         let mut new = 0;
         let mut written = Ok(());
         for batch in receiver {
