@@ -7,7 +7,7 @@
 use jiff::Timestamp;
 use serde::Deserialize;
 
-use crate::model::{ArxivId, Paper};
+use crate::model::{ArxivId, Paper, collapse_whitespace};
 
 /// A record's fields as the source gives them, before any cleaning.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -65,10 +65,6 @@ pub fn unwrap_abstract(text: &str) -> String {
         .replace('\u{0}', "\n  ")
 }
 
-fn collapse(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
 /// `Mon, 2 Apr 2007 19:18:42 GMT`.
 fn created(text: &str) -> Option<Timestamp> {
     jiff::fmt::rfc2822::parse(text.trim())
@@ -87,7 +83,7 @@ impl RawRecord {
     pub fn into_record(self) -> Result<Record, String> {
         let l = self;
         let id = ArxivId::parse(l.id.trim()).map_err(|e| e.to_string())?;
-        let title = collapse(l.title.as_deref().unwrap_or(""));
+        let title = collapse_whitespace(l.title.as_deref().unwrap_or(""));
         if title.is_empty() {
             return Err(format!("{id}: no title"));
         }
@@ -109,7 +105,7 @@ impl RawRecord {
                 .iter()
                 .map(|parts| {
                     let get = |i: usize| parts.get(i).map(|s| s.trim()).unwrap_or("");
-                    collapse(&format!("{} {} {}", get(1), get(0), get(2)))
+                    collapse_whitespace(&format!("{} {} {}", get(1), get(0), get(2)))
                 })
                 .filter(|n| !n.is_empty())
                 .collect(),
@@ -119,7 +115,7 @@ impl RawRecord {
                 .unwrap_or("")
                 .replace(" and ", ", ")
                 .split(',')
-                .map(collapse)
+                .map(collapse_whitespace)
                 .filter(|n| !n.is_empty())
                 .collect(),
         };
@@ -130,7 +126,8 @@ impl RawRecord {
             .split_whitespace()
             .map(str::to_string)
             .collect();
-        let optional = |s: Option<String>| s.map(|s| collapse(&s)).filter(|s| !s.is_empty());
+        let optional =
+            |s: Option<String>| s.map(|s| collapse_whitespace(&s)).filter(|s| !s.is_empty());
         Ok(Record {
             paper: Paper {
                 id,

@@ -2,7 +2,8 @@
 //!
 //! This module owns no I/O and depends on nothing else in the crate. Parsing an identifier
 //! from the forms people paste (`arXiv:2407.05858v2`, abs/pdf URLs, old-style `hep-th/9901001`)
-//! lives here so that the client, the store and the command line agree on one canonical form.
+//! lives here so that the client, the store and the command line agree on one canonical form;
+//! so does the one whitespace form of titles, names and comments from every source.
 
 use std::fmt;
 
@@ -219,9 +220,54 @@ pub struct StoredPaper {
     pub first_seen: Timestamp,
 }
 
+/// Collapses every whitespace run to one space and trims.
+pub fn collapse_whitespace(s: &str) -> String {
+    let s = s.trim();
+    // Most titles, names and comments are already collapsed: one copy, no scan per word.
+    let bytes = s.as_bytes();
+    let collapsed = s.is_ascii()
+        && !bytes
+            .windows(2)
+            .any(|w| w[0].is_ascii_whitespace() && (w[0] != b' ' || w[1].is_ascii_whitespace()))
+        && !bytes
+            .last()
+            .is_some_and(|b| b.is_ascii_whitespace() && *b != b' ');
+    if collapsed {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whitespace_collapses_like_split_whitespace() {
+        for s in [
+            "",
+            " ",
+            "a",
+            "a b",
+            " a  b ",
+            "a\n  b",
+            "a\tb",
+            "a \n",
+            "\u{a0}x\u{2003}y",
+            "Ünïcode  words",
+            "a\r\nb",
+        ] {
+            let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(collapse_whitespace(s), expected, "{s:?}");
+        }
+    }
 
     #[test]
     fn parses_every_identifier_form() {

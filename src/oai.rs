@@ -11,6 +11,7 @@ use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
 use crate::kaggle::{RawRecord, RawVersion, Record};
+use crate::model::collapse_whitespace;
 use crate::xml;
 
 const OAI: &[u8] = b"http://www.openarchives.org/OAI/2.0/";
@@ -96,7 +97,6 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
         message,
     };
     let mut page = Page::default();
-    let mut error_code: Option<String> = None;
     // The open elements, innermost last: (namespace is OAI, is arXivRaw, local name).
     let mut path: Vec<(bool, bool, Vec<u8>)> = Vec::new();
     let mut reading: Option<(Field, usize)> = None;
@@ -121,7 +121,11 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
                 let parent = path.last().map(|(o, r, name)| (*o, *r, name.as_slice()));
                 let field = match (parent, oai, raw, local.as_slice()) {
                     (Some((true, _, b"OAI-PMH")), true, _, b"error") => {
-                        error_code = xml::attribute(&e, b"code").map_err(|m| fail(&reader, m))?;
+                        let code = xml::attribute(&e, b"code").map_err(|m| fail(&reader, m))?;
+                        page.error = Some(OaiError {
+                            code: code.unwrap_or_default(),
+                            message: String::new(),
+                        });
                         Some(Field::Error)
                     }
                     (Some((true, _, b"ListRecords")), true, _, b"record") => {
@@ -214,20 +218,15 @@ pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
             _ => {}
         }
     }
-    if let Some(code) = error_code {
-        let message = page.error.take().map(|e| e.message).unwrap_or_default();
-        page.error = Some(OaiError { code, message });
-    }
     Ok(page)
 }
 
 fn store(field: Field, value: String, page: &mut Page, current: &mut Option<Current>) {
     match field {
         Field::Error => {
-            page.error = Some(OaiError {
-                code: String::new(),
-                message: value.split_whitespace().collect::<Vec<_>>().join(" "),
-            })
+            if let Some(error) = page.error.as_mut() {
+                error.message = collapse_whitespace(&value);
+            }
         }
         Field::Token => {
             let token = value.trim();
@@ -261,14 +260,10 @@ fn finish(c: Current, page: &mut Page) {
         page.deleted += 1;
         return;
     }
-    let name = if c.raw.id.trim().is_empty() {
-        c.identifier.clone()
-    } else {
-        c.raw.id.trim().to_string()
-    };
-    if c.raw.id.trim().is_empty() {
+    let name = c.raw.id.trim().to_string();
+    if name.is_empty() {
         page.records
-            .push(Err(format!("{name}: no arXivRaw metadata")));
+            .push(Err(format!("{}: no arXivRaw metadata", c.identifier)));
         return;
     }
     page.records.push(c.raw.into_record().map_err(|e| {

@@ -341,35 +341,33 @@ impl Client {
 
 /// The feed of an export-API response, or why it is not one.
 fn read_feed(url: &str, status: u16, body: &str, paged_from: Option<usize>) -> Result<Feed, Error> {
-    {
-        if status != 200 {
-            // An error feed explains a 400; anything else is reported by status.
-            let message = parse_feed(body).ok().and_then(|f| f.error);
-            let error = match (status, message) {
-                (400..=499, Some(message)) if status != 429 => Error::Api { status, message },
-                _ => Error::Http {
-                    status,
-                    url: url.to_string(),
-                    detail: snippet(body),
-                },
-            };
-            return Err(error);
-        }
-        let feed = parse_feed(body).map_err(|source| Error::Parse {
-            url: url.to_string(),
-            source,
-        })?;
-        if let Some(message) = feed.error.clone() {
-            return Err(Error::Api { status, message });
-        }
-        if let Some(start) = paged_from {
-            let total = feed.total_results.unwrap_or(0);
-            if feed.entries.is_empty() && feed.skipped.is_empty() && total > start as u64 {
-                return Err(Error::EmptyPage { start, total });
-            }
-        }
-        Ok(feed)
+    if status != 200 {
+        // An error feed explains a 400; anything else is reported by status.
+        let message = parse_feed(body).ok().and_then(|f| f.error);
+        let error = match (status, message) {
+            (400..=499, Some(message)) if status != 429 => Error::Api { status, message },
+            _ => Error::Http {
+                status,
+                url: url.to_string(),
+                detail: snippet(body),
+            },
+        };
+        return Err(error);
     }
+    let feed = parse_feed(body).map_err(|source| Error::Parse {
+        url: url.to_string(),
+        source,
+    })?;
+    if let Some(message) = feed.error.clone() {
+        return Err(Error::Api { status, message });
+    }
+    if let Some(start) = paged_from {
+        let total = feed.total_results.unwrap_or(0);
+        if feed.entries.is_empty() && feed.skipped.is_empty() && total > start as u64 {
+            return Err(Error::EmptyPage { start, total });
+        }
+    }
+    Ok(feed)
 }
 
 fn transport(url: &str, error: ureq::Error) -> Failure {

@@ -13,7 +13,7 @@ use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
-use crate::model::{ArxivId, Paper};
+use crate::model::{ArxivId, Paper, collapse_whitespace};
 use crate::xml;
 
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
@@ -440,31 +440,6 @@ pub fn is_arxiv_category(term: &str) -> bool {
     archive_ok && sub_ok
 }
 
-/// Collapses every whitespace run to one space and trims.
-pub fn collapse_whitespace(s: &str) -> String {
-    let s = s.trim();
-    // Most titles, names and comments are already collapsed: one copy, no scan per word.
-    let bytes = s.as_bytes();
-    let collapsed = s.is_ascii()
-        && !bytes
-            .windows(2)
-            .any(|w| w[0].is_ascii_whitespace() && (w[0] != b' ' || w[1].is_ascii_whitespace()))
-        && !bytes
-            .last()
-            .is_some_and(|b| b.is_ascii_whitespace() && *b != b' ');
-    if collapsed {
-        return s.to_string();
-    }
-    let mut out = String::with_capacity(s.len());
-    for word in s.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -498,26 +473,6 @@ mod tests {
             "CS.CL",
         ] {
             assert!(!is_arxiv_category(bad), "{bad}");
-        }
-    }
-
-    #[test]
-    fn whitespace_collapses_like_split_whitespace() {
-        for s in [
-            "",
-            " ",
-            "a",
-            "a b",
-            " a  b ",
-            "a\n  b",
-            "a\tb",
-            "a \n",
-            "\u{a0}x\u{2003}y",
-            "Ünïcode  words",
-            "a\r\nb",
-        ] {
-            let expected = s.split_whitespace().collect::<Vec<_>>().join(" ");
-            assert_eq!(collapse_whitespace(s), expected, "{s:?}");
         }
     }
 

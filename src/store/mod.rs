@@ -488,9 +488,9 @@ impl Store {
              ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), papers_fts.rowid DESC
              LIMIT ?5"
         } else {
+            // The same parameters; the filters' (?2, ?3, ?4) go unused.
             "SELECT rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0) FROM papers_fts
              WHERE papers_fts MATCH ?1 AND rowid >= ?6
-               AND ?2 IS NULL AND ?3 IS NULL AND ?4 IS NULL
              ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), rowid DESC
              LIMIT ?5"
         };
