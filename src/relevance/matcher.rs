@@ -264,10 +264,13 @@ fn pattern_words(text: &str) -> Vec<String> {
 
 /// Lower-cased words of a text: runs of letters and digits.
 pub fn words(text: &str) -> Vec<String> {
+    pieces(text).map(str::to_lowercase).collect()
+}
+
+/// The words of `text` as they stand: runs of letters and digits.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect()
 }
 
 impl Expr {
@@ -387,10 +390,7 @@ impl Words {
         let mut text = String::new();
         let mut spans = Vec::new();
         for part in parts {
-            for w in part.split(|c: char| !c.is_alphanumeric()) {
-                if w.is_empty() {
-                    continue;
-                }
+            for w in pieces(part) {
                 let start = text.len() as u32;
                 if w.is_ascii() {
                     text.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
