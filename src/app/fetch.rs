@@ -56,14 +56,19 @@ pub fn exit_code(outcomes: &[TopicOutcome]) -> ExitCode {
 
 /// The client the settings describe.
 pub fn client(settings: &Settings) -> Client {
+    Client::new(client_config(settings))
+}
+
+/// The `[arxiv]` settings as a client's configuration.
+pub fn client_config(settings: &Settings) -> ClientConfig {
     let a = &settings.arxiv;
-    Client::new(ClientConfig {
+    ClientConfig {
         api_url: a.api_url.clone(),
         delay: a.delay,
         retries: a.retries,
         timeout: a.timeout,
         user_agent: default_user_agent(),
-    })
+    }
 }
 
 /// Selects the topics, opens the store, fetches, and records the run.

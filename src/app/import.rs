@@ -21,7 +21,7 @@ use jiff::Timestamp;
 use tracing::{debug, info, warn};
 
 use super::{Ui, UsageError, open_store};
-use crate::arxiv::{self, Client, ClientConfig, default_user_agent};
+use crate::arxiv::{self, Client};
 use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::kaggle::{self, Record};
@@ -321,19 +321,12 @@ fn import_oai(
         }
     }
     let a = &settings.arxiv;
+    let mut config = super::fetch::client_config(settings);
     // arXiv's rule holds on every interface.
-    let delay = if crate::config::is_arxiv_host(&a.oai_url) {
-        a.delay.max(std::time::Duration::from_secs(3))
-    } else {
-        a.delay
-    };
-    let client = Client::new(ClientConfig {
-        api_url: a.api_url.clone(),
-        delay,
-        retries: a.retries,
-        timeout: a.timeout,
-        user_agent: default_user_agent(),
-    });
+    if crate::config::is_arxiv_host(&a.oai_url) {
+        config.delay = config.delay.max(std::time::Duration::from_secs(3));
+    }
+    let client = Client::new(config);
     let bar = progress_bar(ui, || {
         ProgressBar::new_spinner().with_style(
             ProgressStyle::with_template("{spinner} {pos} records {per_sec} {msg}")

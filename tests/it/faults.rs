@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use paperwatch::app::{Ui, fetch};
-use paperwatch::arxiv::{Client, ClientConfig, ManualClock, Timing, default_user_agent};
+use paperwatch::arxiv::{Client, ManualClock, Timing};
 use paperwatch::config::{self, Settings, Source};
 use paperwatch::store::{Store, TopicOutcome};
 
@@ -53,15 +53,8 @@ impl Harness {
     /// [`Harness::fetch`], with where the client's time went.
     fn fetch_timed(&mut self) -> (Vec<TopicOutcome>, ManualClock, Timing) {
         let clock = ManualClock::new(NOW.parse().unwrap());
-        let a = &self.settings.arxiv;
         let mut client = Client::with_clock(
-            ClientConfig {
-                api_url: a.api_url.clone(),
-                delay: a.delay,
-                retries: a.retries,
-                timeout: a.timeout,
-                user_agent: default_user_agent(),
-            },
+            fetch::client_config(&self.settings),
             Arc::new(clock.clone()),
         );
         let topics: Vec<_> = self.settings.topics.iter().collect();
