@@ -1,6 +1,10 @@
 //! Relevance scoring benchmark: fit the model on a corpus, vectorise every paper, decide every
 //! paper under the six default topics. `cargo bench --bench relevance`.
 
+#[path = "support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -9,7 +13,7 @@ use paperwatch::model::Paper;
 use paperwatch::relevance::{TopicRules, classify, prepare_all};
 
 fn scoring(c: &mut Criterion) {
-    let papers = paperwatch::synthetic::corpus(10_000);
+    let papers = synthetic::corpus(10_000);
     let settings = config::from_str(DEFAULT_CONFIG, Source::Embedded, &|_| None).unwrap();
     let rules: Vec<TopicRules> = settings
         .topics
@@ -20,7 +24,7 @@ fn scoring(c: &mut Criterion) {
             exclude: t
                 .exclude
                 .iter()
-                .map(|e| paperwatch::relevance::matcher::Expr::phrase_or_query(e).unwrap())
+                .map(|e| paperwatch::query::Expr::phrase_or_query(e).unwrap())
                 .collect(),
             description: t.description.clone(),
             exemplars: papers[..2].to_vec(),

@@ -2,6 +2,10 @@
 //!
 //! `cargo bench --bench render`; figures go in BENCHMARKS.md.
 
+#[path = "support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -11,7 +15,7 @@ use paperwatch::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use paperwatch::render::{ReadmeOptions, Section, readme};
 
 fn corpus(n: usize) -> Vec<paperwatch::model::Paper> {
-    paperwatch::synthetic::corpus(n)
+    synthetic::corpus(n)
 }
 
 fn chart(c: &mut Criterion) {

@@ -2,6 +2,10 @@
 //! per query of a fixed set; BENCHMARKS.md reports each and their median (p50).
 //! `cargo bench --bench search` (building the 1M database takes about a minute).
 
+#[path = "support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -29,7 +33,7 @@ fn database(dir: &std::path::Path, n: usize) -> Store {
     for start in (0..n).step_by(10_000) {
         let batch: Vec<_> = (start..(start + 10_000).min(n))
             .map(|i| {
-                let p = paperwatch::synthetic::paper(i, n);
+                let p = synthetic::paper(i, n);
                 let versions = [(p.version, p.updated)];
                 paperwatch::store::BulkRow::new(p, &versions)
             })

@@ -2,6 +2,10 @@
 //! by triggers), the bulk path (`import_batch`), reading Kaggle lines, and a whole
 //! `paperwatch import --kaggle` of a synthetic file. `cargo bench --bench store`; papers/s.
 
+#[path = "support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
 use std::hint::black_box;
 use std::io::Write;
 
@@ -16,7 +20,7 @@ fn now() -> Timestamp {
 }
 
 fn writes(c: &mut Criterion) {
-    let papers = paperwatch::synthetic::corpus(N);
+    let papers = synthetic::corpus(N);
     let records: Vec<_> = papers
         .iter()
         .map(|p| paperwatch::store::BulkRow::new(p.clone(), &[(p.version, p.updated)]))
@@ -64,9 +68,7 @@ fn writes(c: &mut Criterion) {
 }
 
 fn kaggle(c: &mut Criterion) {
-    let lines: Vec<String> = (0..N)
-        .map(|i| paperwatch::synthetic::kaggle_line(i, N))
-        .collect();
+    let lines: Vec<String> = (0..N).map(|i| synthetic::kaggle_line(i, N)).collect();
     let bytes: usize = lines.iter().map(|l| l.len() + 1).sum();
     let mut group = c.benchmark_group("kaggle");
     group.throughput(Throughput::Elements(N as u64));
@@ -75,7 +77,7 @@ fn kaggle(c: &mut Criterion) {
             lines
                 .iter()
                 .map(|l| {
-                    paperwatch::kaggle::parse_line(black_box(l))
+                    paperwatch::arxiv::kaggle::parse_line(black_box(l))
                         .unwrap()
                         .versions
                         .len()

@@ -2,6 +2,10 @@
 //! format (hard-wrapped abstracts, RFC 2822 version dates, `authors_parsed`), for bulk-import
 //! benchmarks: `cargo run --release --example synth_kaggle -- 3000000 > corpus.jsonl`.
 
+#[path = "../benches/support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;
+
 use std::io::{BufWriter, Write};
 
 fn main() -> std::io::Result<()> {
@@ -11,7 +15,7 @@ fn main() -> std::io::Result<()> {
         .unwrap_or(10_000);
     let mut out = BufWriter::with_capacity(1 << 20, std::io::stdout().lock());
     for i in 0..n {
-        out.write_all(paperwatch::synthetic::kaggle_line(i, n).as_bytes())?;
+        out.write_all(synthetic::kaggle_line(i, n).as_bytes())?;
         out.write_all(b"\n")?;
     }
     out.flush()

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::model::{ArxivId, Bucket};
-use crate::relevance::matcher::Expr;
+use crate::query::Expr;
 
 /// The embedded default configuration (also shipped as `paperwatch.example.toml`).
 pub const DEFAULT_CONFIG: &str = include_str!("../paperwatch.example.toml");

@@ -220,6 +220,14 @@ pub struct StoredPaper {
     pub first_seen: Timestamp,
 }
 
+/// The `User-Agent` paperwatch sends to every service it asks (arXiv, Hugging Face).
+pub fn user_agent() -> String {
+    format!(
+        "paperwatch/{} (arXiv paper tracker; one request at a time)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 /// Collapses every whitespace run to one space and trims.
 pub fn collapse_whitespace(s: &str) -> String {
     let s = s.trim();

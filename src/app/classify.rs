@@ -8,8 +8,8 @@ use anyhow::Context;
 
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
-use crate::relevance::matcher::Doc;
-use crate::relevance::matcher::Expr;
+use crate::query::Doc;
+use crate::query::Expr;
 use crate::relevance::score::{Model, Sparse};
 use crate::relevance::{Decision, TopicRules, TopicScorer};
 use crate::store::Store;

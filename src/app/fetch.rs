@@ -16,7 +16,7 @@ use jiff::Timestamp;
 use tracing::{info, warn};
 
 use super::{Ui, UsageError, open_store};
-use crate::arxiv::{self, Client, ClientConfig, default_user_agent};
+use crate::arxiv::{self, Client, ClientConfig};
 use crate::cli::FetchArgs;
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
@@ -67,7 +67,7 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
         delay: a.delay,
         retries: a.retries,
         timeout: a.timeout,
-        user_agent: default_user_agent(),
+        user_agent: crate::model::user_agent(),
     }
 }
 

@@ -21,13 +21,13 @@ use jiff::Timestamp;
 use tracing::{debug, info, warn};
 
 use super::{Ui, UsageError, open_store};
+use crate::arxiv::kaggle::{self, Record};
+use crate::arxiv::oai;
 use crate::arxiv::{self, Client};
 use crate::cli::ImportArgs;
 use crate::config::Settings;
-use crate::kaggle::{self, Record};
 use crate::model::ArxivId;
-use crate::oai;
-use crate::relevance::matcher::{Doc, Expr};
+use crate::query::{Doc, Expr};
 use crate::store::BulkRow;
 
 /// Counts `Read`'s bytes, for the progress bar.

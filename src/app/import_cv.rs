@@ -15,7 +15,7 @@ use tracing::warn;
 use super::{Ui, UsageError, open_store, write_atomic};
 use crate::cli::ImportCvArgs;
 use crate::config::{self, Settings};
-use crate::cvimport::{self, CvDatabase, CvRow};
+use crate::cv::{self, CvDatabase, CvRow};
 use crate::model::{ArxivId, Paper};
 
 fn stub(row: &CvRow, now: Timestamp) -> Paper {
@@ -62,7 +62,7 @@ pub fn run(
             let text = std::fs::read_to_string(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
             Some(
-                cvimport::parse_config(&text)
+                cv::parse_config(&text)
                     .map_err(|e| UsageError(format!("{}: {e}", path.display())))?,
             )
         }
@@ -72,7 +72,7 @@ pub fn run(
     for path in &args.json {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {}", path.display()))?;
-        let db = cvimport::parse_database(&text)
+        let db = cv::parse_database(&text)
             .map_err(|e| UsageError(format!("{}: {e}", path.display())))?;
         databases.push((path.clone(), db));
     }
@@ -82,7 +82,7 @@ pub fn run(
         ui.say(&format!("keeping the existing {}", args.out.display()));
     } else {
         let text = match &cv_config {
-            Some(c) => cvimport::toml_from_config(c),
+            Some(c) => cv::toml_from_config(c),
             None => {
                 let mut topics: Vec<(String, Vec<ArxivId>)> = Vec::new();
                 for (_, db) in &databases {
@@ -102,7 +102,7 @@ pub fn run(
                     }
                 }
                 topics.retain(|t| !t.1.is_empty());
-                cvimport::toml_from_database(&topics)
+                cv::toml_from_database(&topics)
             }
         };
         write_atomic(&args.out, text.as_bytes())?;

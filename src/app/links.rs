@@ -9,9 +9,9 @@ use jiff::{Timestamp, ToSpan};
 use tracing::warn;
 
 use super::Ui;
-use crate::codelinks;
 use crate::config::Settings;
-use crate::huggingface::{self, Answer};
+use crate::links::huggingface::{self, Answer};
+use crate::links::text;
 use crate::model::{ArxivId, StoredPaper};
 use crate::store::Store;
 
@@ -56,7 +56,7 @@ pub fn code_map(settings: &Settings, store: &Store) -> anyhow::Result<HashMap<Ar
         let text = settings
             .links
             .from_text
-            .then(|| codelinks::find(&p.paper.summary, p.paper.comment.as_deref()))
+            .then(|| text::find(&p.paper.summary, p.paper.comment.as_deref()))
             .flatten();
         let hf = answers.get(&p.paper.id).and_then(|a| a.0.clone());
         if let Some(url) = text.or(hf) {
@@ -109,7 +109,7 @@ pub fn refresh(
         let text = settings
             .links
             .from_text
-            .then(|| codelinks::find(&p.paper.summary, p.paper.comment.as_deref()))
+            .then(|| text::find(&p.paper.summary, p.paper.comment.as_deref()))
             .flatten();
         if text.is_some() {
             summary.from_text += 1;

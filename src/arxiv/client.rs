@@ -119,14 +119,6 @@ pub struct ClientConfig {
     pub user_agent: String,
 }
 
-/// The default User-Agent: names the tool and its version.
-pub fn default_user_agent() -> String {
-    format!(
-        "paperwatch/{} (arXiv paper tracker; one request at a time)",
-        env!("CARGO_PKG_VERSION")
-    )
-}
-
 /// A sequential, rate-limited export-API client.
 pub struct Client {
     agent: ureq::Agent,
@@ -440,7 +432,7 @@ mod tests {
             delay: Duration::from_secs(3),
             retries: 5,
             timeout: Duration::from_secs(1),
-            user_agent: default_user_agent(),
+            user_agent: crate::model::user_agent(),
         });
         for attempt in 0..5 {
             let base = 3.0 * f64::from(1u32 << attempt);

@@ -5,12 +5,13 @@
 
 pub mod client;
 pub mod error;
+pub mod kaggle;
+pub mod oai;
 pub mod parse;
 pub mod query;
+mod xml;
 
-pub use client::{
-    Client, ClientConfig, Clock, ManualClock, SystemClock, Timing, default_user_agent,
-};
+pub use client::{Client, ClientConfig, Clock, ManualClock, SystemClock, Timing};
 pub use error::Error;
 pub use parse::{Feed, ParseError, parse_feed};
 pub use query::{id_list_url, keywords_query, search_url};

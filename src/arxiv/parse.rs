@@ -13,8 +13,8 @@ use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
+use super::xml;
 use crate::model::{ArxivId, Paper, collapse_whitespace};
-use crate::xml;
 
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
 const ARXIV: &[u8] = b"http://arxiv.org/schemas/atom";

@@ -1,15 +1,14 @@
 //! Deciding what a topic shows, and why: a strict local match of the topic's own terms
-//! ([`matcher`]), exclusions and category rules, and a 0–1 relevance score from a lexical model
+//! ([`crate::query`]), exclusions and category rules, and a 0–1 relevance score from a lexical model
 //! fitted on the local corpus, blended with a per-topic feedback model once the reader has
 //! labelled a few papers ([`score`]). Offline and deterministic. Depends only on
 //! [`crate::model`].
 
-pub mod matcher;
 pub mod score;
 
 use std::collections::HashMap;
 
-use matcher::{Doc, Expr, glob};
+use crate::query::{Doc, Expr, glob};
 use score::{Logistic, Model, Sparse, centroid, combine, dot};
 
 use crate::model::{ArxivId, Paper};

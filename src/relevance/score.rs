@@ -8,8 +8,8 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 
 use rust_stemmers::{Algorithm, Stemmer};
 
-use super::matcher::words;
 use crate::model::Paper;
+use crate::query::words;
 
 /// A sparse vector: `(term id, weight)` sorted by id.
 pub type Sparse = Vec<(u32, f32)>;

@@ -17,7 +17,7 @@ fn seed_abstracts_that_name_a_repository() {
     let found: Vec<String> = papers
         .values()
         .filter_map(|r| {
-            paperwatch::codelinks::find(&r.summary, None).map(|u| format!("{} {u}", r.id))
+            paperwatch::links::text::find(&r.summary, None).map(|u| format!("{} {u}", r.id))
         })
         .collect();
     let on_code_hosts = found
@@ -88,7 +88,7 @@ fn seed_run_with_links_changes_only_code_cells() {
         .sections
         .iter()
         .flat_map(|(_, rows)| rows)
-        .filter(|r| paperwatch::codelinks::find(&r.summary, None).is_some())
+        .filter(|r| paperwatch::links::text::find(&r.summary, None).is_some())
         .count();
     assert_eq!(changed, rows_with_links);
     assert_eq!(same + changed + 2, seed_text.lines().count());

@@ -13,3 +13,6 @@ mod oai;
 mod parser;
 mod publish;
 mod relevance;
+#[path = "../../benches/support/synthetic.rs"]
+#[allow(dead_code)]
+mod synthetic;

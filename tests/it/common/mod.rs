@@ -69,14 +69,14 @@ struct State {
 /// phrase as an AND of its stemmed words, `*` as a prefix, fields `ti`, `abs`, `all`, `cat`.
 /// (arXiv's behaviour as users observed it: ../shared/docs/arxiv-api.md §1.2.)
 pub fn search_engine(corpus: &BTreeMap<String, SeedRow>, query: &str) -> Vec<String> {
-    use paperwatch::relevance::matcher::{Expr, Field};
+    use paperwatch::query::{Expr, Field};
     use paperwatch::relevance::score::Analyzer;
     let Ok(expr) = Expr::parse(query) else {
         return Vec::new();
     };
     let analyzer = Analyzer::snowball();
     let stems = |text: &str| -> Vec<String> {
-        paperwatch::relevance::matcher::words(text)
+        paperwatch::query::words(text)
             .iter()
             .map(|w| analyzer.stem(w))
             .collect()

@@ -1,5 +1,5 @@
 //! OAI-PMH `ListRecords` pages in arXiv's `arXivRaw` format → records with their version
-//! history (the shape the Kaggle snapshot has, see [`crate::kaggle`]), the resumption token and
+//! history (the shape the Kaggle snapshot has, see [`super::kaggle`]), the resumption token and
 //! OAI errors. Pure; elements are recognised by namespace URI, never by prefix.
 //!
 //! OAI-PMH answers errors with HTTP 200 and `<error code="…">`; `noRecordsMatch` means an empty
@@ -10,9 +10,9 @@ use quick_xml::NsReader;
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 
-use crate::kaggle::{RawRecord, RawVersion, Record};
+use super::kaggle::{RawRecord, RawVersion, Record};
+use super::xml;
 use crate::model::collapse_whitespace;
-use crate::xml;
 
 const OAI: &[u8] = b"http://www.openarchives.org/OAI/2.0/";
 const RAW: &[u8] = b"http://arxiv.org/OAI/arXivRaw/";

@@ -45,7 +45,7 @@ impl Client {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(timeout))
-            .user_agent(crate::arxiv::default_user_agent().as_str())
+            .user_agent(crate::model::user_agent().as_str())
             .build()
             .into();
         Client {

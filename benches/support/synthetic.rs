@@ -1,10 +1,13 @@
+//! Shared by the benches and `examples/synth_kaggle.rs` (included with `#[path]`), not part of
+//! the library.
+//!
 //! A deterministic synthetic corpus for benchmarks and load tests: papers with arXiv-like ids,
 //! dates spread over the years, and titles (~10 words) and abstracts (~170 words) drawn from a
 //! field vocabulary, so text search and scoring see realistic lengths. Same `n`, same papers.
 
 use jiff::{Timestamp, ToSpan};
 
-use crate::model::{ArxivId, Paper};
+use paperwatch::model::{ArxivId, Paper};
 
 const WORDS: &[&str] = &[
     "efficient",
@@ -259,8 +262,10 @@ pub fn kaggle_line(i: usize, n: usize) -> String {
     line.to_string()
 }
 
+// Run by the integration tests (`tests/it` includes this file); the benches have no test harness.
 #[cfg(test)]
 mod tests {
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]
@@ -283,7 +288,7 @@ mod tests {
     fn kaggle_lines_read_back_as_their_papers() {
         for i in [0, 1, 7, 999] {
             let p = paper(i, 1000);
-            let back = crate::kaggle::parse_line(&kaggle_line(i, 1000)).unwrap();
+            let back = paperwatch::arxiv::kaggle::parse_line(&kaggle_line(i, 1000)).unwrap();
             assert_eq!(back.paper.id, p.id);
             assert_eq!(back.paper.title, p.title);
             assert_eq!(back.paper.summary, p.summary, "hard wraps undone");

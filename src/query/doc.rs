@@ -1,0 +1,163 @@
+//! A paper's text split into words for matching, and the glob used for categories.
+
+use super::Field;
+use crate::model::Paper;
+
+/// Lower-cased words of a text: runs of letters and digits.
+pub fn words(text: &str) -> Vec<String> {
+    pieces(text).map(str::to_lowercase).collect()
+}
+
+/// The words of `text` as they stand: runs of letters and digits.
+fn pieces(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+#[derive(Debug, Clone, Default)]
+struct Words {
+    text: String,
+    /// `(start, end)` of each word in `text`.
+    spans: Vec<(u32, u32)>,
+    /// `(hash of the word, position)`, sorted.
+    index: Vec<(u64, u32)>,
+}
+
+/// FNV-1a: words are short and the index is rebuilt per paper, so a cheap hash wins.
+fn word_hash(word: &str) -> u64 {
+    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+impl Words {
+    /// Splits `parts` into lower-cased words (the same words as [`words`]).
+    fn new<'a>(parts: impl IntoIterator<Item = &'a str>) -> Words {
+        let mut text = String::new();
+        let mut spans = Vec::new();
+        for part in parts {
+            for w in pieces(part) {
+                let start = text.len() as u32;
+                if w.is_ascii() {
+                    text.extend(w.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+                } else {
+                    text.push_str(&w.to_lowercase());
+                }
+                spans.push((start, text.len() as u32));
+            }
+        }
+        let mut index: Vec<(u64, u32)> = spans
+            .iter()
+            .enumerate()
+            .map(|(i, &(s, e))| (word_hash(&text[s as usize..e as usize]), i as u32))
+            .collect();
+        index.sort_unstable();
+        Words { text, spans, index }
+    }
+
+    fn word(&self, i: usize) -> &str {
+        let (s, e) = self.spans[i];
+        &self.text[s as usize..e as usize]
+    }
+
+    /// Positions of `word` (exact).
+    fn positions<'s>(&'s self, word: &'s str) -> impl Iterator<Item = u32> + 's {
+        let h = word_hash(word);
+        let from = self.index.partition_point(|&(x, _)| x < h);
+        self.index[from..]
+            .iter()
+            .take_while(move |&&(x, _)| x == h)
+            .map(|&(_, p)| p)
+            .filter(move |&p| self.word(p as usize) == word)
+    }
+
+    /// Whether `pattern` occurs as consecutive words.
+    fn contains(&self, pattern: &[String]) -> bool {
+        let Some(first) = pattern.first() else {
+            return false;
+        };
+        let rest_matches = |start: u32| {
+            let start = start as usize;
+            start + pattern.len() <= self.spans.len()
+                && pattern[1..]
+                    .iter()
+                    .enumerate()
+                    .all(|(k, p)| glob(p, self.word(start + 1 + k)))
+        };
+        if first.contains(['*', '?']) {
+            (0..self.spans.len() as u32)
+                .any(|p| glob(first, self.word(p as usize)) && rest_matches(p))
+        } else {
+            self.positions(first).any(rest_matches)
+        }
+    }
+}
+
+/// A paper's text, split into words once for matching.
+#[derive(Debug, Clone, Default)]
+pub struct Doc {
+    title: Words,
+    summary: Words,
+    comment: Words,
+    journal_ref: Words,
+    authors: Words,
+    categories: Vec<String>,
+}
+
+impl Doc {
+    /// Splits a paper's fields into words.
+    pub fn new(paper: &Paper) -> Doc {
+        Doc {
+            title: Words::new([paper.title.as_str()]),
+            summary: Words::new([paper.summary.as_str()]),
+            comment: Words::new(paper.comment.as_deref()),
+            journal_ref: Words::new(paper.journal_ref.as_deref()),
+            authors: Words::new(paper.authors.iter().map(String::as_str)),
+            categories: paper.categories.iter().map(|c| c.to_lowercase()).collect(),
+        }
+    }
+
+    pub(super) fn has(&self, field: Field, words: &[String]) -> bool {
+        if words.is_empty() {
+            return false;
+        }
+        match field {
+            Field::Title => self.title.contains(words),
+            Field::Abstract => self.summary.contains(words),
+            Field::All => self.title.contains(words) || self.summary.contains(words),
+            Field::Comment => self.comment.contains(words),
+            Field::JournalRef => self.journal_ref.contains(words),
+            Field::Author => self.authors.contains(words),
+            Field::Category => self.categories.iter().any(|c| glob(&words[0], c)),
+            Field::Unchecked => true,
+        }
+    }
+}
+
+/// `*` matches any run (also empty), `?` one character; everything else literally.
+pub fn glob(pattern: &str, text: &str) -> bool {
+    if !pattern.contains(['*', '?']) {
+        return pattern == text;
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let t: Vec<char> = text.chars().collect();
+    let (mut pi, mut ti) = (0, 0);
+    let (mut star, mut mark) = (None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|&c| c == '*')
+}

@@ -1,0 +1,281 @@
+//! Strict local matching: a topic's own query (arXiv syntax) evaluated on the paper's text with
+//! whole words, phrases as phrases, case-insensitive, and no stemming unless a term asks for it
+//! with a wildcard (`accelerat*`). arXiv's own search stems (`mobile` finds "mobility"); this is
+//! the check that takes such papers back out.
+//!
+//! Supported syntax: `field:term`, `field:"a phrase"`, `field:(a b)`, bare terms and phrases,
+//! `AND`, `OR`, `ANDNOT`, parentheses, adjacency as `OR` (as arXiv does), `*`/`?` wildcards.
+//! Fields: `ti` title, `abs` abstract, `all` title and abstract, `co` comment, `cat` categories
+//! (`cs.*`), `au` authors, `jr` journal reference; `rn` and `id` are accepted and always match.
+
+mod doc;
+mod parse;
+
+pub use doc::{Doc, glob, words};
+use parse::term;
+
+/// Which part of a paper a term looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// `ti:`
+    Title,
+    /// `abs:`
+    Abstract,
+    /// `all:` or no prefix: title and abstract.
+    All,
+    /// `co:`
+    Comment,
+    /// `cat:`
+    Category,
+    /// `au:`
+    Author,
+    /// `jr:`
+    JournalRef,
+    /// `rn:`, `id:`: not checked locally.
+    Unchecked,
+}
+
+impl Field {
+    pub(super) fn parse(prefix: &str) -> Option<Field> {
+        Some(match prefix {
+            "ti" => Field::Title,
+            "abs" => Field::Abstract,
+            "all" => Field::All,
+            "co" => Field::Comment,
+            "cat" => Field::Category,
+            "au" => Field::Author,
+            "jr" => Field::JournalRef,
+            "rn" | "id" => Field::Unchecked,
+            _ => return None,
+        })
+    }
+}
+
+/// A parsed query.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expr {
+    /// A word or phrase (lower-cased words, possibly with wildcards) in a field.
+    Term {
+        /// Where to look.
+        field: Field,
+        /// The words, in order.
+        words: Vec<String>,
+        /// The term as written, for explanations.
+        text: String,
+    },
+    /// Both.
+    And(Box<Expr>, Box<Expr>),
+    /// Either.
+    Or(Box<Expr>, Box<Expr>),
+    /// The left without the right.
+    AndNot(Box<Expr>, Box<Expr>),
+}
+
+/// A query that cannot be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} at character {position} of {query:?}")]
+pub struct QueryError {
+    /// The query.
+    pub query: String,
+    /// 1-based character position.
+    pub position: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Expr {
+    /// Parses a query in arXiv syntax.
+    pub fn parse(query: &str) -> Result<Expr, QueryError> {
+        parse::parse(query)
+    }
+
+    /// An `exclude` or keyword entry: a phrase, unless it uses query syntax (a field prefix,
+    /// quotes, parentheses or an operator), in which case it is parsed as a query.
+    pub fn phrase_or_query(entry: &str) -> Result<Expr, QueryError> {
+        let syntax = entry.contains([':', '"', '(', ')'])
+            || entry
+                .split_whitespace()
+                .any(|w| matches!(w, "AND" | "OR" | "ANDNOT"));
+        if syntax {
+            return Expr::parse(entry);
+        }
+        match term(Field::All, entry) {
+            Expr::Term { words, .. } if words.is_empty() => Err(QueryError {
+                query: entry.to_string(),
+                position: 1,
+                message: "no words".into(),
+            }),
+            t => Ok(t),
+        }
+    }
+
+    /// A keyword list as a query: any keyword, each a phrase in title or abstract.
+    pub fn any_of(keywords: &[String]) -> Option<Expr> {
+        keywords
+            .iter()
+            .map(|k| term(Field::All, k))
+            .filter(|t| matches!(t, Expr::Term { words, .. } if !words.is_empty()))
+            .reduce(|a, b| Expr::Or(Box::new(a), Box::new(b)))
+    }
+
+    /// Whether the document satisfies the query.
+    pub fn matches(&self, doc: &Doc) -> bool {
+        match self {
+            Expr::Term { field, words, .. } => doc.has(*field, words),
+            Expr::And(a, b) => a.matches(doc) && b.matches(doc),
+            Expr::Or(a, b) => a.matches(doc) || b.matches(doc),
+            Expr::AndNot(a, b) => a.matches(doc) && !b.matches(doc),
+        }
+    }
+
+    /// The terms (as written) of the query that occur in the document, excluding the
+    /// negated side of `ANDNOT`.
+    pub fn matched_terms(&self, doc: &Doc) -> Vec<String> {
+        let mut out = Vec::new();
+        self.collect(&mut |field, words, text| {
+            if doc.has(field, words) && !out.iter().any(|t| t == text) {
+                out.push(text.to_string());
+            }
+        });
+        out
+    }
+
+    /// Every positive term's words (not under the right side of `ANDNOT`, not categories).
+    pub fn positive_terms(&self) -> Vec<Vec<String>> {
+        let mut out = Vec::new();
+        self.collect(&mut |field, words, _| {
+            if !matches!(field, Field::Category | Field::Author | Field::Unchecked) {
+                out.push(words.to_vec());
+            }
+        });
+        out
+    }
+
+    fn collect(&self, f: &mut impl FnMut(Field, &[String], &str)) {
+        match self {
+            Expr::Term { field, words, text } => f(*field, words, text),
+            Expr::And(a, b) | Expr::Or(a, b) => {
+                a.collect(f);
+                b.collect(f);
+            }
+            Expr::AndNot(a, _) => a.collect(f),
+        }
+    }
+}
+
+/// One field's words, lower-cased into one buffer, with a sorted (hash, position) index so a
+/// term is a binary search rather than a scan. Built for every paper of a bulk import, so it
+/// allocates three buffers per field, not one string per word.
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ArxivId, Paper};
+
+    fn doc(title: &str, summary: &str) -> Doc {
+        Doc::new(&Paper {
+            id: ArxivId::parse("2501.00001").unwrap(),
+            version: 1,
+            title: title.into(),
+            authors: vec!["Jane Doe".into()],
+            summary: summary.into(),
+            categories: vec!["cs.CL".into(), "cs.AI".into()],
+            primary_category: "cs.CL".into(),
+            published: "2025-01-01T00:00:00Z".parse().unwrap(),
+            updated: "2025-01-01T00:00:00Z".parse().unwrap(),
+            comment: Some("Code: github".into()),
+            journal_ref: None,
+            doi: None,
+        })
+    }
+
+    fn q(s: &str) -> Expr {
+        Expr::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn whole_words_no_stemming() {
+        let mobility = doc(
+            "Urban Air Mobility with LLMs",
+            "We plan mobility-on-demand.",
+        );
+        assert!(!q("mobile").matches(&mobility), "mobile is not mobility");
+        assert!(q("mobil*").matches(&mobility), "a wildcard asks for it");
+        assert!(!q("LLM").matches(&mobility), "LLM is not LLMs");
+        assert!(q("LLM*").matches(&mobility));
+    }
+
+    #[test]
+    fn phrases_are_phrases_and_hyphens_are_spaces() {
+        let d = doc("Fast On-device Large Language Model Inference", "x");
+        assert!(q(r#""large language model""#).matches(&d));
+        assert!(q(r#""on device""#).matches(&d));
+        assert!(q(r#"ti:"on-device""#).matches(&d));
+        assert!(!q(r#""language large""#).matches(&d));
+        assert!(!q(r#"abs:"on-device""#).matches(&d));
+    }
+
+    #[test]
+    fn boolean_structure_fields_and_categories() {
+        let d = doc("NPU offloading for LLM inference", "We use a smartphone.");
+        assert!(q("abs:smartphone AND ti:(NPU GPU)").matches(&d));
+        assert!(!q("ti:smartphone").matches(&d));
+        assert!(q("ti:NPU ANDNOT ti:GPU").matches(&d));
+        assert!(!q("ti:NPU ANDNOT abs:smartphone").matches(&d));
+        assert!(q("cat:cs.* AND au:doe").matches(&d));
+        assert!(!q("cat:math.*").matches(&d));
+        assert!(q("ti:GPU OR ti:NPU AND abs:smartphone").matches(&d));
+        assert!(q("co:github").matches(&d));
+        assert_eq!(
+            q("(ti:NPU OR ti:TPU) AND abs:smartphone ANDNOT ti:GPU").matched_terms(&d),
+            ["NPU", "smartphone"]
+        );
+    }
+
+    #[test]
+    fn plain_entries_are_phrases() {
+        let d = doc(
+            "A particle accelerator beam study",
+            "An accelerator for LLMs.",
+        );
+        let phrase = Expr::phrase_or_query("particle accelerator").unwrap();
+        assert!(phrase.matches(&d));
+        let other = doc("An accelerator for LLMs", "Hardware.");
+        assert!(
+            !phrase.matches(&other),
+            "one word of the phrase is not enough"
+        );
+        assert!(
+            Expr::phrase_or_query("ti:beam OR ti:LLMs")
+                .unwrap()
+                .matches(&other)
+        );
+        assert!(Expr::phrase_or_query(" - ").is_err());
+    }
+
+    #[test]
+    fn parse_errors_point_at_the_problem() {
+        let e = Expr::parse("(ti:a OR b").unwrap_err();
+        assert_eq!(e.message, "unbalanced parenthesis");
+        let e = Expr::parse("ti:a AND").unwrap_err();
+        assert_eq!(e.message, "a term is missing");
+        let e = Expr::parse("foo:bar").unwrap_err();
+        assert_eq!(
+            (e.message.as_str(), e.position),
+            ("unknown field `foo:`", 1)
+        );
+        assert!(Expr::parse("\"open").is_err());
+        assert!(Expr::parse("a)").is_err());
+        assert!(Expr::parse("  ").is_err());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob("accelerat*", "accelerating"));
+        assert!(glob("accelerat*", "accelerat"));
+        assert!(!glob("accelerat*", "accelera"));
+        assert!(glob("l?m", "llm"));
+        assert!(glob("*", ""));
+        assert!(!glob("npu", "npus"));
+    }
+}
