@@ -51,7 +51,7 @@ fn search(c: &mut Criterion) {
         let filter = SearchFilter {
             limit: 20,
             marks: ("[", "]"),
-            rank_newest: Some(paperwatch::app::search::RANK_NEWEST),
+            rank_newest: Some(paperwatch::commands::search::RANK_NEWEST),
             ..SearchFilter::default()
         };
         let mut group = c.benchmark_group(format!("search_{label}"));

@@ -111,19 +111,18 @@ fn kaggle(c: &mut Criterion) {
                 .unwrap()
             },
             |settings| {
-                let args = paperwatch::cli::ImportArgs {
+                let args = paperwatch::import::bulk::Options {
                     kaggle: Some(file.clone()),
-                    oai: false,
                     set: None,
                     from: None,
                     until: None,
                     batch: 10_000,
                 };
-                let ui = paperwatch::app::Ui {
+                let ui = paperwatch::output::Ui {
                     quiet: true,
                     progress: false,
                 };
-                paperwatch::app::import::run(&settings, &args, now(), ui).unwrap()
+                paperwatch::import::bulk::run(&settings, &args, now(), ui).unwrap()
             },
             BatchSize::PerIteration,
         )

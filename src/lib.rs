@@ -10,14 +10,17 @@
 //! - [`app`]: one file per subcommand, the only module that combines the others.
 //! - [`cli`]: clap types only.
 
-pub mod app;
 pub mod arxiv;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod cv;
+pub mod import;
 pub mod links;
 pub mod model;
+pub mod output;
 pub mod query;
 pub mod relevance;
 pub mod render;
 pub mod store;
+pub mod tracker;

@@ -218,6 +218,24 @@ fn usage_mistakes_exit_2() {
         "{}",
         run.stderr
     );
+    env.remove_env("PAPERWATCH_ARXIV_DELAY");
+    // Every section of the key table, the snapshot's included.
+    for var in [
+        "PAPERWATCH_SNAPSHOT_TYPO",
+        "PAPERWATCH_DATABASE_PATHS",
+        "PAPERWATCH_CHART_COLOUR",
+        "PAPERWATCH_LINKS_GITHUB",
+    ] {
+        env.set_env(var, "1");
+        let run = env.run(&["render"]);
+        assert_eq!(run.code, 2, "{var}: {}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!("{var}: not a known setting")),
+            "{var}: {}",
+            run.stderr
+        );
+        env.remove_env(var);
+    }
 }
 
 #[test]

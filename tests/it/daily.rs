@@ -36,6 +36,18 @@ fn init_scaffolds_and_never_overwrites_without_force() {
 }
 
 #[test]
+fn init_force_repairs_a_broken_config() {
+    let env = TestEnv::new();
+    env.write("paperwatch.toml", "[arxiv\nnot toml at all\n");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 2, "the broken file is refused: {}", run.stderr);
+    let run = env.run(&["init", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let settings = paperwatch::config::load(Some(&env.path("paperwatch.toml")), &|_| None).unwrap();
+    assert_eq!(settings.topics.len(), 6, "replaced by the scaffold's config");
+}
+
+#[test]
 fn init_takes_the_badge_slug_from_git() {
     let env = TestEnv::new();
     let dir = env.path("fork");
@@ -186,4 +198,19 @@ fn the_workflow_dry_run_script_passes() {
         stdout.contains("workflow dry run passed: 1 commit pushed"),
         "{stdout}"
     );
+}
+
+#[test]
+fn a_daily_update_reads_the_corpus_from_sqlite_once() {
+    let (env, _mock, _) = edge_env();
+    for day in ["first", "second"] {
+        let run = env.run(&["-vv", "update"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let loads = run.stderr.matches("read the corpus from SQLite").count();
+        assert_eq!(loads, 1, "{day} update: {}", run.stderr);
+    }
+    // `render` reads it once too, and asks no one.
+    let run = env.run(&["-vv", "render"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("read the corpus from SQLite").count(), 1);
 }

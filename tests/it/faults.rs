@@ -5,10 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use paperwatch::app::{Ui, fetch};
 use paperwatch::arxiv::{Client, ManualClock, Timing};
 use paperwatch::config::{self, Settings, Source};
+use paperwatch::output::Ui;
 use paperwatch::store::{Store, TopicOutcome};
+use paperwatch::tracker::{self, fetch};
 
 use crate::common::{Fault, MockArxiv, mock_config};
 
@@ -58,7 +59,7 @@ impl Harness {
             Arc::new(clock.clone()),
         );
         let topics: Vec<_> = self.settings.topics.iter().collect();
-        let outcomes = fetch::fetch_topics(
+        let (outcomes, _) = fetch::fetch_and_decide(
             &self.settings,
             &mut self.store,
             &mut client,
@@ -105,7 +106,10 @@ fn pauses_between_every_request_across_topics_and_stops_early_next_time() {
         (200, 2, 200)
     );
     assert_eq!((outcomes[1].new, outcomes[1].requests), (66, 1));
-    assert_eq!(fetch::exit_code(&outcomes), std::process::ExitCode::SUCCESS);
+    assert_eq!(
+        tracker::exit_code(&outcomes),
+        std::process::ExitCode::SUCCESS
+    );
     assert!(mock.requests()[0].user_agent.starts_with("paperwatch/"));
 
     // Nothing new: one request per search topic.
@@ -173,7 +177,7 @@ fn the_client_accounts_for_its_pauses_and_waits() {
     );
     assert!(timing.parsing > Duration::ZERO, "the feeds were parsed");
     let total = timing.paused + timing.waiting + Duration::from_millis(500);
-    let line = paperwatch::app::update::split(total, timing, Duration::ZERO);
+    let line = tracker::split(total, timing, Duration::ZERO);
     assert!(
         line.starts_with(&format!(
             "update took {:.1} s: {:.1} s pausing between arXiv requests",
@@ -230,7 +234,10 @@ fn persistent_429_fails_only_that_topic_and_keeps_its_papers() {
         "stored papers kept"
     );
     assert!(outcomes[1].error.is_none(), "the next topic goes on");
-    assert_eq!(fetch::exit_code(&outcomes), std::process::ExitCode::FAILURE);
+    assert_eq!(
+        tracker::exit_code(&outcomes),
+        std::process::ExitCode::FAILURE
+    );
     let sleeps = clock.sleeps();
     assert_eq!(sleeps.len(), 3);
     assert!(

@@ -332,6 +332,11 @@ impl TestEnv {
         self.env.push((key.into(), value.into()));
     }
 
+    /// Takes back what [`TestEnv::set_env`] set.
+    pub fn remove_env(&mut self, key: &str) {
+        self.env.retain(|(k, _)| k != key);
+    }
+
     /// Runs `paperwatch ARGS` in the folder.
     pub fn run(&self, args: &[&str]) -> Run {
         run_in(self.dir.path(), args, &self.env)

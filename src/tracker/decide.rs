@@ -1,21 +1,21 @@
-//! The relevance step: after fetching and before rendering, every topic's papers are decided
+//! The decide stage: after fetching and before publishing, every topic's papers are decided
 //! again from the current config, labels and corpus, and the verdicts stored (so a changed
-//! `exclude` or `min_score` takes effect without refetching).
+//! `exclude` or `min_score` takes effect without refetching) and kept in the corpus in memory.
 
 use std::collections::HashMap;
 
 use anyhow::Context;
 
+use super::Corpus;
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
-use crate::query::Doc;
-use crate::query::Expr;
+use crate::query::{Doc, Expr};
 use crate::relevance::score::{Model, Sparse};
 use crate::relevance::{Decision, TopicRules, TopicScorer};
 use crate::store::Store;
 
-/// The fitted model and every stored paper's vector.
-pub struct Corpus {
+/// The fitted model and every corpus paper's vector.
+pub struct Fitted {
     /// The model fitted on all stored papers.
     pub model: Model,
     /// Every member paper's TF-IDF vector, by id (word indexes are built one paper at a time:
@@ -23,15 +23,14 @@ pub struct Corpus {
     pub vectors: HashMap<ArxivId, Sparse>,
 }
 
-/// Fits the model on every paper that belongs to a topic.
-pub fn corpus(store: &Store) -> anyhow::Result<Corpus> {
-    // The papers of the topics, not every stored paper: a bulk-imported archive of millions
-    // would not fit, and the topics' own corpus is what their scores compare against.
-    let papers = store.member_papers()?;
-    let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
+/// Fits the model on the corpus: the papers of the topics, not every stored paper (a
+/// bulk-imported archive of millions would not fit, and the topics' own corpus is what their
+/// scores compare against).
+pub fn fit(corpus: &Corpus) -> Fitted {
+    let refs: Vec<&Paper> = corpus.papers.iter().map(|p| &p.paper).collect();
     let (model, vectors) = Model::fit_with_vectors(&refs);
     let vectors = refs.iter().map(|p| p.id.clone()).zip(vectors).collect();
-    Ok(Corpus { model, vectors })
+    Fitted { model, vectors }
 }
 
 /// The rules of a topic, with its exemplars and labels from the store.
@@ -60,7 +59,7 @@ pub fn rules(topic: &Topic, store: &Store) -> anyhow::Result<TopicRules> {
 
 /// Decides `papers` under `topic`; `with_terms` also lists the matched terms (for `explain`).
 pub fn decide(
-    corpus: &Corpus,
+    corpus: &Fitted,
     topic: &Topic,
     store: &Store,
     papers: &[&Paper],
@@ -84,10 +83,42 @@ pub fn decide(
 /// A stored verdict: paper, shown, score, reason.
 type Verdict = (ArxivId, bool, Option<f64>, Option<String>);
 
-/// Decides every topic's papers and stores the verdicts. Returns `(shown, hidden)` per topic.
-/// Each paper's words are indexed once, for all its topics, and dropped.
-pub fn classify_all(settings: &Settings, store: &mut Store) -> anyhow::Result<Vec<(usize, usize)>> {
-    let papers = store.member_papers()?;
+/// Where a verdict goes back into the corpus: paper index, membership index.
+type Place = (usize, usize);
+
+/// Decides every topic's papers, stores the verdicts and updates the corpus's memberships.
+/// Returns `(shown, hidden)` per topic. Each paper's words are indexed once, for all its
+/// topics, and dropped.
+pub fn decide_all(
+    settings: &Settings,
+    store: &mut Store,
+    corpus: &mut Corpus,
+) -> anyhow::Result<Vec<(usize, usize)>> {
+    let (rows, places) = verdicts(settings, store, corpus)?;
+    let mut counts = Vec::with_capacity(settings.topics.len());
+    for (topic, rows) in settings.topics.iter().zip(&rows) {
+        store
+            .set_decisions(&topic.name, rows)
+            .with_context(|| format!("cannot store the verdicts of topic {}", topic.name))?;
+        let shown = rows.iter().filter(|r| r.1).count();
+        counts.push((shown, rows.len() - shown));
+    }
+    for (rows, places) in rows.into_iter().zip(places) {
+        for ((_, shown, score, reason), (p, m)) in rows.into_iter().zip(places) {
+            let membership = &mut corpus.papers[p].topics[m];
+            (membership.shown, membership.score, membership.reason) = (shown, score, reason);
+        }
+    }
+    Ok(counts)
+}
+
+/// Every topic's verdicts, and where each goes back into the corpus.
+fn verdicts(
+    settings: &Settings,
+    store: &Store,
+    corpus: &Corpus,
+) -> anyhow::Result<(Vec<Vec<Verdict>>, Vec<Vec<Place>>)> {
+    let papers = &corpus.papers;
     let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
     let (model, vectors) = Model::fit_with_vectors(&refs);
     let by_id: HashMap<&ArxivId, &Sparse> = refs.iter().map(|p| &p.id).zip(&vectors).collect();
@@ -107,22 +138,16 @@ pub fn classify_all(settings: &Settings, store: &mut Store) -> anyhow::Result<Ve
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
     let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); settings.topics.len()];
-    for (stored, vector) in papers.iter().zip(&vectors) {
+    let mut places: Vec<Vec<Place>> = vec![Vec::new(); settings.topics.len()];
+    for (p, (stored, vector)) in papers.iter().zip(&vectors).enumerate() {
         let doc = Doc::new(&stored.paper);
-        for m in &stored.topics {
-            if let Some(&t) = index.get(m.name.as_str()) {
+        for (m, membership) in stored.topics.iter().enumerate() {
+            if let Some(&t) = index.get(membership.name.as_str()) {
                 let d = scorers[t].decide(&stored.paper, vector, &doc, false);
                 rows[t].push((stored.paper.id.clone(), d.shown, d.score, d.reason));
+                places[t].push((p, m));
             }
         }
     }
-    let mut counts = Vec::with_capacity(settings.topics.len());
-    for (topic, rows) in settings.topics.iter().zip(&rows) {
-        store
-            .set_decisions(&topic.name, rows)
-            .with_context(|| format!("cannot store the verdicts of topic {}", topic.name))?;
-        let shown = rows.iter().filter(|r| r.1).count();
-        counts.push((shown, rows.len() - shown));
-    }
-    Ok(counts)
+    Ok((rows, places))
 }

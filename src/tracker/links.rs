@@ -1,5 +1,5 @@
-//! Code links: from each shown paper's own text, else from the Hugging Face papers API (asked
-//! after arXiv, never at the same time). A paper is asked once; asked again at most weekly while
+//! The links stage. Code links: from each shown paper's own text, else from the Hugging Face
+//! papers API (asked after arXiv, never at the same time). A paper is asked once; asked again at most weekly while
 //! it is under 90 days old (repositories appear after publication). A failing service never
 //! blocks or drops a paper: after a few failures in a row paperwatch stops asking for this run.
 
@@ -8,12 +8,16 @@ use std::collections::HashMap;
 use jiff::{Timestamp, ToSpan};
 use tracing::warn;
 
-use super::Ui;
+use super::CodeLinks;
 use crate::config::Settings;
 use crate::links::huggingface::{self, Answer};
 use crate::links::text;
-use crate::model::{ArxivId, StoredPaper};
+use crate::model::{ArxivId, Paper, StoredPaper};
+use crate::output::Ui;
 use crate::store::Store;
+
+/// Hugging Face's cached answers: the repository (if any) and when it was asked.
+pub type Answers = HashMap<ArxivId, (Option<String>, Timestamp)>;
 
 /// Consecutive failures after which Hugging Face is not asked again in this run.
 pub const MAX_CONSECUTIVE_FAILURES: usize = 3;
@@ -48,22 +52,22 @@ fn shown_in_config<'a>(settings: &Settings, papers: &'a [StoredPaper]) -> Vec<&'
         .collect()
 }
 
-/// The code link of every stored paper that has one: from its text, else Hugging Face's answer.
-pub fn code_map(settings: &Settings, store: &Store) -> anyhow::Result<HashMap<ArxivId, String>> {
-    let answers = store.hf_answers()?;
-    let mut map = HashMap::new();
-    for p in store.member_papers()? {
-        let text = settings
-            .links
-            .from_text
-            .then(|| text::find(&p.paper.summary, p.paper.comment.as_deref()))
-            .flatten();
-        let hf = answers.get(&p.paper.id).and_then(|a| a.0.clone());
-        if let Some(url) = text.or(hf) {
-            map.insert(p.paper.id, url);
-        }
-    }
-    Ok(map)
+/// A paper's code link: from its text (when `[links] from_text`), else Hugging Face's answer.
+pub fn code_link(settings: &Settings, paper: &Paper, answers: &Answers) -> Option<String> {
+    let text = settings
+        .links
+        .from_text
+        .then(|| text::find(&paper.summary, paper.comment.as_deref()))
+        .flatten();
+    text.or_else(|| answers.get(&paper.id).and_then(|a| a.0.clone()))
+}
+
+/// The code link of every paper of `papers` that has one.
+pub fn code_map(settings: &Settings, papers: &[StoredPaper], answers: &Answers) -> CodeLinks {
+    papers
+        .iter()
+        .filter_map(|p| Some((p.paper.id.clone(), code_link(settings, &p.paper, answers)?)))
+        .collect()
 }
 
 /// Whether to ask Hugging Face about a paper now.
@@ -84,15 +88,16 @@ fn should_ask(
 }
 
 /// Asks Hugging Face about shown papers without a link in their text, as the policy allows.
+/// `answers` gains what was asked (and the store records it).
 pub fn refresh(
     settings: &Settings,
     store: &Store,
+    papers: &[StoredPaper],
+    answers: &mut Answers,
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<LinkSummary> {
-    let papers = store.member_papers()?;
-    let shown = shown_in_config(settings, &papers);
-    let mut answers = store.hf_answers()?;
+    let shown = shown_in_config(settings, papers);
     let mut summary = LinkSummary {
         papers: shown.len(),
         ..LinkSummary::default()

@@ -9,6 +9,7 @@ use super::open_store;
 use super::outln;
 use crate::cli::StatsArgs;
 use crate::config::Settings;
+use crate::tracker::links;
 
 #[derive(Serialize)]
 struct TopicStats {
@@ -84,7 +85,11 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             .entry(crate::render::readme::archive_month(&p.paper))
             .or_insert(0) += 1;
     }
-    let code = super::links::code_map(settings, &store)?;
+    let answers = store.hf_answers()?;
+    let code_links = shown
+        .iter()
+        .filter(|p| links::code_link(settings, &p.paper, &answers).is_some())
+        .count();
     let runs = store
         .recent_runs(5)?
         .into_iter()
@@ -116,10 +121,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let stats = Stats {
         papers: store.paper_count()?,
         shown_papers: shown.len(),
-        code_links: shown
-            .iter()
-            .filter(|p| code.contains_key(&p.paper.id))
-            .count(),
+        code_links,
         database_bytes: store.size_bytes()?,
         topics,
         per_month,

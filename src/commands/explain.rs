@@ -36,11 +36,12 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
             .filter(|t| stored.topics.iter().any(|m| m.name == t.name))
             .collect(),
     };
-    let corpus = super::classify::corpus(&store)?;
+    let corpus = crate::tracker::decide::fit(&crate::tracker::Corpus::load(&store)?);
     let mut explained = Vec::new();
     for topic in &topics {
         let decision =
-            super::classify::decide(&corpus, topic, &store, &[&stored.paper], true)?.remove(0);
+            crate::tracker::decide::decide(&corpus, topic, &store, &[&stored.paper], true)?
+                .remove(0);
         explained.push((topic, decision));
     }
     if args.json {

@@ -91,7 +91,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("cannot read {}", args.labels.display()))?;
     let labels = read_labels(&text).with_context(|| format!("in {}", args.labels.display()))?;
     let mut store = open_store(settings, false)?;
-    super::classify::classify_all(settings, &mut store)?;
+    crate::tracker::redecide(settings, &mut store)?;
     let report = evaluate(settings, &store, &labels, args.cross_validate)?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&report)?);
@@ -179,7 +179,7 @@ fn cross_validate(
     found: &[Found],
     k: usize,
 ) -> anyhow::Result<CrossValidation> {
-    let corpus = super::classify::corpus(store)?;
+    let corpus = crate::tracker::decide::fit(&crate::tracker::Corpus::load(store)?);
     let empty = Sparse::new();
     let vector = |id: &ArxivId| corpus.vectors.get(id).unwrap_or(&empty);
     let mut out2 = Vec::new();

@@ -3,9 +3,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use super::{Ui, write_atomic};
 use crate::cli::InitArgs;
 use crate::config::DEFAULT_CONFIG;
+use crate::output::{Ui, write_atomic};
 
 const WORKFLOW: &str = include_str!("templates/workflow.yml");
 const GITIGNORE: &str = include_str!("templates/gitignore");

@@ -1,4 +1,4 @@
-//! Writing the static site and the feeds (part of `render` and `update`).
+//! Part of the publish stage: the static site and the feeds.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -6,9 +6,10 @@ use std::path::Path;
 use anyhow::Context;
 use jiff::Timestamp;
 
-use super::{Ui, write_atomic};
+use super::CodeLinks;
 use crate::config::Settings;
 use crate::model::StoredPaper;
+use crate::output::{Ui, write_atomic};
 use crate::render::feed::{FeedItem, FeedMeta, atom, rss};
 use crate::render::site::{SiteInput, SitePaper, site as site_files, slugs};
 
@@ -17,7 +18,7 @@ use crate::render::site::{SiteInput, SitePaper, site as site_files, slugs};
 pub fn site(
     settings: &Settings,
     papers: &[StoredPaper],
-    code: &HashMap<crate::model::ArxivId, String>,
+    code: &CodeLinks,
     trend_svg: Option<&str>,
     now: Timestamp,
     ui: Ui,

@@ -7,6 +7,7 @@ use super::outln;
 use super::search::sanitize;
 use crate::cli::ShowArgs;
 use crate::config::Settings;
+use crate::tracker::links;
 
 /// Runs `show`.
 pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
@@ -14,7 +15,7 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let stored = &stored;
     let id = stored.paper.id.clone();
     let versions = store.versions(&id)?;
-    let code = super::links::code_map(settings, &store)?.remove(&id);
+    let code = links::code_link(settings, &stored.paper, &store.hf_answers()?);
     let p = &stored.paper;
     if args.json {
         let json = serde_json::json!({

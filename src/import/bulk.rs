@@ -1,4 +1,4 @@
-//! `paperwatch import --kaggle FILE` and `paperwatch import --oai`: stream arXiv metadata into
+//! Bulk import (`paperwatch import --kaggle FILE`, `paperwatch import --oai`): stream arXiv metadata into
 //! the store, from the Kaggle snapshot or by harvesting arXiv's OAI-PMH interface. Records are
 //! parsed and matched on one thread while another writes them in batches (one transaction
 //! each), so memory stays bounded; topics get the papers their own terms match, locally (the
@@ -20,15 +20,15 @@ use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use tracing::{debug, info, warn};
 
-use super::{Ui, UsageError, open_store};
 use crate::arxiv::kaggle::{self, Record};
 use crate::arxiv::oai;
 use crate::arxiv::{self, Client};
-use crate::cli::ImportArgs;
 use crate::config::Settings;
 use crate::model::ArxivId;
+use crate::output::{Ui, UsageError};
 use crate::query::{Doc, Expr};
 use crate::store::BulkRow;
+use crate::tracker::{self, fetch, open_store, snapshot};
 
 /// Counts `Read`'s bytes, for the progress bar.
 struct Counting<R> {
@@ -124,10 +124,25 @@ fn read_batches(
     Ok(seen)
 }
 
-/// Runs `import`.
+/// What to import.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The Kaggle file; `None` harvests OAI-PMH.
+    pub kaggle: Option<std::path::PathBuf>,
+    /// OAI-PMH set.
+    pub set: Option<String>,
+    /// OAI-PMH: records changed on or after this day.
+    pub from: Option<String>,
+    /// OAI-PMH: records changed on or before this day.
+    pub until: Option<String>,
+    /// Papers per transaction.
+    pub batch: usize,
+}
+
+/// Imports from the Kaggle file or an OAI-PMH harvest.
 pub fn run(
     settings: &Settings,
-    args: &ImportArgs,
+    args: &Options,
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
@@ -150,7 +165,7 @@ fn progress_bar(ui: Ui, bar: impl FnOnce() -> ProgressBar) -> ProgressBar {
 
 fn import_kaggle(
     settings: &Settings,
-    args: &ImportArgs,
+    args: &Options,
     path: &Path,
     now: Timestamp,
     ui: Ui,
@@ -306,7 +321,7 @@ impl Iterator for Harvest<'_> {
 
 fn import_oai(
     settings: &Settings,
-    args: &ImportArgs,
+    args: &Options,
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
@@ -321,7 +336,7 @@ fn import_oai(
         }
     }
     let a = &settings.arxiv;
-    let mut config = super::fetch::client_config(settings);
+    let mut config = fetch::client_config(settings);
     // arXiv's rule holds on every interface.
     if crate::config::is_arxiv_host(&a.oai_url) {
         config.delay = config.delay.max(std::time::Duration::from_secs(3));
@@ -364,7 +379,7 @@ fn import_oai(
 #[allow(clippy::too_many_arguments)]
 fn import(
     settings: &Settings,
-    args: &ImportArgs,
+    args: &Options,
     (source, place): (
         impl Iterator<Item = anyhow::Result<Item>> + Send,
         &(dyn Fn(usize) -> String + Sync),
@@ -414,10 +429,10 @@ fn import(
     let merged = phase.elapsed().as_secs_f64();
     let (seen, new) = result?;
     let phase = Instant::now();
-    super::classify::classify_all(settings, &mut store)?;
+    tracker::redecide(settings, &mut store)?;
     let classified = phase.elapsed().as_secs_f64();
     let phase = Instant::now();
-    super::snapshot::write(settings, &store)?;
+    snapshot::write(settings, &store)?;
     let snapshot = phase.elapsed().as_secs_f64();
     debug!(
         "import took {seconds:.2} s reading and writing, {merged:.2} s merging the search index, \

@@ -1,4 +1,4 @@
-//! The database's text snapshot, for git: `data/papers.jsonl` (one paper per line, sorted by
+//! The snapshot stage: the database's text snapshot, for git: `data/papers.jsonl` (one paper per line, sorted by
 //! id, stable field order, only stable facts: a day's update changes only the lines of new or
 //! revised papers) and `runs.jsonl` beside it (one run per line). The SQLite file is a cache:
 //! when it is missing, or does not match the snapshot on disk (say, after a `git pull`), it is
@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
-use super::{Ui, write_atomic};
 use crate::config::Settings;
+use crate::output::{Ui, write_atomic};
 use crate::store::{SnapshotPaper, SnapshotRun, Store};
 
 const META_KEY: &str = "snapshot_hash";
@@ -116,7 +116,7 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
         let mut store = Store::open(&fresh)?;
         store.restore(&snapshot, &run_list)?;
         store.set_meta(META_KEY, &wanted)?;
-        super::classify::classify_all(settings, &mut store)?;
+        super::redecide(settings, &mut store)?;
     }
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));

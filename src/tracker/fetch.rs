@@ -1,5 +1,5 @@
-//! `paperwatch fetch` (and the first half of `update`): ask arXiv for each topic and store what
-//! comes back.
+//! The fetch stage: ask arXiv for each topic and store what comes back, then decide the topics'
+//! papers and record the run.
 //!
 //! Per topic: search pages newest-first, advancing `start` by the entries actually received and
 //! stopping at the first page with nothing new; then pinned ids not yet stored, by `id_list` in
@@ -8,51 +8,21 @@
 //! and its older pages would never be fetched. A failed topic keeps what it had; the others go on.
 
 use std::collections::HashSet;
-use std::process::ExitCode;
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use super::{Ui, UsageError, open_store};
+use super::{Corpus, decide};
 use crate::arxiv::{self, Client, ClientConfig};
-use crate::cli::FetchArgs;
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
+use crate::output::{Ui, UsageError};
 use crate::store::{self, Store, TopicOutcome};
 
 /// arXiv never serves more than this many results of one query.
 const ARXIV_MAX_OFFSET: usize = 30_000;
-
-/// Runs `fetch`.
-pub fn run(
-    settings: &Settings,
-    args: &FetchArgs,
-    now: Timestamp,
-    ui: Ui,
-) -> anyhow::Result<ExitCode> {
-    let (outcomes, _) = fetch_all(settings, args, now, ui, "fetch")?;
-    after_fetch(settings, now, ui)?;
-    Ok(exit_code(&outcomes))
-}
-
-/// What follows every fetch: code links, then the text snapshot. Returns the open store.
-pub fn after_fetch(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<Store> {
-    let store = super::open_store(settings, true)?;
-    super::links::refresh(settings, &store, now, ui)?;
-    super::snapshot::write(settings, &store)?;
-    Ok(store)
-}
-
-/// 0 when every topic succeeded, 1 when any failed.
-pub fn exit_code(outcomes: &[TopicOutcome]) -> ExitCode {
-    if outcomes.iter().any(|o| o.error.is_some()) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
-}
 
 /// The client the settings describe.
 pub fn client(settings: &Settings) -> Client {
@@ -71,31 +41,8 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
     }
 }
 
-/// Selects the topics, opens the store, fetches, and records the run.
-pub fn fetch_all(
-    settings: &Settings,
-    args: &FetchArgs,
-    now: Timestamp,
-    ui: Ui,
-    command: &str,
-) -> anyhow::Result<(Vec<TopicOutcome>, arxiv::Timing)> {
-    let topics = select_topics(settings, &args.topics)?;
-    let mut store = open_store(settings, true)?;
-    let mut client = client(settings);
-    let outcomes = fetch_topics(
-        settings,
-        &mut store,
-        &mut client,
-        &topics,
-        args.refresh,
-        now,
-        ui,
-        command,
-    )?;
-    Ok((outcomes, client.timing()))
-}
-
-fn select_topics<'a>(
+/// The topics `names` selects (all when empty); an unknown name is a usage error.
+pub fn select_topics<'a>(
     settings: &'a Settings,
     names: &[String],
 ) -> Result<Vec<&'a Topic>, UsageError> {
@@ -120,9 +67,10 @@ fn select_topics<'a>(
 }
 
 /// Fetches `topics` in order with one shared client (so the pause holds across topics),
-/// storing each topic's papers, and records the run. Returns one outcome per topic.
+/// storing each topic's papers, then decides every topic's papers and records the run.
+/// Returns one outcome per topic and the decided corpus.
 #[allow(clippy::too_many_arguments)]
-pub fn fetch_topics(
+pub fn fetch_and_decide(
     settings: &Settings,
     store: &mut Store,
     client: &mut Client,
@@ -131,7 +79,7 @@ pub fn fetch_topics(
     now: Timestamp,
     ui: Ui,
     command: &str,
-) -> anyhow::Result<Vec<TopicOutcome>> {
+) -> anyhow::Result<(Vec<TopicOutcome>, Corpus)> {
     let run = store.start_run(command, now)?;
     let mut outcomes = Vec::with_capacity(topics.len());
     for topic in topics {
@@ -170,7 +118,8 @@ pub fn fetch_topics(
         store.record_topic(run, &outcome)?;
         outcomes.push(outcome);
     }
-    let counts = super::classify::classify_all(settings, store)?;
+    let mut corpus = Corpus::load(store)?;
+    let counts = decide::decide_all(settings, store, &mut corpus)?;
     for (outcome, topic) in outcomes.iter().zip(topics) {
         let index = settings.topics.iter().position(|t| t.name == topic.name);
         let shown = index.map(|i| counts[i].0);
@@ -195,7 +144,7 @@ pub fn fetch_topics(
             names.join(", ")
         );
     }
-    Ok(outcomes)
+    Ok((outcomes, corpus))
 }
 
 /// The one-line summary printed for each topic.

@@ -1,42 +1,32 @@
-//! `paperwatch render`: write the README from the database, no network.
+//! The publish stage: the trend chart, the README (with its archive pages when capped) and,
+//! when enabled, the site and feeds, all from the decided corpus.
+
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{Ui, open_store, write_atomic};
-use crate::config::{Settings, Sort};
+use super::{CodeLinks, Corpus};
+use crate::config::{Settings, Sort, Topic};
+use crate::model::Paper;
+use crate::output::{Ui, write_atomic};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use crate::render::{ArchiveOptions, ReadmeOptions, Section, readme_capped};
-use std::path::Path;
 
-/// Renders the README of the configured topics, in config order, after deciding every topic's
-/// papers again (the config may have changed since they were fetched).
-pub fn run(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
-    let mut store = open_store(settings, false)?;
-    super::classify::classify_all(settings, &mut store)?;
-    publish(settings, &store, now, ui)
-}
-
-/// Writes every output from a store whose verdicts are current (`update` has just decided them).
+/// Writes every output from a corpus whose verdicts are current.
 pub fn publish(
     settings: &Settings,
-    store: &crate::store::Store,
+    corpus: &Corpus,
+    code: &CodeLinks,
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<()> {
-    let mut papers = Vec::with_capacity(settings.topics.len());
-    for topic in &settings.topics {
-        let mut shown = store
-            .shown_papers(&topic.name)
-            .with_context(|| format!("cannot read the papers of topic {}", topic.name))?;
-        if topic.sort == Sort::Score {
-            let scores = store.scores(&topic.name)?;
-            let score = |p: &crate::model::Paper| scores.get(&p.id).copied().unwrap_or(0.0);
-            shown.sort_by(|a, b| score(b).total_cmp(&score(a)).then_with(|| b.id.cmp(&a.id)));
-        }
-        papers.push(shown);
-    }
+    let papers: Vec<Vec<Paper>> = settings
+        .topics
+        .iter()
+        .map(|t| shown_papers(corpus, t))
+        .collect();
     let sections: Vec<Section> = settings
         .topics
         .iter()
@@ -47,32 +37,74 @@ pub fn publish(
             by_id: topic.sort == Sort::Id,
         })
         .collect();
-    let r = &settings.readme;
-    let code = super::links::code_map(settings, store)?;
-    if let Some(image) = chart_path(settings) {
-        let svg = trend_svg(
-            &ChartOptions {
-                title: &settings.chart.title,
-                bucket: settings.chart.bucket,
-                per_topic: settings.chart.per_topic,
-            },
-            &sections,
-        );
-        let png = svg_to_png(&svg)?;
-        write_atomic(&image.with_extension("svg"), svg.as_bytes())?;
-        write_atomic(&image, &png)?;
-        ui.say(&format!(
-            "wrote {} and {}",
-            image.display(),
-            image.with_extension("svg").display()
-        ));
+    let svg = write_chart(settings, &sections, ui)?;
+    write_readme(settings, &sections, code, now, ui)?;
+    if settings.site.enabled {
+        super::site::site(settings, &corpus.papers, code, svg.as_deref(), now, ui)?;
     }
+    Ok(())
+}
+
+/// A topic's shown papers in README order: newest id first, or best score first.
+fn shown_papers(corpus: &Corpus, topic: &Topic) -> Vec<Paper> {
+    let mut shown: Vec<(&Paper, f64)> = corpus
+        .papers
+        .iter()
+        .rev()
+        .filter_map(|s| {
+            let m = s.topics.iter().find(|m| m.name == topic.name && m.shown)?;
+            Some((&s.paper, m.score.unwrap_or(0.0)))
+        })
+        .collect();
+    if topic.sort == Sort::Score {
+        shown.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.id.cmp(&a.0.id)));
+    }
+    shown.into_iter().map(|(p, _)| p.clone()).collect()
+}
+
+/// Writes the trend chart (PNG and SVG) when there is a trend image; returns the SVG.
+fn write_chart(
+    settings: &Settings,
+    sections: &[Section],
+    ui: Ui,
+) -> anyhow::Result<Option<String>> {
+    let Some(image) = chart_path(settings) else {
+        return Ok(None);
+    };
+    let svg = trend_svg(
+        &ChartOptions {
+            title: &settings.chart.title,
+            bucket: settings.chart.bucket,
+            per_topic: settings.chart.per_topic,
+        },
+        sections,
+    );
+    let png = svg_to_png(&svg)?;
+    write_atomic(&image.with_extension("svg"), svg.as_bytes())?;
+    write_atomic(&image, &png)?;
+    ui.say(&format!(
+        "wrote {} and {}",
+        image.display(),
+        image.with_extension("svg").display()
+    ));
+    Ok(Some(svg))
+}
+
+/// Writes the README and its archive pages.
+fn write_readme(
+    settings: &Settings,
+    sections: &[Section],
+    code: &CodeLinks,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let r = &settings.readme;
     let options = ReadmeOptions {
         badges: r.badges.as_deref(),
         intro: r.intro.as_deref(),
         trend_image: r.trend_image.as_deref(),
         date: now.to_zoned(TimeZone::UTC).date(),
-        code_links: Some(&code),
+        code_links: Some(code),
     };
     let readme_dir = r.path.parent().unwrap_or(Path::new(""));
     let dir_link = relative_link(readme_dir, &r.archive_dir);
@@ -82,7 +114,7 @@ pub fn publish(
         dir_link: &dir_link,
         readme_link: &readme_link,
     });
-    let capped = readme_capped(&options, &sections, archive.as_ref());
+    let capped = readme_capped(&options, sections, archive.as_ref());
     write_archives(&r.archive_dir, &capped.archives)?;
     write_atomic(&r.path, capped.readme.as_bytes())?;
     let rows = capped.readme.matches("\n|**").count();
@@ -97,14 +129,6 @@ pub fn publish(
             format!(", {} archive pages", capped.archives.len())
         }
     ));
-    if settings.site.enabled {
-        let all = store.member_papers()?;
-        let svg = chart_path(settings)
-            .map(|p| std::fs::read_to_string(p.with_extension("svg")))
-            .transpose()
-            .context("cannot read the trend chart for the site")?;
-        super::publish::site(settings, &all, &code, svg.as_deref(), now, ui)?;
-    }
     Ok(())
 }
 
@@ -160,16 +184,12 @@ pub fn relative_link(from: &Path, to: &Path) -> String {
 
 /// Where the trend PNG goes: `trend_image` relative to the README's folder; `None` when there is
 /// no trend image or it is a URL.
-pub fn chart_path(settings: &Settings) -> Option<std::path::PathBuf> {
+pub fn chart_path(settings: &Settings) -> Option<PathBuf> {
     let image = settings.readme.trend_image.as_deref()?;
     if image.contains("://") {
         return None;
     }
-    let folder = settings
-        .readme
-        .path
-        .parent()
-        .unwrap_or(std::path::Path::new(""));
+    let folder = settings.readme.path.parent().unwrap_or(Path::new(""));
     Some(folder.join(image))
 }
 

@@ -35,8 +35,8 @@ pub fn run(
     }
     let relevant = args.label.relevant;
     store.set_label(&topic.name, &id, relevant, now)?;
-    super::classify::classify_all(settings, &mut store)?;
-    super::snapshot::write(settings, &store)?;
+    crate::tracker::redecide(settings, &mut store)?;
+    crate::tracker::snapshot::write(settings, &store)?;
     let labels = store.labels(&topic.name)?;
     let positives = labels.iter().filter(|l| l.1).count();
     let negatives = labels.len() - positives;

@@ -1,0 +1,209 @@
+//! The daily job as one pipeline. Each stage is a module; the store is opened and the corpus
+//! (every paper that belongs to a topic, with its verdicts) read from SQLite once per run, then
+//! handed from stage to stage:
+//!
+//! ```text
+//! fetch ──► decide ──► links ──► snapshot ──► publish (README, chart, site, feeds)
+//! ```
+//!
+//! `update` runs them all, `fetch` stops before publishing, `render` skips fetching and asking
+//! for links. The next stages (notify, summarize) go between `snapshot` and `publish`.
+
+pub mod decide;
+pub mod fetch;
+pub mod links;
+pub mod publish;
+pub mod site;
+pub mod snapshot;
+
+use std::collections::HashMap;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use jiff::Timestamp;
+use tracing::{debug, info};
+
+use crate::arxiv::Timing;
+use crate::config::Settings;
+use crate::model::{ArxivId, StoredPaper};
+use crate::output::Ui;
+use crate::store::{Store, TopicOutcome};
+
+/// Every paper that belongs to a topic, with its memberships: what the model is fitted on and
+/// what the outputs show. Read from SQLite once per run; [`decide::decide_all`] keeps its
+/// verdicts current in memory as it stores them.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// The papers, by id ascending.
+    pub papers: Vec<StoredPaper>,
+}
+
+impl Corpus {
+    /// Reads the corpus from the store.
+    pub fn load(store: &Store) -> anyhow::Result<Corpus> {
+        let papers = store
+            .member_papers()
+            .context("cannot read the topics' papers")?;
+        debug!("read the corpus from SQLite: {} papers", papers.len());
+        Ok(Corpus { papers })
+    }
+}
+
+/// The code link of each paper that has one.
+pub type CodeLinks = HashMap<ArxivId, String>;
+
+/// What to fetch: `--topic` names (empty: all) and `--refresh`.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchOptions<'a> {
+    /// Topic names; empty means every topic.
+    pub topics: &'a [String],
+    /// Fetch pinned papers again even when stored.
+    pub refresh: bool,
+}
+
+/// What a fetch hands on to the stages after it.
+pub struct Fetched {
+    /// One outcome per fetched topic.
+    pub outcomes: Vec<TopicOutcome>,
+    /// Where the arXiv client's time went.
+    pub arxiv: Timing,
+    /// The open store.
+    pub store: Store,
+    /// The corpus, decided.
+    pub corpus: Corpus,
+    /// Code links of the corpus.
+    pub code: CodeLinks,
+    /// Time spent on code links and the snapshot.
+    pub links_and_snapshot: Duration,
+}
+
+impl Fetched {
+    /// 0 when every topic succeeded, 1 when any failed.
+    pub fn exit_code(&self) -> ExitCode {
+        exit_code(&self.outcomes)
+    }
+}
+
+/// 0 when every topic succeeded, 1 when any failed.
+pub fn exit_code(outcomes: &[TopicOutcome]) -> ExitCode {
+    if outcomes.iter().any(|o| o.error.is_some()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Opens the database, creating it and its folder when `create` is set.
+pub fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {
+    let path = &settings.database;
+    if !create && !path.exists() {
+        anyhow::bail!(
+            "no database at {}; run `paperwatch update` first",
+            path.display()
+        );
+    }
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create folder {}", parent.display()))?;
+    }
+    Store::open(path).with_context(|| format!("cannot open database {}", path.display()))
+}
+
+/// `fetch`: fetch → decide → links → snapshot. `command` names the run in the database.
+pub fn fetch(
+    settings: &Settings,
+    options: FetchOptions,
+    now: Timestamp,
+    ui: Ui,
+    command: &str,
+) -> anyhow::Result<Fetched> {
+    let topics = fetch::select_topics(settings, options.topics)?;
+    let mut store = open_store(settings, true)?;
+    let mut client = fetch::client(settings);
+    let (outcomes, corpus) = fetch::fetch_and_decide(
+        settings,
+        &mut store,
+        &mut client,
+        &topics,
+        options.refresh,
+        now,
+        ui,
+        command,
+    )?;
+    let started = Instant::now();
+    let mut answers = store.hf_answers()?;
+    links::refresh(settings, &store, &corpus.papers, &mut answers, now, ui)?;
+    let code = links::code_map(settings, &corpus.papers, &answers);
+    snapshot::write(settings, &store)?;
+    Ok(Fetched {
+        outcomes,
+        arxiv: client.timing(),
+        store,
+        corpus,
+        code,
+        links_and_snapshot: started.elapsed(),
+    })
+}
+
+/// `update`: [`fetch`], then publish unless every topic failed (an outage rewrites nothing).
+pub fn update(
+    settings: &Settings,
+    options: FetchOptions,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let fetched = fetch(settings, options, now, ui, "update")?;
+    let failed = fetched
+        .outcomes
+        .iter()
+        .filter(|o| o.error.is_some())
+        .count();
+    if failed > 0 && failed == fetched.outcomes.len() {
+        ui.say("no topic could be fetched; the README was left as it was");
+    } else {
+        publish::publish(settings, &fetched.corpus, &fetched.code, now, ui)?;
+    }
+    info!(
+        "{}",
+        split(started.elapsed(), fetched.arxiv, fetched.links_and_snapshot)
+    );
+    Ok(fetched.exit_code())
+}
+
+/// `render`: decide every topic's papers again (the config may have changed since they were
+/// fetched), then publish, without touching the network.
+pub fn render(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
+    let mut store = open_store(settings, false)?;
+    let corpus = redecide(settings, &mut store)?;
+    let code = links::code_map(settings, &corpus.papers, &store.hf_answers()?);
+    publish::publish(settings, &corpus, &code, now, ui)
+}
+
+/// Reads the corpus and decides it under the current config: what every command that changes
+/// what is shown (`mark`, imports, a rebuild) ends with.
+pub fn redecide(settings: &Settings, store: &mut Store) -> anyhow::Result<Corpus> {
+    let mut corpus = Corpus::load(store)?;
+    decide::decide_all(settings, store, &mut corpus)?;
+    Ok(corpus)
+}
+
+/// Where an update's time went, in one line.
+pub fn split(total: Duration, arxiv: Timing, links_and_snapshot: Duration) -> String {
+    let computing = total
+        .saturating_sub(arxiv.paused)
+        .saturating_sub(arxiv.waiting)
+        .saturating_sub(links_and_snapshot);
+    format!(
+        "update took {:.1} s: {:.1} s pausing between arXiv requests, {:.1} s waiting for \
+         arXiv's answers, {:.1} s on code links and the snapshot, {:.2} s computing (of which \
+         {:.3} s parsing feeds)",
+        total.as_secs_f64(),
+        arxiv.paused.as_secs_f64(),
+        arxiv.waiting.as_secs_f64(),
+        links_and_snapshot.as_secs_f64(),
+        computing.as_secs_f64(),
+        arxiv.parsing.as_secs_f64(),
+    )
+}
