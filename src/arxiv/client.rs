@@ -255,13 +255,13 @@ impl Client {
             {
                 return Err(Error::RetryAfterTooLong {
                     seconds: after.as_secs(),
-                    source: Box::new(failure.error),
+                    last: Box::new(failure.error),
                 });
             }
             if attempt >= self.config.retries {
                 return Err(Error::GaveUp {
                     attempts: attempt + 1,
-                    source: Box::new(failure.error),
+                    last: Box::new(failure.error),
                 });
             }
             let backoff = self.backoff(attempt);
@@ -346,9 +346,9 @@ fn read_feed(url: &str, status: u16, body: &str, paged_from: Option<usize>) -> R
         };
         return Err(error);
     }
-    let feed = parse_feed(body).map_err(|source| Error::Parse {
+    let feed = parse_feed(body).map_err(|error| Error::Parse {
         url: url.to_string(),
-        source,
+        error,
     })?;
     if let Some(message) = feed.error.clone() {
         return Err(Error::Api { status, message });

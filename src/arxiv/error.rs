@@ -1,4 +1,5 @@
-//! Errors of the arXiv client, and which of them are worth another attempt.
+//! Errors of the arXiv client, and which of them are worth another attempt. Each message
+//! carries its cause, so none has a `source`: a report prints every cause once.
 
 use super::parse::ParseError;
 
@@ -38,13 +39,12 @@ pub enum Error {
         message: String,
     },
     /// The body was not a readable Atom feed.
-    #[error("unreadable response from {url}: {source}")]
+    #[error("unreadable response from {url}: {error}")]
     Parse {
         /// The request URL.
         url: String,
         /// What was wrong with it.
-        #[source]
-        source: ParseError,
+        error: ParseError,
     },
     /// A 200 answer of another interface (OAI-PMH) that could not be read: retried.
     #[error("unreadable response from {url}: {message}")]
@@ -63,20 +63,20 @@ pub enum Error {
         total: u64,
     },
     /// The server asked us to wait longer than we are willing to.
-    #[error("{source}; arXiv asks to retry after {seconds} s, giving up for this run")]
+    #[error("{last}; arXiv asks to retry after {seconds} s, giving up for this run")]
     RetryAfterTooLong {
         /// The server's `Retry-After`.
         seconds: u64,
         /// The failure that came with it.
-        source: Box<Error>,
+        last: Box<Error>,
     },
     /// Every attempt failed.
-    #[error("{source}; gave up after {attempts} attempts")]
+    #[error("{last}; gave up after {attempts} attempts")]
     GaveUp {
         /// How many requests were sent.
         attempts: u32,
         /// The last failure.
-        source: Box<Error>,
+        last: Box<Error>,
     },
 }
 
@@ -114,5 +114,28 @@ fn detail_suffix(detail: &str) -> String {
         String::new()
     } else {
         format!(" ({detail})")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_names_each_cause_once() {
+        let inner = Error::Http {
+            status: 503,
+            url: "u".into(),
+            detail: String::new(),
+        };
+        let outer = Error::GaveUp {
+            attempts: 3,
+            last: Box::new(inner),
+        };
+        let report = format!("{:#}", anyhow::Error::new(outer));
+        assert_eq!(
+            report,
+            "HTTP 503 service unavailable; gave up after 3 attempts"
+        );
     }
 }

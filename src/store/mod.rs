@@ -38,7 +38,7 @@ pub fn migrations() -> Migrations<'static> {
 pub enum Error {
     /// SQLite reported an error.
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
     /// A search query FTS5 cannot read.
     #[error("cannot read the search query {query:?}: {message}")]
     Query {
@@ -49,7 +49,7 @@ pub enum Error {
     },
     /// The schema could not be brought up to date.
     #[error("could not migrate the database schema: {0}")]
-    Migration(#[from] rusqlite_migration::Error),
+    Migration(rusqlite_migration::Error),
     /// A stored value could not be read back.
     #[error("stored paper {id} is unreadable: {message}")]
     Corrupt {
@@ -58,6 +58,20 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+}
+
+// The causes are printed in the messages above, so they are not `source`s: an error report
+// (`{:#}`, which prints the chain) names each cause once.
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Sqlite(e)
+    }
+}
+
+impl From<rusqlite_migration::Error> for Error {
+    fn from(e: rusqlite_migration::Error) -> Self {
+        Error::Migration(e)
+    }
 }
 
 /// One full-text search hit.

@@ -209,7 +209,7 @@ fn fetch_topic(
             papers.push(paper);
         }
     };
-    if let Some(query) = topic.search_query() {
+    if let Some(query) = search_query(topic) {
         let max = settings.arxiv.max_results.min(ARXIV_MAX_OFFSET);
         let mut start = 0usize;
         while start < max {
@@ -293,6 +293,16 @@ fn fetch_topic(
     })
 }
 
+/// The search sent to arXiv: `query` when given, else the keywords OR-ed; `None` for a topic
+/// of pinned ids only.
+pub fn search_query(topic: &Topic) -> Option<String> {
+    match &topic.query {
+        Some(q) => Some(q.clone()),
+        None if !topic.keywords.is_empty() => Some(arxiv::keywords_query(&topic.keywords)),
+        None => None,
+    }
+}
+
 fn progress_bar(ui: Ui, topic: &Topic) -> ProgressBar {
     if !ui.progress {
         return ProgressBar::hidden();
@@ -306,4 +316,36 @@ fn progress_bar(ui: Ui, topic: &Topic) -> ProgressBar {
     bar.set_prefix(topic.name.clone());
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn search_query_prefers_query_over_keywords() {
+        let mut t = Topic {
+            name: "t".into(),
+            keywords: vec!["NPU".into(), "large language model".into()],
+            query: None,
+            ids: vec![],
+            filter: true,
+            exclude: vec![],
+            categories: vec![],
+            exclude_categories: vec![],
+            description: None,
+            exemplars: vec![],
+            min_score: None,
+            sort: crate::config::Sort::Id,
+        };
+        assert_eq!(
+            search_query(&t).unwrap(),
+            r#"all:NPU OR all:"large language model""#
+        );
+        t.query = Some("ti:x".into());
+        assert_eq!(search_query(&t).unwrap(), "ti:x");
+        t.query = None;
+        t.keywords.clear();
+        assert_eq!(search_query(&t), None);
+    }
 }

@@ -290,3 +290,25 @@ fn no_papers_draws_an_empty_chart_over_a_stale_one() {
     let readme = env.read("README.md");
     assert!(!readme.contains("|Date|"), "no table without papers");
 }
+
+/// README.md's configuration reference is the key table's, word for word.
+#[test]
+fn config_reference_in_the_readme_is_generated_from_the_key_table() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).unwrap();
+    let start = readme.find("<!-- config-reference:start").unwrap();
+    let start = start + readme[start..].find("-->\n").unwrap() + 4;
+    let end = readme.find("<!-- config-reference:end -->").unwrap();
+    let wanted = paperwatch::config::reference();
+    if readme[start..end] != wanted {
+        if std::env::var_os("UPDATE_DOCS").is_some() {
+            let updated = format!("{}{wanted}{}", &readme[..start], &readme[end..]);
+            std::fs::write(&path, updated).unwrap();
+        } else {
+            panic!(
+                "README.md's configuration reference is stale: run \
+                 `UPDATE_DOCS=1 cargo test --test it config_reference`"
+            );
+        }
+    }
+}

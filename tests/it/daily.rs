@@ -44,7 +44,11 @@ fn init_force_repairs_a_broken_config() {
     let run = env.run(&["init", "--force"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let settings = paperwatch::config::load(Some(&env.path("paperwatch.toml")), &|_| None).unwrap();
-    assert_eq!(settings.topics.len(), 6, "replaced by the scaffold's config");
+    assert_eq!(
+        settings.topics.len(),
+        6,
+        "replaced by the scaffold's config"
+    );
 }
 
 #[test]

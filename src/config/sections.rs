@@ -1,0 +1,212 @@
+//! Each section's settings built from the key table's values, and checked: one function per
+//! section. An error points where the bad value came from (file line, variable or default).
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::{
+    ArxivSettings, ChartSettings, ConfigError, LinksSettings, Read, ReadmeSettings, SiteSettings,
+    SnapshotSettings, is_arxiv_host,
+};
+use crate::model::Bucket;
+
+fn is_http(url: &str) -> bool {
+    url.starts_with("http://") || url.starts_with("https://")
+}
+
+/// An http(s) URL with a host (and a port, when it has a colon).
+fn check_url(v: &Read, section: &'static str, key: &'static str) -> Result<String, ConfigError> {
+    let url = v.str(section, key);
+    let authority = url.split_once("://").map_or("", |(_, rest)| {
+        rest.split(['/', '?', '#']).next().unwrap_or("")
+    });
+    let host_ok = match authority.rsplit_once(':') {
+        Some((host, port)) if !authority.ends_with(']') => {
+            !host.is_empty() && port.parse::<u16>().is_ok_and(|p| p > 0)
+        }
+        _ => !authority.is_empty(),
+    };
+    if !is_http(&url) || !host_ok {
+        return Err(v.invalid(
+            section,
+            key,
+            format!("{section}.{key} must be an http(s) URL with a host, got {url:?}"),
+        ));
+    }
+    Ok(url)
+}
+
+/// A whole number within `range`.
+fn int_in(
+    v: &Read,
+    section: &'static str,
+    key: &'static str,
+    range: std::ops::RangeInclusive<i64>,
+    why: &str,
+) -> Result<i64, ConfigError> {
+    let n = v.int(section, key).unwrap_or(0);
+    if !range.contains(&n) {
+        return Err(v.invalid(
+            section,
+            key,
+            format!(
+                "{section}.{key} must be between {} and {}{why}, got {n}",
+                range.start(),
+                range.end()
+            ),
+        ));
+    }
+    Ok(n)
+}
+
+/// Seconds, zero or more (`positive`: more than zero).
+fn seconds(
+    v: &Read,
+    section: &'static str,
+    key: &'static str,
+    positive: bool,
+) -> Result<Duration, ConfigError> {
+    let s = v.float(section, key);
+    let ok = s.is_finite() && if positive { s > 0.0 } else { s >= 0.0 };
+    if !ok {
+        let bound = if positive {
+            "more than zero"
+        } else {
+            "zero or more"
+        };
+        return Err(v.invalid(
+            section,
+            key,
+            format!("{section}.{key} must be {bound}, got {s}"),
+        ));
+    }
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// A path that must not be empty, resolved against the config's folder.
+fn path(
+    v: &Read,
+    section: &'static str,
+    key: &'static str,
+    base: &Path,
+) -> Result<PathBuf, ConfigError> {
+    let p = v.str(section, key);
+    if p.trim().is_empty() {
+        return Err(v.invalid(section, key, format!("{section}.{key} must not be empty")));
+    }
+    Ok(base.join(p))
+}
+
+/// `[arxiv]`.
+pub(super) fn arxiv(v: &Read) -> Result<ArxivSettings, ConfigError> {
+    let api_url = check_url(v, "arxiv", "api_url")?;
+    let oai_url = check_url(v, "arxiv", "oai_url")?;
+    let delay = seconds(v, "arxiv", "delay_seconds", false)?;
+    if is_arxiv_host(&api_url) && delay < Duration::from_secs(3) {
+        return Err(v.invalid(
+            "arxiv",
+            "delay_seconds",
+            format!(
+                "arxiv.delay_seconds = {} is below arXiv's limit of one request every 3 seconds",
+                delay.as_secs_f64()
+            ),
+        ));
+    }
+    let limit = " (arXiv's limit)";
+    Ok(ArxivSettings {
+        api_url,
+        oai_url,
+        delay,
+        page_size: int_in(v, "arxiv", "page_size", 1..=2000, limit)? as usize,
+        max_results: int_in(v, "arxiv", "max_results", 1..=30000, limit)? as usize,
+        retries: int_in(v, "arxiv", "retries", 0..=20, "")? as u32,
+        timeout: seconds(v, "arxiv", "timeout_seconds", true)?,
+    })
+}
+
+/// `[database] path`, not yet resolved.
+pub(super) fn database(v: &Read) -> Result<PathBuf, ConfigError> {
+    path(v, "database", "path", Path::new(""))
+}
+
+/// `[readme]`.
+pub(super) fn readme(v: &Read, base: &Path) -> Result<ReadmeSettings, ConfigError> {
+    let badges = v.opt_str("readme", "badges");
+    if let Some(slug) = &badges {
+        let ok = slug
+            .split_once('/')
+            .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'));
+        if !ok {
+            return Err(v.invalid(
+                "readme",
+                "badges",
+                format!("readme.badges must be a GitHub owner/repo, got {slug:?}"),
+            ));
+        }
+    }
+    let max_bytes = v.int("readme", "max_bytes");
+    if let Some(max) = max_bytes
+        && max < 10_000
+    {
+        return Err(v.invalid(
+            "readme",
+            "max_bytes",
+            format!("readme.max_bytes must be at least 10000 (GitHub shows 512000), got {max}"),
+        ));
+    }
+    Ok(ReadmeSettings {
+        path: path(v, "readme", "path", base)?,
+        intro: v.opt_str("readme", "intro"),
+        badges,
+        trend_image: v.opt_str("readme", "trend_image"),
+        max_bytes: max_bytes.map(|m| m as usize),
+        archive_dir: path(v, "readme", "archive_dir", base)?,
+    })
+}
+
+/// `[site]`.
+pub(super) fn site(v: &Read, base: &Path) -> Result<SiteSettings, ConfigError> {
+    Ok(SiteSettings {
+        enabled: v.bool("site", "enabled"),
+        path: path(v, "site", "path", base)?,
+        title: v.str("site", "title"),
+        url: v
+            .opt_str("site", "url")
+            .map(|u| u.trim_end_matches('/').to_string()),
+    })
+}
+
+/// `[snapshot]`.
+pub(super) fn snapshot(v: &Read, base: &Path) -> SnapshotSettings {
+    SnapshotSettings {
+        enabled: v.bool("snapshot", "enabled"),
+        path: base.join(v.str("snapshot", "path")),
+    }
+}
+
+/// `[links]`.
+pub(super) fn links(v: &Read) -> Result<LinksSettings, ConfigError> {
+    Ok(LinksSettings {
+        from_text: v.bool("links", "from_text"),
+        huggingface: v.bool("links", "huggingface"),
+        huggingface_url: check_url(v, "links", "huggingface_url")?
+            .trim_end_matches('/')
+            .to_string(),
+        huggingface_delay: seconds(v, "links", "huggingface_delay_seconds", false)?,
+        timeout: seconds(v, "links", "timeout_seconds", true)?,
+    })
+}
+
+/// `[chart]`.
+pub(super) fn chart(v: &Read) -> ChartSettings {
+    let bucket = match v.str("chart", "bucket").as_str() {
+        "updated" => Bucket::Updated,
+        "id" => Bucket::Id,
+        _ => Bucket::Published,
+    };
+    ChartSettings {
+        title: v.str("chart", "title"),
+        bucket,
+        per_topic: v.bool("chart", "per_topic"),
+    }
+}

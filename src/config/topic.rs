@@ -1,0 +1,168 @@
+//! `[[topic]]` blocks: read with serde (spans kept for errors), then checked one by one.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{ConfigError, Ctx, Sort, Topic, line_col};
+use crate::model::ArxivId;
+use crate::query::Expr;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawTopic {
+    name: Spanned<String>,
+    #[serde(default)]
+    keywords: Vec<String>,
+    #[serde(default)]
+    query: Option<Spanned<String>>,
+    #[serde(default)]
+    ids: Vec<Spanned<String>>,
+    #[serde(default)]
+    filter: Option<bool>,
+    #[serde(default)]
+    exclude: Vec<Spanned<String>>,
+    #[serde(default)]
+    categories: Vec<String>,
+    #[serde(default)]
+    exclude_categories: Vec<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    exemplars: Vec<Spanned<String>>,
+    #[serde(default)]
+    min_score: Option<Spanned<f64>>,
+    #[serde(default)]
+    sort: Sort,
+}
+
+/// Checks every topic; errors point at the offending value.
+pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, ConfigError> {
+    if raw.is_empty() {
+        return Err(ConfigError::Invalid {
+            source_name: ctx.name.to_string(),
+            message: "no [[topic]] defined; add at least one (see paperwatch.example.toml)".into(),
+        });
+    }
+    let at = |span: std::ops::Range<usize>, message: String| ctx.at(span, message);
+    let text = ctx.text;
+    let mut topics: Vec<Topic> = Vec::with_capacity(raw.len());
+    let mut first_line: HashMap<String, usize> = HashMap::new();
+    for t in raw {
+        let span = t.name.span();
+        let topic_name = t.name.into_inner();
+        let trimmed = topic_name.trim();
+        if trimmed.is_empty() || trimmed != topic_name {
+            return Err(at(
+                span,
+                format!("topic.name {topic_name:?} must be non-empty without surrounding spaces"),
+            ));
+        }
+        if topic_name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '|'))
+        {
+            return Err(at(
+                span,
+                format!(
+                    "topic.name {topic_name:?} must not contain `/`, `\\`, `|` or control characters"
+                ),
+            ));
+        }
+        if let Some(line) = first_line.get(&topic_name) {
+            return Err(at(
+                span,
+                format!(
+                    "topic.name: duplicate topic {topic_name:?} (first defined on line {line})"
+                ),
+            ));
+        }
+        first_line.insert(topic_name.clone(), line_col(text, span.start).0);
+        let keywords: Vec<String> = t
+            .keywords
+            .into_iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect();
+        let query = match t.query {
+            Some(q) if !q.get_ref().trim().is_empty() => {
+                let span = q.span();
+                let q = q.into_inner();
+                // Only a query that is also the local filter has to be in our syntax.
+                if let (true, Err(e)) = (t.filter != Some(false), Expr::parse(&q)) {
+                    return Err(at(
+                        span,
+                        format!("topic.query in topic {topic_name:?}: {e}"),
+                    ));
+                }
+                Some(q)
+            }
+            _ => None,
+        };
+        let parse_ids = |list: Vec<Spanned<String>>, key: &str| {
+            let mut ids: Vec<ArxivId> = Vec::with_capacity(list.len());
+            for id in list {
+                let span = id.span();
+                match ArxivId::parse_versioned(id.get_ref()) {
+                    Ok((parsed, _version)) => {
+                        if !ids.contains(&parsed) {
+                            ids.push(parsed);
+                        }
+                    }
+                    Err(e) => {
+                        return Err(at(
+                            span,
+                            format!("topic.{key} in topic {topic_name:?}: {e}"),
+                        ));
+                    }
+                }
+            }
+            Ok(ids)
+        };
+        let ids = parse_ids(t.ids, "ids")?;
+        let exemplars = parse_ids(t.exemplars, "exemplars")?;
+        let mut exclude = Vec::with_capacity(t.exclude.len());
+        for e in t.exclude {
+            let span = e.span();
+            if let Err(err) = Expr::phrase_or_query(e.get_ref()) {
+                return Err(at(
+                    span,
+                    format!("topic.exclude in topic {topic_name:?}: {err}"),
+                ));
+            }
+            exclude.push(e.into_inner());
+        }
+        let min_score = match t.min_score {
+            Some(m) if !(0.0..=1.0).contains(m.get_ref()) => {
+                return Err(at(
+                    m.span(),
+                    format!("topic.min_score in topic {topic_name:?} must be between 0 and 1"),
+                ));
+            }
+            m => m.map(Spanned::into_inner),
+        };
+        if keywords.is_empty() && query.is_none() && ids.is_empty() {
+            return Err(at(
+                span,
+                format!("topic {topic_name:?} needs at least one of `keywords`, `query` or `ids`"),
+            ));
+        }
+        let searches = !keywords.is_empty() || query.is_some();
+        topics.push(Topic {
+            name: topic_name,
+            filter: t.filter.unwrap_or(searches),
+            keywords,
+            query,
+            ids,
+            exclude,
+            categories: t.categories,
+            exclude_categories: t.exclude_categories,
+            description: t.description.filter(|d| !d.trim().is_empty()),
+            exemplars,
+            min_score,
+            sort: t.sort,
+        });
+    }
+    Ok(topics)
+}
