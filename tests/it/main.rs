@@ -9,6 +9,7 @@ mod daily;
 mod faults;
 mod find;
 mod golden;
+mod layering;
 mod oai;
 mod parser;
 mod publish;
