@@ -2,13 +2,17 @@
 //! each topic's papers, keeps every paper in an embedded SQLite database and publishes a README
 //! in the format of the cv-arxiv-daily family of trackers.
 //!
-//! Modules, with dependencies pointing one way:
-//! - [`model`]: plain domain types, no I/O.
-//! - [`config`]: defaults ← TOML ← environment, validated into [`config::Settings`].
-//! - [`arxiv`], [`store`], [`render`]: the API client, the database, the renderers; they never
-//!   import each other.
-//! - [`app`]: one file per subcommand, the only module that combines the others.
-//! - [`cli`]: clap types only.
+//! Modules, with dependencies pointing one way (CONTRIBUTING.md has the map; a test enforces it):
+//! - [`model`], [`output`]: plain domain types; status lines and atomic writes.
+//! - [`query`]: the topic query language.
+//! - [`config`]: one table of settings; defaults ← TOML ← environment, validated into
+//!   [`config::Settings`].
+//! - [`arxiv`], [`store`], [`render`], [`relevance`], [`links`], [`cv`]: the API client and
+//!   arXiv's formats, the database, the renderers, relevance, code links, cv-arxiv-daily
+//!   formats; the first three never import each other.
+//! - [`tracker`]: the daily pipeline (fetch → decide → links → snapshot → publish);
+//!   [`import`]: bulk and cv-arxiv-daily imports.
+//! - [`commands`]: one thin file per subcommand; [`cli`]: clap types only.
 
 pub mod arxiv;
 pub mod cli;
