@@ -46,39 +46,12 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
         });
     }
     let at = |span: std::ops::Range<usize>, message: String| ctx.at(span, message);
-    let text = ctx.text;
     let mut topics: Vec<Topic> = Vec::with_capacity(raw.len());
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for t in raw {
         let span = t.name.span();
         let topic_name = t.name.into_inner();
-        let trimmed = topic_name.trim();
-        if trimmed.is_empty() || trimmed != topic_name {
-            return Err(at(
-                span,
-                format!("topic.name {topic_name:?} must be non-empty without surrounding spaces"),
-            ));
-        }
-        if topic_name
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '|'))
-        {
-            return Err(at(
-                span,
-                format!(
-                    "topic.name {topic_name:?} must not contain `/`, `\\`, `|` or control characters"
-                ),
-            ));
-        }
-        if let Some(line) = first_line.get(&topic_name) {
-            return Err(at(
-                span,
-                format!(
-                    "topic.name: duplicate topic {topic_name:?} (first defined on line {line})"
-                ),
-            ));
-        }
-        first_line.insert(topic_name.clone(), line_col(text, span.start).0);
+        check_name(ctx, &topic_name, span.clone(), &mut first_line)?;
         let keywords: Vec<String> = t
             .keywords
             .into_iter()
@@ -165,4 +138,38 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
         });
     }
     Ok(topics)
+}
+
+/// A topic's name: trimmed, no path or table characters, unique (`first_line` remembers where
+/// each name was first defined).
+fn check_name(
+    ctx: &Ctx,
+    name: &str,
+    span: std::ops::Range<usize>,
+    first_line: &mut HashMap<String, usize>,
+) -> Result<(), ConfigError> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() || trimmed != name {
+        return Err(ctx.at(
+            span,
+            format!("topic.name {name:?} must be non-empty without surrounding spaces"),
+        ));
+    }
+    if name
+        .chars()
+        .any(|c| c.is_control() || matches!(c, '/' | '\\' | '|'))
+    {
+        return Err(ctx.at(
+            span,
+            format!("topic.name {name:?} must not contain `/`, `\\`, `|` or control characters"),
+        ));
+    }
+    if let Some(line) = first_line.get(name) {
+        return Err(ctx.at(
+            span,
+            format!("topic.name: duplicate topic {name:?} (first defined on line {line})"),
+        ));
+    }
+    first_line.insert(name.to_string(), line_col(ctx.text, span.start).0);
+    Ok(())
 }

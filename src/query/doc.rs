@@ -14,6 +14,9 @@ fn pieces(text: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
+/// One field's words, lower-cased into one buffer, with a sorted (hash, position) index so a
+/// term is a binary search rather than a scan. Built for every paper of a bulk import, so it
+/// allocates three buffers per field, not one string per word.
 #[derive(Debug, Clone, Default)]
 struct Words {
     text: String,

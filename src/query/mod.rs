@@ -163,10 +163,6 @@ impl Expr {
     }
 }
 
-/// One field's words, lower-cased into one buffer, with a sorted (hash, position) index so a
-/// term is a binary search rather than a scan. Built for every paper of a bulk import, so it
-/// allocates three buffers per field, not one string per word.
-
 #[cfg(test)]
 mod tests {
     use super::*;

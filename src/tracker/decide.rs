@@ -86,6 +86,9 @@ type Verdict = (ArxivId, bool, Option<f64>, Option<String>);
 /// Where a verdict goes back into the corpus: paper index, membership index.
 type Place = (usize, usize);
 
+/// Per topic (config order): its verdicts, and where each goes back into the corpus.
+type Verdicts = (Vec<Vec<Verdict>>, Vec<Vec<Place>>);
+
 /// Decides every topic's papers, stores the verdicts and updates the corpus's memberships.
 /// Returns `(shown, hidden)` per topic. Each paper's words are indexed once, for all its
 /// topics, and dropped.
@@ -113,11 +116,7 @@ pub fn decide_all(
 }
 
 /// Every topic's verdicts, and where each goes back into the corpus.
-fn verdicts(
-    settings: &Settings,
-    store: &Store,
-    corpus: &Corpus,
-) -> anyhow::Result<(Vec<Vec<Verdict>>, Vec<Vec<Place>>)> {
+fn verdicts(settings: &Settings, store: &Store, corpus: &Corpus) -> anyhow::Result<Verdicts> {
     let papers = &corpus.papers;
     let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
     let (model, vectors) = Model::fit_with_vectors(&refs);

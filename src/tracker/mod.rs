@@ -146,7 +146,7 @@ pub fn fetch(
     })
 }
 
-/// `update`: [`fetch`], then publish unless every topic failed (an outage rewrites nothing).
+/// `update`: [`fetch()`], then publish unless every topic failed (an outage rewrites nothing).
 pub fn update(
     settings: &Settings,
     options: FetchOptions,

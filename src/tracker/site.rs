@@ -63,18 +63,46 @@ pub fn site(
     };
     let files = site_files(&input);
     let slugs = slugs(&names);
-    let url = settings.site.url.as_deref();
     let mut written: Vec<String> = Vec::with_capacity(files.len() + names.len() + 2);
     for (path, bytes) in &files {
         write_atomic(&dir.join(path), bytes)?;
         written.push(path.clone());
     }
 
-    // Feeds: overall by the paper's first-seen time, per topic by the time it joined the topic.
+    written.extend(write_feeds(
+        settings,
+        papers,
+        &input.papers,
+        &names,
+        &slugs,
+        now,
+    )?);
+    remove_stale_topic_files(&dir.join("topics"), &written)?;
+    ui.say(&format!(
+        "wrote the site and feeds in {} ({} papers)",
+        dir.display(),
+        input.papers.len()
+    ));
+    Ok(())
+}
+
+/// Writes the overall Atom and RSS feeds (by the paper's first-seen time) and one Atom feed per
+/// topic (by the time the paper joined the topic). Returns the files written, relative to the
+/// site's folder.
+fn write_feeds(
+    settings: &Settings,
+    papers: &[StoredPaper],
+    shown: &[SitePaper],
+    names: &[&str],
+    slugs: &[String],
+    now: Timestamp,
+) -> anyhow::Result<Vec<String>> {
+    let dir = &settings.site.path;
+    let url = settings.site.url.as_deref();
+    let mut written = Vec::with_capacity(names.len() + 2);
     let by_id: HashMap<&str, &StoredPaper> =
         papers.iter().map(|s| (s.paper.id.as_str(), s)).collect();
-    let items: Vec<FeedItem> = input
-        .papers
+    let items: Vec<FeedItem> = shown
         .iter()
         .map(|p| FeedItem {
             paper: p.paper,
@@ -102,8 +130,7 @@ pub fn site(
     write_atomic(&dir.join("rss.xml"), rss(&rss_meta, &items).as_bytes())?;
     written.extend(["feed.xml".to_string(), "rss.xml".to_string()]);
     for (i, name) in names.iter().enumerate() {
-        let topic_items: Vec<FeedItem> = input
-            .papers
+        let topic_items: Vec<FeedItem> = shown
             .iter()
             .filter(|p| p.topics.contains(&i))
             .map(|p| {
@@ -136,13 +163,7 @@ pub fn site(
         write_atomic(&dir.join(&rel), atom(&meta, &topic_items).as_bytes())?;
         written.push(rel);
     }
-    remove_stale_topic_files(&dir.join("topics"), &written)?;
-    ui.say(&format!(
-        "wrote the site and feeds in {} ({} papers)",
-        dir.display(),
-        input.papers.len()
-    ));
-    Ok(())
+    Ok(written)
 }
 
 fn remove_stale_topic_files(dir: &Path, written: &[String]) -> anyhow::Result<()> {
