@@ -90,34 +90,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|p| links::code_link(settings, &p.paper, &answers).is_some())
         .count();
-    let runs = store
-        .recent_runs(5)?
-        .into_iter()
-        .map(|(id, command, started, finished, outcome)| {
-            let topics = store
-                .run_topics(id)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|o| RunTopic {
-                    ok: o.error.is_none(),
-                    topic: o.topic,
-                    error: o.error,
-                    new: o.new,
-                    revised: o.revised,
-                    total: o.total,
-                    requests: o.requests,
-                })
-                .collect();
-            RunStats {
-                id,
-                command,
-                started,
-                finished,
-                outcome,
-                topics,
-            }
-        })
-        .collect();
+    let runs = recent_runs(&store)?;
     let stats = Stats {
         papers: store.paper_count()?,
         shown_papers: shown.len(),
@@ -175,4 +148,37 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The last five runs, each with its topics' outcomes.
+fn recent_runs(store: &crate::store::Store) -> anyhow::Result<Vec<RunStats>> {
+    let runs = store
+        .recent_runs(5)?
+        .into_iter()
+        .map(|(id, command, started, finished, outcome)| {
+            let topics = store
+                .run_topics(id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|o| RunTopic {
+                    ok: o.error.is_none(),
+                    topic: o.topic,
+                    error: o.error,
+                    new: o.new,
+                    revised: o.revised,
+                    total: o.total,
+                    requests: o.requests,
+                })
+                .collect();
+            RunStats {
+                id,
+                command,
+                started,
+                finished,
+                outcome,
+                topics,
+            }
+        })
+        .collect();
+    Ok(runs)
 }
