@@ -201,59 +201,8 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
             LEFT + pad + i as f64 * (RIGHT - LEFT - 2.0 * pad) / (n - 1) as f64
         }
     };
-    let mut tick = 0;
-    while tick <= top_value {
-        let yy = y(tick as f64);
-        let _ = writeln!(
-            s,
-            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{RIGHT}" y2="{yy:.1}" stroke="{}" stroke-width="{}"/>"##,
-            if tick == 0 { "#444444" } else { "#dddddd" },
-            if tick == 0 { 2 } else { 1 }
-        );
-        let _ = writeln!(
-            s,
-            r##"<text x="{}" y="{:.1}" font-size="26" fill="#333333" text-anchor="end">{tick}</text>"##,
-            LEFT - 14.0,
-            yy + 9.0
-        );
-        tick += step;
-    }
-    let _ = writeln!(
-        s,
-        r##"<text transform="translate(44 {:.1}) rotate(-90)" font-size="26" fill="#333333" text-anchor="middle">Papers per month</text>"##,
-        (TOP + BOTTOM) / 2.0
-    );
-    // Month ticks: at most 12 labels, on month boundaries that read naturally.
-    let every = [1usize, 2, 3, 6, 12, 24, 60, 120]
-        .into_iter()
-        .find(|k| n.div_ceil(*k) <= 12)
-        .unwrap_or(240);
-    for i in 0..n {
-        let (year, month) = month_label(counts.first + i as i32);
-        let on_tick = if every >= 12 {
-            month == 1 && (year as usize).is_multiple_of(every / 12)
-        } else {
-            (month as usize - 1).is_multiple_of(every)
-        };
-        let xx = x(i);
-        if on_tick || n == 1 {
-            let label = if every >= 12 {
-                format!("{year}")
-            } else {
-                format!("{year}-{month:02}")
-            };
-            let _ = writeln!(
-                s,
-                r##"<line x1="{xx:.1}" y1="{BOTTOM}" x2="{xx:.1}" y2="{}" stroke="#444444" stroke-width="2"/>"##,
-                BOTTOM + 10.0
-            );
-            let _ = writeln!(
-                s,
-                r##"<text x="{xx:.1}" y="{}" font-size="26" fill="#333333" text-anchor="middle">{label}</text>"##,
-                BOTTOM + 44.0
-            );
-        }
-    }
+    value_axis(&mut s, top_value, step, &y);
+    month_ticks(&mut s, counts.first, n, &x);
 
     // Series.
     let points = |values: &[f64], from: usize| -> String {
@@ -381,6 +330,66 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+/// The value axis: grid lines with their labels every `step` up to `top_value`, and its title.
+fn value_axis(s: &mut String, top_value: u64, step: u64, y: &dyn Fn(f64) -> f64) {
+    let mut tick = 0;
+    while tick <= top_value {
+        let yy = y(tick as f64);
+        let _ = writeln!(
+            s,
+            r##"<line x1="{LEFT}" y1="{yy:.1}" x2="{RIGHT}" y2="{yy:.1}" stroke="{}" stroke-width="{}"/>"##,
+            if tick == 0 { "#444444" } else { "#dddddd" },
+            if tick == 0 { 2 } else { 1 }
+        );
+        let _ = writeln!(
+            s,
+            r##"<text x="{}" y="{:.1}" font-size="26" fill="#333333" text-anchor="end">{tick}</text>"##,
+            LEFT - 14.0,
+            yy + 9.0
+        );
+        tick += step;
+    }
+    let _ = writeln!(
+        s,
+        r##"<text transform="translate(44 {:.1}) rotate(-90)" font-size="26" fill="#333333" text-anchor="middle">Papers per month</text>"##,
+        (TOP + BOTTOM) / 2.0
+    );
+}
+
+/// Month ticks along the bottom: at most 12 labels, on month boundaries that read naturally.
+fn month_ticks(s: &mut String, first: i32, n: usize, x: &dyn Fn(usize) -> f64) {
+    let every = [1usize, 2, 3, 6, 12, 24, 60, 120]
+        .into_iter()
+        .find(|k| n.div_ceil(*k) <= 12)
+        .unwrap_or(240);
+    for i in 0..n {
+        let (year, month) = month_label(first + i as i32);
+        let on_tick = if every >= 12 {
+            month == 1 && (year as usize).is_multiple_of(every / 12)
+        } else {
+            (month as usize - 1).is_multiple_of(every)
+        };
+        let xx = x(i);
+        if on_tick || n == 1 {
+            let label = if every >= 12 {
+                format!("{year}")
+            } else {
+                format!("{year}-{month:02}")
+            };
+            let _ = writeln!(
+                s,
+                r##"<line x1="{xx:.1}" y1="{BOTTOM}" x2="{xx:.1}" y2="{}" stroke="#444444" stroke-width="2"/>"##,
+                BOTTOM + 10.0
+            );
+            let _ = writeln!(
+                s,
+                r##"<text x="{xx:.1}" y="{}" font-size="26" fill="#333333" text-anchor="middle">{label}</text>"##,
+                BOTTOM + 44.0
+            );
+        }
+    }
 }
 
 /// A chart that could not be rasterised.
