@@ -52,14 +52,18 @@ fn shown_in_config<'a>(settings: &Settings, papers: &'a [StoredPaper]) -> Vec<&'
         .collect()
 }
 
-/// A paper's code link: from its text (when `[links] from_text`), else Hugging Face's answer.
-pub fn code_link(settings: &Settings, paper: &Paper, answers: &Answers) -> Option<String> {
-    let text = settings
+/// The repository a paper names in its own text, when `[links] from_text` is on.
+fn text_link(settings: &Settings, paper: &Paper) -> Option<String> {
+    settings
         .links
         .from_text
         .then(|| text::find(&paper.summary, paper.comment.as_deref()))
-        .flatten();
-    text.or_else(|| answers.get(&paper.id).and_then(|a| a.0.clone()))
+        .flatten()
+}
+
+/// A paper's code link: from its text (when `[links] from_text`), else Hugging Face's answer.
+pub fn code_link(settings: &Settings, paper: &Paper, answers: &Answers) -> Option<String> {
+    text_link(settings, paper).or_else(|| answers.get(&paper.id).and_then(|a| a.0.clone()))
 }
 
 /// The code link of every paper of `papers` that has one.
@@ -111,11 +115,7 @@ pub fn refresh(
     });
     let mut failures_in_a_row = 0;
     for p in &shown {
-        let text = settings
-            .links
-            .from_text
-            .then(|| text::find(&p.paper.summary, p.paper.comment.as_deref()))
-            .flatten();
+        let text = text_link(settings, &p.paper);
         if text.is_some() {
             summary.from_text += 1;
             summary.with_link += 1;
