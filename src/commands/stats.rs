@@ -16,6 +16,12 @@ struct TopicStats {
     name: String,
     shown: usize,
     hidden: usize,
+    /// `complete`, `cut` (a cap kept only the newest), `in progress` or `not begun`.
+    history: &'static str,
+    /// Papers the topic's search matched when its history began.
+    matches: Option<u64>,
+    /// Papers kept when a cap cut the history.
+    kept: Option<u64>,
 }
 
 #[derive(Serialize)]
@@ -54,10 +60,12 @@ struct Stats {
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(settings, false)?;
     let all = store.member_papers()?;
+    let histories = store.histories()?;
     let topics: Vec<TopicStats> = settings
         .topics
         .iter()
         .map(|t| {
+            let history = histories.iter().find(|h| h.topic == t.name);
             let (mut shown, mut hidden) = (0, 0);
             for p in &all {
                 if let Some(m) = p.topics.iter().find(|m| m.name == t.name) {
@@ -68,6 +76,14 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
                 name: t.name.clone(),
                 shown,
                 hidden,
+                history: match history {
+                    None => "not begun",
+                    Some(h) if h.cut().is_some() => "cut",
+                    Some(h) if h.complete => "complete",
+                    Some(_) => "in progress",
+                },
+                matches: history.and_then(|h| h.matches),
+                kept: history.and_then(|h| h.cut()).map(|c| c.0),
             }
         })
         .collect();
@@ -113,8 +129,16 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     );
     outln!("\ntopics:");
     for t in &stats.topics {
+        let history = match (t.history, t.kept, t.matches) {
+            ("cut", Some(kept), Some(matches)) => format!(
+                "history cut: kept the newest {} of {} matches (raise `max_results` or set `since`)",
+                crate::tracker::fetch::thousands(kept),
+                crate::tracker::fetch::thousands(matches)
+            ),
+            (state, _, _) => format!("history {state}"),
+        };
         outln!(
-            "  {:<28} {:>6} shown {:>6} hidden",
+            "  {:<28} {:>6} shown {:>6} hidden   {history}",
             t.name,
             t.shown,
             t.hidden

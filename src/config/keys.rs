@@ -22,8 +22,14 @@ pub enum Kind {
     OptInt,
     /// A number of seconds (integer or fraction).
     Seconds,
+    /// A number, or none.
+    OptFloat,
     /// One of these strings.
     Choice(&'static [&'static str]),
+    /// A date `YYYY-MM-DD` (a TOML date or a string), or none.
+    OptDate,
+    /// A list of strings (comma-separated in the environment).
+    List,
 }
 
 /// A key's default.
@@ -92,9 +98,11 @@ pub const KEYS: &[Key] = &[
     key("arxiv", "delay_seconds", K::Seconds, D::Seconds(3.0),
         "Minimum pause between requests, across topics. Below 3 is refused for `*.arxiv.org`."),
     key("arxiv", "page_size", K::Int, D::Int(100),
-        "Results per request (1–2000); also the `id_list` batch size."),
-    key("arxiv", "max_results", K::Int, D::Int(200),
-        "Newest results read per search topic per run (1–30000)."),
+        "Results asked for in a topic's first request of a run (1–2000), so a quiet day costs one small page; later pages of a deep fetch ask for 2000 (arXiv's maximum). Also the `id_list` batch size."),
+    key("arxiv", "max_results", K::OptInt, D::None("none (a topic's whole history)"),
+        "A cap on the papers kept per search topic: its first run keeps the newest this many, and says so on its topic line and in `stats` when that cuts its history."),
+    key("arxiv", "since", K::OptDate, D::None("none (no limit)"),
+        "`YYYY-MM-DD`: a topic's first run pages back to papers submitted on or after this date."),
     key("arxiv", "retries", K::Int, D::Int(5), "Retries after the first attempt (0–20)."),
     key("arxiv", "timeout_seconds", K::Seconds, D::Seconds(30.0), "Time limit for one request."),
     key("database", "path", K::Str, D::Str("paperwatch.db"),
@@ -134,6 +142,10 @@ pub const KEYS: &[Key] = &[
         "Which date puts a paper in a month: `\"published\"` (first version), `\"updated\"` (latest version) or `\"id\"` (the month in the arXiv id, as cv-arxiv-daily did)."),
     key("chart", "per_topic", K::Bool, D::Bool(false),
         "Also draw one line per topic, with a legend."),
+    key("relevance", "examples", K::List, D::None("none"),
+        "Files of example papers that train the tracker's relevance model: graded ids (`id<TAB>grade`, 0/1/2), BibTeX, CSL JSON, RIS or plain id lists; `\"builtin:edge-llm\"` is the default topics' shipped set. Comma-separated in the environment."),
+    key("relevance", "threshold", K::OptFloat, D::None("chosen by cross-validation on the examples"),
+        "0–1: with examples, papers the model scores below this are hidden."),
 ];
 
 /// The sections of [`KEYS`] with their headings in the reference, in order.
@@ -148,6 +160,7 @@ pub const SECTIONS: &[(&str, &str)] = &[
         "`[snapshot]`: the text copy of the database that lives in git",
     ),
     ("chart", "`[chart]`: the trend chart"),
+    ("relevance", "`[relevance]`: the model learned from example papers"),
 ];
 
 /// `[[topic]]` keys: `(name, doc)`.
@@ -163,6 +176,7 @@ pub const TOPIC_KEYS: &[(&str, &str)] = &[
     ("exclude_categories", "A paper with one of these categories is hidden."),
     ("description", "Free text describing the topic, part of its relevance profile."),
     ("exemplars", "arXiv ids that typify the topic, part of its profile (fetched once, cached)."),
+    ("authors", "People to follow (`[\"Song Han\", \"Yiran Chen\"]`): their papers are fetched (`au:` queries, OR-ed with the topic's search) and always shown in the topic. A topic may have only `authors`."),
     ("min_score", "0–1: hide papers scoring below."),
     ("sort", "`\"id\"` (default, the seed's order: newest id first) or `\"score\"` (highest first)."),
 ];
@@ -178,6 +192,8 @@ pub enum Value {
     Int(i64),
     /// A number.
     Float(f64),
+    /// A list of strings.
+    List(Vec<String>),
     /// Not set.
     None,
 }
@@ -241,7 +257,18 @@ pub fn from_toml(kind: Kind, value: &toml::Value) -> Result<Value, String> {
         (K::Bool, T::Boolean(b)) => Ok(Value::Bool(*b)),
         (K::Int | K::OptInt, T::Integer(i)) => Ok(Value::Int(*i)),
         (K::Seconds, T::Integer(i)) => Ok(Value::Float(*i as f64)),
-        (K::Seconds, T::Float(f)) => Ok(Value::Float(*f)),
+        (K::Seconds | K::OptFloat, T::Float(f)) => Ok(Value::Float(*f)),
+        (K::OptFloat, T::Integer(i)) => Ok(Value::Float(*i as f64)),
+        (K::OptDate, T::String(s)) => Ok(Value::Str(s.clone())),
+        (K::OptDate, T::Datetime(d)) if d.date.is_some() && d.time.is_none() => {
+            Ok(Value::Str(d.to_string()))
+        }
+        (K::List, T::Array(items)) => items
+            .iter()
+            .map(|i| i.as_str().map(str::to_string))
+            .collect::<Option<Vec<_>>>()
+            .map(Value::List)
+            .ok_or_else(|| "expected a list of strings".to_string()),
         (kind, other) => Err(format!(
             "expected {}, got {}",
             expected(kind),
@@ -263,7 +290,15 @@ pub fn from_env(kind: Kind, text: &str) -> Result<Value, String> {
             "false" | "0" => Ok(Value::Bool(false)),
             _ => Err(format!("expected true or false{}", got())),
         },
-        K::OptInt if t.is_empty() => Ok(Value::None),
+        K::OptInt | K::OptDate | K::OptFloat | K::List if t.is_empty() => Ok(Value::None),
+        K::OptDate => Ok(Value::Str(t.to_string())),
+        K::OptFloat => t
+            .parse()
+            .map(Value::Float)
+            .map_err(|_| format!("expected a number{}", got())),
+        K::List => Ok(Value::List(
+            t.split(',').map(|s| s.trim().to_string()).collect(),
+        )),
         K::Int | K::OptInt => t
             .parse()
             .map(Value::Int)
@@ -284,6 +319,9 @@ fn expected(kind: Kind) -> String {
         K::Bool => "true or false".into(),
         K::Int | K::OptInt => "a whole number".into(),
         K::Seconds => "a number of seconds".into(),
+        K::OptFloat => "a number".into(),
+        K::OptDate => "a date YYYY-MM-DD".into(),
+        K::List => "a list of strings".into(),
         K::Choice(choices) => match choices.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
             _ => choices.join(""),
@@ -355,6 +393,7 @@ mod tests {
             let fits = match (k.kind, k.default) {
                 (K::Str, D::Str(_)) | (K::Bool, D::Bool(_)) | (K::Int, D::Int(_)) => true,
                 (K::Seconds, D::Seconds(_)) | (K::OptStr | K::OptInt, D::None(_)) => true,
+                (K::OptDate | K::OptFloat | K::List, D::None(_)) => true,
                 (K::Choice(c), D::Str(s)) => c.contains(&s),
                 _ => false,
             };

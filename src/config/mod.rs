@@ -108,6 +108,8 @@ pub struct Settings {
     pub links: LinksSettings,
     /// `[snapshot]`: the text copy of the database that lives in git.
     pub snapshot: SnapshotSettings,
+    /// `[relevance]`: the model learned from example papers.
+    pub relevance: RelevanceSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
 }
@@ -123,8 +125,10 @@ pub struct ArxivSettings {
     pub delay: Duration,
     /// `page_size`.
     pub page_size: usize,
-    /// `max_results`.
-    pub max_results: usize,
+    /// `max_results`: a cap on the papers kept per search topic; `None` keeps its whole history.
+    pub max_results: Option<usize>,
+    /// `since`: a topic's history goes back to this submission date.
+    pub since: Option<jiff::civil::Date>,
     /// `retries`.
     pub retries: u32,
     /// `timeout_seconds`.
@@ -147,6 +151,37 @@ pub struct ReadmeSettings {
     /// `archive_dir`, resolved: where the per-month archive pages go.
     pub archive_dir: PathBuf,
 }
+
+/// `[relevance]`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct RelevanceSettings {
+    /// `examples`, in order.
+    pub examples: Vec<ExampleSource>,
+    /// `threshold`: hide papers the model scores below; `None` lets cross-validation choose.
+    pub threshold: Option<f64>,
+}
+
+/// Where a set of example papers comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleSource {
+    /// A set shipped in the binary (`builtin:NAME`).
+    Builtin(String),
+    /// A file, resolved against the config's folder.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for ExampleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExampleSource::Builtin(name) => write!(f, "builtin:{name}"),
+            ExampleSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// The example sets shipped in the binary, by name: `(name, text)`.
+pub const BUILTIN_EXAMPLES: &[(&str, &str)] =
+    &[("edge-llm", include_str!("../../assets/examples/edge-llm.tsv"))];
 
 /// `[snapshot]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -220,6 +255,8 @@ pub struct Topic {
     pub description: Option<String>,
     /// `exemplars`: papers that typify the topic (fetched once, cached).
     pub exemplars: Vec<ArxivId>,
+    /// `authors`: papers by these people are fetched (`au:`) and always shown.
+    pub authors: Vec<String>,
     /// `min_score`: papers scoring below are hidden.
     pub min_score: Option<f64>,
     /// `sort`: README row order.
@@ -332,6 +369,7 @@ pub fn from_str(
         snapshot: sections::snapshot(&v, &base),
         links: sections::links(&v)?,
         chart: sections::chart(&v),
+        relevance: sections::relevance(&v, &base)?,
         topics: topic::topics(&ctx, raw.topic)?,
         source,
     })
@@ -388,6 +426,20 @@ impl Read<'_> {
     fn int(&self, section: &'static str, key: &'static str) -> Option<i64> {
         match self.value(section, key) {
             Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+
+    fn list(&self, section: &'static str, key: &'static str) -> Vec<String> {
+        match self.value(section, key) {
+            Value::List(items) => items.clone(),
+            _ => Vec::new(),
+        }
+    }
+
+    fn opt_float(&self, section: &'static str, key: &'static str) -> Option<f64> {
+        match self.value(section, key) {
+            Value::Float(f) => Some(*f),
             _ => None,
         }
     }

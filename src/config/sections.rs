@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use super::{
     ArxivSettings, ChartSettings, ConfigError, LinksSettings, Read, ReadmeSettings, SiteSettings,
-    SnapshotSettings, is_arxiv_host,
+    SnapshotSettings, RelevanceSettings, ExampleSource, BUILTIN_EXAMPLES, is_arxiv_host,
 };
 use crate::model::Bucket;
 
@@ -118,10 +118,36 @@ pub(super) fn arxiv(v: &Read) -> Result<ArxivSettings, ConfigError> {
         oai_url,
         delay,
         page_size: int_in(v, "arxiv", "page_size", 1..=2000, limit)? as usize,
-        max_results: int_in(v, "arxiv", "max_results", 1..=30000, limit)? as usize,
+        max_results: match v.int("arxiv", "max_results") {
+            None => None,
+            Some(_) => Some(int_in(v, "arxiv", "max_results", 1..=10_000_000, "")? as usize),
+        },
+        since: since(v)?,
         retries: int_in(v, "arxiv", "retries", 0..=20, "")? as u32,
         timeout: seconds(v, "arxiv", "timeout_seconds", true)?,
     })
+}
+
+/// `[arxiv] since`: a calendar date.
+fn since(v: &Read) -> Result<Option<jiff::civil::Date>, ConfigError> {
+    let Some(text) = v.opt_str("arxiv", "since") else {
+        return Ok(None);
+    };
+    let date: jiff::civil::Date = text.trim().parse().map_err(|_| {
+        v.invalid(
+            "arxiv",
+            "since",
+            format!("arxiv.since must be a date YYYY-MM-DD, got {text:?}"),
+        )
+    })?;
+    if date.year() < 1991 {
+        return Err(v.invalid(
+            "arxiv",
+            "since",
+            format!("arxiv.since must be 1991-01-01 or later (arXiv's start), got {date}"),
+        ));
+    }
+    Ok(Some(date))
 }
 
 /// `[database] path`, not yet resolved.
@@ -209,4 +235,50 @@ pub(super) fn chart(v: &Read) -> ChartSettings {
         bucket,
         per_topic: v.bool("chart", "per_topic"),
     }
+}
+
+/// `[relevance]`.
+pub(super) fn relevance(v: &Read, base: &Path) -> Result<RelevanceSettings, ConfigError> {
+    let mut examples = Vec::new();
+    for item in v.list("relevance", "examples") {
+        let item = item.trim();
+        if item.is_empty() {
+            return Err(v.invalid(
+                "relevance",
+                "examples",
+                "relevance.examples must not hold an empty path".to_string(),
+            ));
+        }
+        match item.strip_prefix("builtin:") {
+            Some(name) if BUILTIN_EXAMPLES.iter().any(|(n, _)| *n == name) => {
+                examples.push(ExampleSource::Builtin(name.to_string()));
+            }
+            Some(name) => {
+                let known: Vec<&str> = BUILTIN_EXAMPLES.iter().map(|(n, _)| *n).collect();
+                return Err(v.invalid(
+                    "relevance",
+                    "examples",
+                    format!(
+                        "relevance.examples: no built-in set {name:?} (built in: {})",
+                        known.join(", ")
+                    ),
+                ));
+            }
+            None => examples.push(ExampleSource::File(base.join(item))),
+        }
+    }
+    let threshold = v.opt_float("relevance", "threshold");
+    if let Some(t) = threshold
+        && !(0.0..=1.0).contains(&t)
+    {
+        return Err(v.invalid(
+            "relevance",
+            "threshold",
+            format!("relevance.threshold must be between 0 and 1, got {t}"),
+        ));
+    }
+    Ok(RelevanceSettings {
+        examples,
+        threshold,
+    })
 }

@@ -32,6 +32,8 @@ pub(super) struct RawTopic {
     #[serde(default)]
     exemplars: Vec<Spanned<String>>,
     #[serde(default)]
+    authors: Vec<Spanned<String>>,
+    #[serde(default)]
     min_score: Option<Spanned<f64>>,
     #[serde(default)]
     sort: Sort,
@@ -115,10 +117,28 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
             }
             m => m.map(Spanned::into_inner),
         };
-        if keywords.is_empty() && query.is_none() && ids.is_empty() {
+        let mut authors: Vec<String> = Vec::with_capacity(t.authors.len());
+        for a in t.authors {
+            let name = a.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+            if name.is_empty() || name.contains(['"', '(', ')', ':']) || name.chars().any(char::is_control) {
+                return Err(at(
+                    a.span(),
+                    format!(
+                        "topic.authors in topic {topic_name:?}: {:?} is not a name (no quotes, parentheses, colons or control characters)",
+                        a.get_ref()
+                    ),
+                ));
+            }
+            if !authors.contains(&name) {
+                authors.push(name);
+            }
+        }
+        if keywords.is_empty() && query.is_none() && ids.is_empty() && authors.is_empty() {
             return Err(at(
                 span,
-                format!("topic {topic_name:?} needs at least one of `keywords`, `query` or `ids`"),
+                format!(
+                    "topic {topic_name:?} needs at least one of `keywords`, `query`, `authors` or `ids`"
+                ),
             ));
         }
         let searches = !keywords.is_empty() || query.is_some();
@@ -133,6 +153,7 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
             exclude_categories: t.exclude_categories,
             description: t.description.filter(|d| !d.trim().is_empty()),
             exemplars,
+            authors,
             min_score,
             sort: t.sort,
         });

@@ -360,7 +360,7 @@ mod tests {
         assert_eq!(settings.topics.len(), 2);
         assert_eq!(settings.topics[0].keywords, ["SLAM", "Visual Odometry"]);
         assert!(!settings.topics[0].filter);
-        assert_eq!(settings.arxiv.max_results, 10);
+        assert_eq!(settings.arxiv.max_results, Some(10));
         assert_eq!(settings.readme.badges.as_deref(), Some("Me/my-arxiv"));
     }
 }

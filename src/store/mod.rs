@@ -16,8 +16,10 @@ use rusqlite_migration::{M, Migrations};
 use crate::model::{ArxivId, Membership, Paper, StoredPaper};
 
 mod bulk;
+mod history;
 
 pub use bulk::BulkRow;
+pub use history::History;
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
@@ -26,6 +28,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0004_search.sql")),
     M::up(include_str!("migrations/0005_stubs.sql")),
     M::up(include_str!("migrations/0006_meta.sql")),
+    M::up(include_str!("migrations/0007_history.sql")),
 ];
 
 /// The schema migrations, in order.
@@ -143,6 +146,8 @@ pub struct TopicOutcome {
     pub total: u64,
     /// HTTP requests made for the topic.
     pub requests: u64,
+    /// `(kept, matches)` when this run's cap cut the topic's history.
+    pub cut: Option<(u64, u64)>,
 }
 
 /// Everything the text snapshot keeps of one paper.
@@ -947,6 +952,7 @@ impl Store {
                 revised: r.get(3)?,
                 total: r.get(4)?,
                 requests: r.get(5)?,
+                cut: None,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -1342,6 +1348,7 @@ mod tests {
             revised: 0,
             total: 4,
             requests: 6,
+            cut: None,
         };
         store.record_topic(run, &outcome).unwrap();
         store.finish_run(run, now(), "failed").unwrap();

@@ -19,7 +19,7 @@ use crate::arxiv::{self, Client, ClientConfig};
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
 use crate::output::{Ui, UsageError};
-use crate::store::{self, Store, TopicOutcome};
+use crate::store::{self, History, Store, TopicOutcome, TopicWrite};
 
 /// arXiv never serves more than this many results of one query.
 const ARXIV_MAX_OFFSET: usize = 30_000;
@@ -85,7 +85,7 @@ pub fn fetch_and_decide(
     for topic in topics {
         let requests_before = client.requests();
         let bar = progress_bar(ui, topic);
-        let result = fetch_topic(settings, store, client, topic, refresh, &bar);
+        let result = fetch_topic(settings, store, client, topic, refresh, now, &bar);
         bar.finish_and_clear();
         let requests = client.requests() - requests_before;
         let outcome = match result {
@@ -97,10 +97,11 @@ pub fn fetch_and_decide(
                 TopicOutcome {
                     topic: topic.name.clone(),
                     error: None,
-                    new: write.new,
-                    revised: write.revised,
+                    new: write.new + fetched.backfilled.new,
+                    revised: write.revised + fetched.backfilled.revised,
                     total: store.topic_size(&topic.name)?,
                     requests,
+                    cut: fetched.cut,
                 }
             }
             Err(TopicError::Store(e)) => {
@@ -113,6 +114,7 @@ pub fn fetch_and_decide(
                 revised: 0,
                 total: store.topic_size(&topic.name)?,
                 requests,
+                cut: None,
             },
         };
         store.record_topic(run, &outcome)?;
@@ -155,9 +157,16 @@ pub fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {
         o.requests,
         if o.requests == 1 { "" } else { "s" }
     );
+    let cut = o.cut.map_or(String::new(), |(kept, matches)| {
+        format!(
+            "; kept the newest {} of {} matches: raise `max_results` or set `since`",
+            thousands(kept),
+            thousands(matches)
+        )
+    });
     match &o.error {
         None => format!(
-            "{}: {} new, {} revised, {} total{shown} ({requests})",
+            "{}: {} new, {} revised, {} total{shown} ({requests}){cut}",
             o.topic, o.new, o.revised, o.total
         ),
         Some(e) => format!(
@@ -165,6 +174,19 @@ pub fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {
             o.topic, o.total
         ),
     }
+}
+
+/// `5412` → `5,412`.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 enum TopicError {
@@ -186,92 +208,77 @@ impl From<store::Error> for TopicError {
 
 /// What a topic's requests returned.
 struct Fetched {
-    /// Papers to upsert, each once.
+    /// Papers of the head pass and pinned papers to upsert, each once.
     papers: Vec<Paper>,
     /// Pinned ids already stored: they join the topic without a request.
     existing: Vec<ArxivId>,
     /// Exemplars fetched for the first time (stored, not members).
     exemplars: Vec<Paper>,
+    /// What the backfill already stored, page by page.
+    backfilled: TopicWrite,
+    /// `(kept, matches)` when this run's cap cut the history.
+    cut: Option<(u64, u64)>,
+}
+
+/// The largest page arXiv serves.
+const ARXIV_MAX_PAGE: usize = 2000;
+
+/// Where a topic's fetch stands, shared by its head pass and its backfill.
+struct Pass<'a> {
+    settings: &'a Settings,
+    topic: &'a Topic,
+    bar: &'a ProgressBar,
+    now: Timestamp,
+}
+
+impl Pass<'_> {
+    /// The size of the next page: `page_size` for a run's first request of the topic (a quiet
+    /// day costs one small page), arXiv's maximum after that, never past `left`.
+    fn page(&self, first: bool, left: usize) -> usize {
+        let size = if first {
+            self.settings.arxiv.page_size
+        } else {
+            ARXIV_MAX_PAGE.max(self.settings.arxiv.page_size)
+        };
+        size.min(left).max(1)
+    }
 }
 
 fn fetch_topic(
     settings: &Settings,
-    store: &Store,
+    store: &mut Store,
     client: &mut Client,
     topic: &Topic,
     refresh: bool,
+    now: Timestamp,
     bar: &ProgressBar,
 ) -> Result<Fetched, TopicError> {
-    let mut papers: Vec<Paper> = Vec::new();
-    let mut seen: HashSet<ArxivId> = HashSet::new();
-    let mut add = |paper: Paper, papers: &mut Vec<Paper>| {
-        if seen.insert(paper.id.clone()) {
-            papers.push(paper);
-        }
+    let pass = Pass {
+        settings,
+        topic,
+        bar,
+        now,
     };
+    let mut papers: Vec<Paper> = Vec::new();
+    let mut backfilled = TopicWrite::default();
+    let mut cut = None;
     if let Some(query) = search_query(topic) {
-        let max = settings.arxiv.max_results.min(ARXIV_MAX_OFFSET);
-        let mut start = 0usize;
-        while start < max {
-            let want = settings.arxiv.page_size.min(max - start);
-            let feed = client.search(&query, start, want)?;
-            let received = feed.entries.len() + feed.skipped.len();
-            for reason in &feed.skipped {
-                warn!("{}: skipped an unreadable entry ({reason})", topic.name);
-            }
-            let mut new_here = 0;
-            for paper in feed.entries {
-                if store.member_version(&topic.name, &paper.id)? != Some(paper.version) {
-                    new_here += 1;
-                }
-                add(paper, &mut papers);
-            }
-            start += received;
-            bar.set_position(start as u64);
-            info!(
-                "{}: page of {received} at start={}, {new_here} new, {} results in all",
-                topic.name,
-                start - received,
-                feed.total_results
-                    .map_or("?".to_string(), |t| t.to_string())
-            );
-            let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
-            if received == 0 || new_here == 0 || start >= total {
-                break;
-            }
+        let key = history_key(&query, settings.arxiv.since);
+        let history = store
+            .history(&topic.name)?
+            .filter(|h| h.search == key)
+            .unwrap_or_else(|| History::new(&topic.name, &key));
+        let begun = history.cursor.is_some() || history.complete;
+        if begun {
+            papers = head_pass(&pass, store, client, &query)?;
+        }
+        if !history.complete {
+            (backfilled, cut) = backfill(&pass, store, client, &query, history, !begun)?;
         }
     }
-    let mut existing = Vec::new();
-    if !topic.ids.is_empty() {
-        let to_fetch: Vec<ArxivId> = if refresh {
-            topic.ids.clone()
-        } else {
-            let stored = store.stored_ids(&topic.ids)?;
-            existing = topic
-                .ids
-                .iter()
-                .filter(|id| stored.contains(*id))
-                .cloned()
-                .collect();
-            topic
-                .ids
-                .iter()
-                .filter(|id| !stored.contains(*id))
-                .cloned()
-                .collect()
-        };
-        for batch in to_fetch.chunks(settings.arxiv.page_size) {
-            let feed = client.fetch_ids(batch)?;
-            let returned: HashSet<&ArxivId> = feed.entries.iter().map(|p| &p.id).collect();
-            for id in batch.iter().filter(|id| !returned.contains(id)) {
-                warn!("{}: arXiv has no paper {id}", topic.name);
-            }
-            for paper in feed.entries {
-                add(paper, &mut papers);
-            }
-            bar.inc(batch.len() as u64);
-        }
-    }
+    let mut seen: HashSet<ArxivId> = papers.iter().map(|p| p.id.clone()).collect();
+    let (pinned, existing) = fetch_pinned(settings, store, client, topic, refresh, bar)?;
+    papers.extend(pinned.into_iter().filter(|p| seen.insert(p.id.clone())));
     let mut exemplars = Vec::new();
     if !topic.exemplars.is_empty() {
         let stored = store.stored_ids(&topic.exemplars)?;
@@ -290,17 +297,238 @@ fn fetch_topic(
         papers,
         existing,
         exemplars,
+        backfilled,
+        cut,
     })
 }
 
-/// The search sent to arXiv: `query` when given, else the keywords OR-ed; `None` for a topic
-/// of pinned ids only.
+/// The newest papers of a topic whose history has begun: pages newest-first, stopping at the
+/// first page with nothing new. Kept in memory and stored with the topic's other papers in one
+/// transaction: storing a page alone would make the next run stop before the pages after it.
+fn head_pass(
+    pass: &Pass,
+    store: &Store,
+    client: &mut Client,
+    query: &str,
+) -> Result<Vec<Paper>, TopicError> {
+    let name = &pass.topic.name;
+    let max = pass.settings.arxiv.max_results.unwrap_or(usize::MAX).min(ARXIV_MAX_OFFSET);
+    let mut papers: Vec<Paper> = Vec::new();
+    let mut seen: HashSet<ArxivId> = HashSet::new();
+    let mut start = 0usize;
+    while start < max {
+        let feed = client.search(query, start, pass.page(start == 0, max - start))?;
+        let received = feed.entries.len() + feed.skipped.len();
+        for reason in &feed.skipped {
+            warn!("{name}: skipped an unreadable entry ({reason})");
+        }
+        let mut new_here = 0;
+        for paper in feed.entries {
+            if store.member_version(name, &paper.id)? != Some(paper.version) {
+                new_here += 1;
+            }
+            if seen.insert(paper.id.clone()) {
+                papers.push(paper);
+            }
+        }
+        start += received;
+        pass.bar.set_position(start as u64);
+        info!(
+            "{name}: page of {received} at start={}, {new_here} new, {} results in all",
+            start - received,
+            feed.total_results.map_or("?".to_string(), |t| t.to_string())
+        );
+        let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
+        if received == 0 || new_here == 0 || start >= total {
+            break;
+        }
+    }
+    Ok(papers)
+}
+
+/// Pages a topic's history back from its cursor (from the newest paper on a first run) to
+/// `since` or the oldest match, storing each page with the cursor it leads to in one
+/// transaction: a backfill stopped by a fault or a kill resumes after its last stored page.
+/// Past arXiv's 30,000-result window the query is narrowed to papers submitted up to the
+/// cursor, and paging starts again. `max_results`, when set, stops it and records the cut.
+fn backfill(
+    pass: &Pass,
+    store: &mut Store,
+    client: &mut Client,
+    query: &str,
+    mut history: History,
+    mut first: bool,
+) -> Result<(TopicWrite, Option<(u64, u64)>), TopicError> {
+    let name = &pass.topic.name;
+    let since = pass.settings.arxiv.since;
+    let cap = pass.settings.arxiv.max_results;
+    let mut write = TopicWrite::default();
+    let mut window = history.cursor.clone();
+    let mut start = 0usize;
+    loop {
+        let q = windowed(query, since, window.as_deref());
+        let size_before = store.topic_size(name)?;
+        let left = cap.map_or(usize::MAX, |c| c.saturating_sub(size_before as usize));
+        if left == 0 {
+            // An older, larger history already fills the cap.
+            history.complete = true;
+            history.kept = Some(size_before);
+            store.save_history_page(&[], &history, pass.now)?;
+            return Ok((write, history.cut()));
+        }
+        let size = pass.page(first, left.min(ARXIV_MAX_OFFSET - start));
+        first = false;
+        let feed = client.search(&q, start, size)?;
+        let received = feed.entries.len() + feed.skipped.len();
+        for reason in &feed.skipped {
+            warn!("{name}: skipped an unreadable entry ({reason})");
+        }
+        let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
+        if history.matches.is_none() {
+            history.matches = feed.total_results;
+        }
+        let oldest = feed.entries.iter().map(|p| p.published).min();
+        if let Some(oldest) = oldest {
+            history.cursor = Some(submitted(oldest));
+        }
+        start += received;
+        let exhausted = received == 0 || start >= total;
+        let size_after = size_before + new_ids(store, name, &feed.entries)?;
+        let capped = cap.is_some_and(|c| size_after >= c as u64);
+        if exhausted || capped {
+            history.complete = true;
+            history.kept = capped.then_some(size_after);
+        }
+        let page = store.save_history_page(&feed.entries, &history, pass.now)?;
+        write.new += page.new;
+        write.revised += page.revised;
+        pass.bar.set_position(store.topic_size(name)?);
+        info!(
+            "{name}: backfill page of {received} at start={} (submitted up to {}), {} new, {} results in all",
+            start - received,
+            window.as_deref().unwrap_or("now"),
+            page.new,
+            feed.total_results.map_or("?".to_string(), |t| t.to_string())
+        );
+        if history.complete {
+            return Ok((write, history.cut()));
+        }
+        if start >= ARXIV_MAX_OFFSET {
+            // arXiv serves no result past 30,000 of one query: narrow it to what is older.
+            if window == history.cursor {
+                warn!("{name}: more than a page of papers share one submission minute; stopping the backfill there");
+                history.complete = true;
+                store.save_history_page(&[], &history, pass.now)?;
+                return Ok((write, None));
+            }
+            window = history.cursor.clone();
+            start = 0;
+        }
+    }
+}
+
+/// How many of `papers` are not yet members of `topic`.
+fn new_ids(store: &Store, topic: &str, papers: &[Paper]) -> Result<u64, store::Error> {
+    let mut n = 0;
+    for p in papers {
+        if store.member_version(topic, &p.id)?.is_none() {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+/// The key a topic's history belongs to: its search and its date bound.
+fn history_key(query: &str, since: Option<jiff::civil::Date>) -> String {
+    match since {
+        Some(d) => format!("{query} [since {d}]"),
+        None => query.to_string(),
+    }
+}
+
+/// A submission time as arXiv's `submittedDate` reads it: `YYYYMMDDHHMM`, GMT.
+fn submitted(t: Timestamp) -> String {
+    t.strftime("%Y%m%d%H%M").to_string()
+}
+
+/// `query` limited to papers submitted from `since` up to `until` (`YYYYMMDDHHMM`, inclusive);
+/// the query itself when neither is set.
+pub fn windowed(query: &str, since: Option<jiff::civil::Date>, until: Option<&str>) -> String {
+    if since.is_none() && until.is_none() {
+        return query.to_string();
+    }
+    let from = since.map_or("199101010000".to_string(), |d| {
+        format!("{:04}{:02}{:02}0000", d.year(), d.month(), d.day())
+    });
+    let to = until.unwrap_or("999912312359");
+    format!("({query}) AND submittedDate:[{from} TO {to}]")
+}
+
+/// Pinned papers to store (all with `refresh`, else those not stored yet) and the pinned ids
+/// already stored.
+fn fetch_pinned(
+    settings: &Settings,
+    store: &Store,
+    client: &mut Client,
+    topic: &Topic,
+    refresh: bool,
+    bar: &ProgressBar,
+) -> Result<(Vec<Paper>, Vec<ArxivId>), TopicError> {
+    let mut papers = Vec::new();
+    let mut existing = Vec::new();
+    if topic.ids.is_empty() {
+        return Ok((papers, existing));
+    }
+    let to_fetch: Vec<ArxivId> = if refresh {
+        topic.ids.clone()
+    } else {
+        let stored = store.stored_ids(&topic.ids)?;
+        existing = topic
+            .ids
+            .iter()
+            .filter(|id| stored.contains(*id))
+            .cloned()
+            .collect();
+        topic
+            .ids
+            .iter()
+            .filter(|id| !stored.contains(*id))
+            .cloned()
+            .collect()
+    };
+    for batch in to_fetch.chunks(settings.arxiv.page_size) {
+        let feed = client.fetch_ids(batch)?;
+        let returned: HashSet<&ArxivId> = feed.entries.iter().map(|p| &p.id).collect();
+        for id in batch.iter().filter(|id| !returned.contains(id)) {
+            warn!("{}: arXiv has no paper {id}", topic.name);
+        }
+        papers.extend(feed.entries);
+        bar.inc(batch.len() as u64);
+    }
+    Ok((papers, existing))
+}
+
+/// The search sent to arXiv: `query` when given, else the keywords OR-ed, then OR-ed with an
+/// `au:` term per followed author; `None` for a topic of pinned ids only.
 pub fn search_query(topic: &Topic) -> Option<String> {
-    match &topic.query {
+    let terms = match &topic.query {
         Some(q) => Some(q.clone()),
         None if !topic.keywords.is_empty() => Some(arxiv::keywords_query(&topic.keywords)),
         None => None,
+    };
+    if topic.authors.is_empty() {
+        return terms;
     }
+    let authors = topic
+        .authors
+        .iter()
+        .map(|a| format!("au:\"{a}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    Some(match terms {
+        Some(t) => format!("({t}) OR {authors}"),
+        None => authors,
+    })
 }
 
 fn progress_bar(ui: Ui, topic: &Topic) -> ProgressBar {
@@ -335,6 +563,7 @@ mod tests {
             exclude_categories: vec![],
             description: None,
             exemplars: vec![],
+            authors: vec![],
             min_score: None,
             sort: crate::config::Sort::Id,
         };

@@ -94,8 +94,15 @@ fn pauses_between_every_request_across_topics_and_stops_early_next_time() {
         &["npu_acceleration", "edge_inference"],
     );
     let (outcomes, clock) = h.fetch();
-    // npu_acceleration: 361 results, max_results 200 → two pages; edge_inference: 66 → one.
+    // npu_acceleration: 361 results → a first page of 100 (page_size), then the other 261 in
+    // one page of up to 2000 (arXiv's maximum); edge_inference: 66 → one page.
     assert_eq!(starts(&mock), ["0", "100", "0"]);
+    let sizes: Vec<String> = mock
+        .requests()
+        .iter()
+        .map(|r| r.params["max_results"].clone())
+        .collect();
+    assert_eq!(sizes, ["100", "2000", "100"]);
     assert_eq!(
         secs(&clock.sleeps()),
         [3.0, 3.0],
@@ -103,8 +110,10 @@ fn pauses_between_every_request_across_topics_and_stops_early_next_time() {
     );
     assert_eq!(
         (outcomes[0].new, outcomes[0].requests, outcomes[0].total),
-        (200, 2, 200)
+        (361, 2, 361),
+        "the whole history, past the old cut at 200"
     );
+    assert_eq!(outcomes[0].cut, None);
     assert_eq!((outcomes[1].new, outcomes[1].requests), (66, 1));
     assert_eq!(
         tracker::exit_code(&outcomes),
@@ -214,6 +223,13 @@ fn persistent_429_fails_only_that_topic_and_keeps_its_papers() {
     );
     let (first, _) = h.fetch();
     assert_eq!(first[0].total, 50);
+    assert_eq!(first[0].cut, Some((50, 361)), "the cap that cut the history is reported");
+    assert!(
+        fetch::summary(&first[0], None)
+            .ends_with("; kept the newest 50 of 361 matches: raise `max_results` or set `since`"),
+        "{}",
+        fetch::summary(&first[0], None)
+    );
     mock.clear_log();
     for _ in 0..3 {
         mock.push(Fault::Status {
@@ -319,9 +335,10 @@ fn an_http_400_error_feed_is_not_retried_and_shows_arxivs_message() {
 }
 
 #[test]
-fn a_topic_failing_on_its_second_page_stores_nothing_half_done() {
+fn a_backfill_stopped_on_its_second_page_resumes_after_its_first_without_a_hole() {
     let mock = mock();
-    let mut h = Harness::new(&mock, "retries = 0", &["npu_acceleration"]);
+    let mut h = Harness::new(&mock, "retries = 0\npage_size = 60", &["npu_acceleration"]);
+    mock.set_page_cap(60);
     mock.push(Fault::Delay(Duration::ZERO));
     mock.push(Fault::status(502));
     let (outcomes, _) = h.fetch();
@@ -332,10 +349,49 @@ fn a_topic_failing_on_its_second_page_stores_nothing_half_done() {
             .unwrap()
             .starts_with("HTTP 502 bad gateway")
     );
-    // Page 1 was fine, but storing it alone would make the next run stop early before page 2.
-    assert_eq!(h.store.topic_size("npu_acceleration").unwrap(), 0);
+    // The first page is stored with the cursor it leads to.
+    assert_eq!(h.store.topic_size("npu_acceleration").unwrap(), 60);
+    let history = h.store.history("npu_acceleration").unwrap().unwrap();
+    assert!(!history.complete);
+    let cursor = history.cursor.clone().unwrap();
+    assert_eq!(history.matches, Some(361));
+
     mock.clear_log();
     let (outcomes, _) = h.fetch();
-    assert_eq!(starts(&mock), ["0", "100"]);
-    assert_eq!(outcomes[0].total, 200);
+    assert!(outcomes[0].error.is_none());
+    let queries: Vec<(String, String)> = mock
+        .requests()
+        .iter()
+        .map(|r| (r.params["search_query"].clone(), r.params["start"].clone()))
+        .collect();
+    // The head pass sees nothing new; the backfill asks only for what is older than the
+    // cursor, from its start, page after page.
+    assert_eq!(queries[0], ("seed:npu_acceleration".to_string(), "0".to_string()));
+    let window = format!("(seed:npu_acceleration) AND submittedDate:[199101010000 TO {cursor}]");
+    assert!(queries[1..].iter().all(|(q, _)| *q == window), "{queries:?}");
+    assert_eq!(queries[1].1, "0");
+    assert_eq!(outcomes[0].total, 361, "no hole: every match is stored");
+    let stored: std::collections::HashSet<String> = h
+        .store
+        .topic_members("npu_acceleration")
+        .unwrap()
+        .into_iter()
+        .map(|p| p.id.as_str().to_string())
+        .collect();
+    let seed = crate::common::Seed::load();
+    let section = &seed.sections.iter().find(|s| s.0 == "npu_acceleration").unwrap().1;
+    assert!(section.iter().all(|r| stored.contains(&r.id)));
+    // Of the first page, only the papers of its oldest submission minute are asked again.
+    let same_minute = section
+        .iter()
+        .take(60)
+        .filter(|r| r.date.replace('-', "") == cursor[..8])
+        .count();
+    assert_eq!(queries.len() - 1, (361 - 60 + same_minute).div_ceil(60));
+    assert!(h.store.history("npu_acceleration").unwrap().unwrap().complete);
+
+    // A third run is one request.
+    mock.clear_log();
+    let (outcomes, _) = h.fetch();
+    assert_eq!((outcomes[0].requests, outcomes[0].new), (1, 0));
 }

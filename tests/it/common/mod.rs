@@ -119,6 +119,17 @@ pub fn search_engine(corpus: &BTreeMap<String, SeedRow>, query: &str) -> Vec<Str
         .collect()
 }
 
+/// `(q) AND submittedDate:[FROM TO UNTIL]` → `q` and the window; any other query as it is.
+pub fn split_window(query: &str) -> (String, Option<(String, String)>) {
+    let Some((inner, window)) = query.rsplit_once(") AND submittedDate:[") else {
+        return (query.to_string(), None);
+    };
+    let inner = inner.strip_prefix('(').unwrap_or(inner).to_string();
+    let window = window.trim_end_matches(']');
+    let (from, to) = window.split_once(" TO ").expect("a window has FROM TO UNTIL");
+    (inner, Some((from.to_string(), to.to_string())))
+}
+
 struct Responder(Arc<State>);
 
 impl Respond for Responder {
@@ -177,12 +188,25 @@ impl Responder {
             return (entries, total, 0, max);
         }
         let query = params.get("search_query").cloned().unwrap_or_default();
+        let (query, window) = split_window(&query);
         let scripted = self.0.searches.lock().unwrap().get(&query).cloned();
-        let ids = match scripted {
+        let mut ids = match scripted {
             Some(ids) => ids,
             None if self.0.engine => search_engine(&self.0.corpus, &query),
             None => Vec::new(),
         };
+        // arXiv answers newest submission first (the client asks `sortBy=submittedDate`).
+        ids.sort_by(|a, b| {
+            let date = |id: &String| self.0.corpus.get(id).map(|r| r.date.clone());
+            date(b).cmp(&date(a))
+        });
+        if let Some((from, to)) = window {
+            // Entries are published at 17:30 on their row's date (see `atom_entry`).
+            ids.retain(|id| {
+                let submitted = format!("{}1730", self.0.corpus[id].date.replace('-', ""));
+                from <= submitted && submitted <= to
+            });
+        }
         let cap = self.0.page_cap.lock().unwrap().unwrap_or(usize::MAX);
         let entries = ids
             .iter()
