@@ -206,7 +206,7 @@ pub struct EvalArgs {
     /// Tab-separated file with columns `id` and `grade` (0 off-theme, 1 borderline, 2 on theme).
     #[arg(long, value_name = "FILE")]
     pub labels: PathBuf,
-    /// Also cross-validate the feedback model over K folds of the labels.
+    /// Also report figures by K-fold cross-validation: the relevance model trained on the configured examples plus the labels, without each fold.
     #[arg(long, value_name = "K")]
     pub cross_validate: Option<usize>,
     /// Print JSON.

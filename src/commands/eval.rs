@@ -12,8 +12,10 @@ use super::outln;
 use crate::cli::EvalArgs;
 use crate::config::Settings;
 use crate::model::ArxivId;
-use crate::relevance::blend;
-use crate::relevance::score::{Logistic, Sparse, auc};
+use crate::relevance::learned::fold_of;
+use crate::relevance::score::auc;
+use crate::store::Store;
+use crate::tracker::{Corpus, decide, learn};
 
 /// The figures `eval` prints.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -26,6 +28,16 @@ pub struct Report {
     pub grades: [usize; 3],
     /// Labelled papers not in the database, per grade 0, 1, 2 (never fetched, so not shown).
     pub missing_grades: [usize; 3],
+    /// The stored verdicts. With examples that include the labels, these flatter the model:
+    /// read [`Report::cross_validation`] instead.
+    pub stored: Figures,
+    /// The same figures with the learned model trained without each fold of the labels.
+    pub cross_validation: Option<CrossValidation>,
+}
+
+/// Shares and AUCs over the labelled papers found in the database.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Figures {
     /// Shown papers (in any topic) among the labelled ones.
     pub shown: usize,
     /// Share of grade-0 papers hidden.
@@ -40,45 +52,28 @@ pub struct Report {
     pub auc_2_vs_rest: Option<f64>,
     /// ROC AUC of the score, grade ≥ 1 against grade 0.
     pub auc_1plus_vs_0: Option<f64>,
-    /// The same AUCs with the feedback model trained on K−1 folds of the labels.
-    pub cross_validation: Option<CrossValidation>,
 }
 
-/// Cross-validated AUCs of the blended score.
+/// Figures from K-fold cross-validation: for each fold, the tracker's model is trained on the
+/// configured examples plus the labels, all without that fold, and every topic decided again.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CrossValidation {
     /// Number of folds.
     pub folds: usize,
-    /// AUC, grade 2 against the rest.
-    pub auc_2_vs_rest: Option<f64>,
-    /// AUC, grade ≥ 1 against grade 0.
-    pub auc_1plus_vs_0: Option<f64>,
+    /// The figures over the held-out folds.
+    pub figures: Figures,
+    /// The threshold each fold's model chose.
+    pub thresholds: Vec<f64>,
+    /// The L2 strength each fold's model chose.
+    pub lambdas: Vec<f32>,
 }
 
 /// Reads `id<TAB>grade` lines (a header line starting with `id` is skipped).
 pub fn read_labels(text: &str) -> anyhow::Result<Vec<(ArxivId, u8)>> {
-    let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let mut cols = line.split('\t');
-        let (Some(id), Some(grade)) = (cols.next(), cols.next()) else {
-            if line.trim().is_empty() {
-                continue;
-            }
-            anyhow::bail!("line {}: expected `id<TAB>grade`", n + 1);
-        };
-        if n == 0 && id.trim() == "id" {
-            continue;
-        }
-        let (id, _) = ArxivId::parse_versioned(id).with_context(|| format!("line {}", n + 1))?;
-        let grade: u8 = grade
-            .trim()
-            .parse()
-            .ok()
-            .filter(|g| *g <= 2)
-            .with_context(|| format!("line {}: grade must be 0, 1 or 2, got {grade:?}", n + 1))?;
-        out.push((id, grade));
-    }
-    Ok(out)
+    Ok(crate::relevance::examples::parse(
+        crate::relevance::examples::Format::Graded,
+        text,
+    )?)
 }
 
 fn share(part: usize, whole: usize) -> Option<f64> {
@@ -101,156 +96,196 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Computes the report from the stored verdicts.
+/// A labelled paper's verdict: grade, shown in any topic, best score.
+type Verdict = (u8, bool, f64);
+
+/// Computes the report from the stored verdicts, and with `folds` by cross-validation.
 pub fn evaluate(
     settings: &Settings,
-    store: &crate::store::Store,
+    store: &Store,
     labels: &[(ArxivId, u8)],
     folds: Option<usize>,
 ) -> anyhow::Result<Report> {
+    let corpus = Corpus::load(store)?;
     let configured: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
-    let all = store.all_papers()?;
     // Per paper: shown in any configured topic, and its best score.
-    let verdicts: HashMap<&ArxivId, (bool, f64)> = all
+    let stored: HashMap<&ArxivId, (bool, f64)> = corpus
+        .papers
         .iter()
         .map(|p| {
             let mine = p
                 .topics
                 .iter()
                 .filter(|m| configured.contains(&m.name.as_str()));
-            let (shown, score) = mine.fold((false, 0.0f64), |(s, best), m| {
+            let best = mine.fold((false, 0.0f64), |(s, best), m| {
                 (s || m.shown, best.max(m.score.unwrap_or(0.0)))
             });
-            (&p.paper.id, (shown, score))
+            (&p.paper.id, best)
         })
         .collect();
-    let found: Vec<Found> = labels
+    let found: Vec<(&ArxivId, u8)> = labels
         .iter()
-        .filter_map(|(id, g)| verdicts.get(id).map(|(s, sc)| (id, *g, *s, *sc)))
+        .filter(|(id, _)| stored.contains_key(id))
+        .map(|(id, g)| (id, *g))
         .collect();
-    let count = |f: &dyn Fn(&Found) -> bool| found.iter().filter(|x| f(x)).count();
-    let grades = [
-        count(&|x| x.1 == 0),
-        count(&|x| x.1 == 1),
-        count(&|x| x.1 == 2),
-    ];
-    let shown = count(&|x| x.2);
-    let scored2: Vec<(f64, bool)> = found.iter().map(|x| (x.3, x.1 == 2)).collect();
-    let scored1: Vec<(f64, bool)> = found.iter().map(|x| (x.3, x.1 >= 1)).collect();
-    let cross_validation = match folds {
-        Some(k) if k >= 2 => Some(cross_validate(store, &found, k)?),
-        _ => None,
-    };
+    let mut grades = [0; 3];
+    for (_, g) in &found {
+        grades[*g as usize] += 1;
+    }
     let mut missing_grades = [0; 3];
     for (id, grade) in labels {
-        if !verdicts.contains_key(id) {
+        if !stored.contains_key(id) {
             missing_grades[*grade as usize] += 1;
         }
     }
+    let verdicts: Vec<Verdict> = found
+        .iter()
+        .map(|(id, g)| (*g, stored[id].0, stored[id].1))
+        .collect();
+    let cross_validation = match folds {
+        Some(k) if k >= 2 => Some(cross_validate(settings, store, &corpus, labels, &found, k)?),
+        _ => None,
+    };
     Ok(Report {
-        missing_grades,
         labelled: found.len(),
         missing: labels.len() - found.len(),
         grades,
-        shown,
-        grade0_hidden: share(count(&|x| x.1 == 0 && !x.2), grades[0]),
-        grade1plus_shown: share(count(&|x| x.1 >= 1 && x.2), grades[1] + grades[2]),
-        grade2_shown: share(count(&|x| x.1 == 2 && x.2), grades[2]),
-        grade0_share_of_shown: share(count(&|x| x.1 == 0 && x.2), shown),
-        auc_2_vs_rest: auc(&scored2),
-        auc_1plus_vs_0: auc(&scored1),
+        missing_grades,
+        stored: figures(&verdicts),
         cross_validation,
     })
 }
 
-/// A labelled paper found in the database: id, grade, shown anywhere, best score.
-type Found<'a> = (&'a ArxivId, u8, bool, f64);
-
-/// Folds by a stable hash of the id, so the split does not depend on file order.
-fn fold_of(id: &ArxivId, k: usize) -> usize {
-    let hash = id.as_str().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    (hash % k as u64) as usize
+fn figures(v: &[Verdict]) -> Figures {
+    let count = |f: &dyn Fn(&Verdict) -> bool| v.iter().filter(|x| f(x)).count();
+    let grades = [
+        count(&|x| x.0 == 0),
+        count(&|x| x.0 == 1),
+        count(&|x| x.0 == 2),
+    ];
+    let shown = count(&|x| x.1);
+    let scored2: Vec<(f64, bool)> = v.iter().map(|x| (x.2, x.0 == 2)).collect();
+    let scored1: Vec<(f64, bool)> = v.iter().map(|x| (x.2, x.0 >= 1)).collect();
+    Figures {
+        shown,
+        grade0_hidden: share(count(&|x| x.0 == 0 && !x.1), grades[0]),
+        grade1plus_shown: share(count(&|x| x.0 >= 1 && x.1), grades[1] + grades[2]),
+        grade2_shown: share(count(&|x| x.0 == 2 && x.1), grades[2]),
+        grade0_share_of_shown: share(count(&|x| x.0 == 0 && x.1), shown),
+        auc_2_vs_rest: auc(&scored2),
+        auc_1plus_vs_0: auc(&scored1),
+    }
 }
 
+/// For each fold of the labels: train the tracker's model on its examples plus the labels,
+/// none of that fold, decide every topic again in memory, and keep the fold's verdicts.
 fn cross_validate(
-    store: &crate::store::Store,
-    found: &[Found],
+    settings: &Settings,
+    store: &Store,
+    corpus: &Corpus,
+    labels: &[(ArxivId, u8)],
+    found: &[(&ArxivId, u8)],
     k: usize,
 ) -> anyhow::Result<CrossValidation> {
-    let corpus = crate::tracker::decide::fit(&crate::tracker::Corpus::load(store)?);
-    let empty = Sparse::new();
-    let vector = |id: &ArxivId| corpus.vectors.get(id).unwrap_or(&empty);
-    let mut out2 = Vec::new();
-    let mut out1 = Vec::new();
+    let mut examples = learn::load_examples(settings)?;
+    let label_of: HashMap<&ArxivId, u8> = labels.iter().map(|(id, g)| (id, *g)).collect();
+    examples.retain(|(id, _)| !label_of.contains_key(id));
+    examples.extend(labels.iter().cloned());
+    let configured: HashMap<&str, usize> = settings
+        .topics
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.name.as_str(), i))
+        .collect();
+    let (rows, _) = decide::verdicts(settings, store, corpus, None)?;
+    let rule = decide::rule_features(&rows);
+    let mut out: Vec<Verdict> = Vec::with_capacity(found.len());
+    let (mut thresholds, mut lambdas) = (Vec::new(), Vec::new());
     for fold in 0..k {
-        let train: Vec<_> = found.iter().filter(|x| fold_of(x.0, k) != fold).collect();
-        let test: Vec<_> = found.iter().filter(|x| fold_of(x.0, k) == fold).collect();
-        let model2 = Logistic::train(
-            &train
-                .iter()
-                .map(|x| (vector(x.0), x.1 == 2))
-                .collect::<Vec<_>>(),
-        );
-        let model1 = Logistic::train(
-            &train
-                .iter()
-                .map(|x| (vector(x.0), x.1 >= 1))
-                .collect::<Vec<_>>(),
-        );
-        for x in test {
-            let v = vector(x.0);
-            // The stored score is already the calibrated profile score (no topic labels here).
-            let profile = x.3;
-            out2.push((
-                blend(profile, Some(f64::from(model2.probability(v)))),
-                x.1 == 2,
-            ));
-            out1.push((
-                blend(profile, Some(f64::from(model1.probability(v)))),
-                x.1 >= 1,
-            ));
+        let held_out = |id: &ArxivId| label_of.contains_key(id) && fold_of(id, k) == fold;
+        let model = learn::train(
+            store,
+            corpus,
+            &examples,
+            &rule,
+            &held_out,
+            settings.relevance.threshold,
+        )?;
+        let scores = model.as_ref().map(|m| learn::scores(m, corpus, &rule));
+        if let Some(m) = &model {
+            thresholds.push(m.learned.threshold);
+            lambdas.push(m.learned.lambda);
         }
+        let (rows, _) = decide::verdicts(settings, store, corpus, scores.as_ref())?;
+        let mut best: HashMap<&ArxivId, (bool, f64)> = HashMap::new();
+        for (t, rows) in rows.iter().enumerate() {
+            if !configured.values().any(|i| *i == t) {
+                continue;
+            }
+            for (id, shown, score, _) in rows {
+                let e = best.entry(id).or_insert((false, 0.0));
+                *e = (e.0 || *shown, e.1.max(score.unwrap_or(0.0)));
+            }
+        }
+        for (id, g) in found.iter().filter(|(id, _)| fold_of(id, k) == fold) {
+            let (shown, score) = best.get(id).copied().unwrap_or((false, 0.0));
+            out.push((*g, shown, score));
+        }
+
     }
     Ok(CrossValidation {
         folds: k,
-        auc_2_vs_rest: auc(&out2),
-        auc_1plus_vs_0: auc(&out1),
+        figures: figures(&out),
+        thresholds,
+        lambdas,
     })
 }
 
 /// The report as text.
 pub fn format_report(r: &Report) -> String {
-    let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0));
-    let num = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.3}"));
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "labelled papers in the database: {} (grade 2: {}, grade 1: {}, grade 0: {}); not in it: {}",
-        r.labelled, r.grades[2], r.grades[1], r.grades[0], r.missing
+        "labelled papers in the database: {} (grade 2: {}, grade 1: {}, grade 0: {}); not in it: {} (grade 2: {}, grade 1: {}, grade 0: {})",
+        r.labelled,
+        r.grades[2],
+        r.grades[1],
+        r.grades[0],
+        r.missing,
+        r.missing_grades[2],
+        r.missing_grades[1],
+        r.missing_grades[0]
     );
-    let _ = writeln!(s, "shown (in any topic):      {}", r.shown);
-    let _ = writeln!(s, "grade 0 hidden:            {}", pct(r.grade0_hidden));
-    let _ = writeln!(s, "grade >= 1 shown:          {}", pct(r.grade1plus_shown));
-    let _ = writeln!(s, "grade 2 shown:             {}", pct(r.grade2_shown));
-    let _ = writeln!(
-        s,
-        "grade 0 share of shown:    {}",
-        pct(r.grade0_share_of_shown)
-    );
-    let _ = writeln!(s, "AUC grade 2 vs rest:       {}", num(r.auc_2_vs_rest));
-    let _ = writeln!(s, "AUC grade >= 1 vs 0:       {}", num(r.auc_1plus_vs_0));
+    let _ = writeln!(s, "\nstored verdicts:");
+    write_figures(&mut s, &r.stored);
     if let Some(cv) = &r.cross_validation {
+        let list = |v: Vec<String>| v.join(", ");
         let _ = writeln!(
             s,
-            "with feedback ({}-fold):   AUC 2 vs rest {}, AUC >= 1 vs 0 {}",
+            "\n{}-fold cross-validation (the model trained without each fold; thresholds {}; L2 {}):",
             cv.folds,
-            num(cv.auc_2_vs_rest),
-            num(cv.auc_1plus_vs_0)
+            list(cv.thresholds.iter().map(|t| format!("{t:.3}")).collect()),
+            list(cv.lambdas.iter().map(|l| format!("{l}")).collect()),
         );
+        write_figures(&mut s, &cv.figures);
     }
     s
+}
+
+fn write_figures(s: &mut String, f: &Figures) {
+    let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{:.1} %", v * 100.0));
+    let num = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.3}"));
+    let _ = writeln!(s, "  shown (in any topic):      {}", f.shown);
+    let _ = writeln!(s, "  grade 0 hidden:            {}", pct(f.grade0_hidden));
+    let _ = writeln!(s, "  grade >= 1 shown:          {}", pct(f.grade1plus_shown));
+    let _ = writeln!(s, "  grade 2 shown:             {}", pct(f.grade2_shown));
+    let _ = writeln!(
+        s,
+        "  grade 0 share of shown:    {}",
+        pct(f.grade0_share_of_shown)
+    );
+    let _ = writeln!(s, "  AUC grade 2 vs rest:       {}", num(f.auc_2_vs_rest));
+    let _ = writeln!(s, "  AUC grade >= 1 vs 0:       {}", num(f.auc_1plus_vs_0));
 }
 
 #[cfg(test)]

@@ -36,14 +36,28 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
             .filter(|t| stored.topics.iter().any(|m| m.name == t.name))
             .collect(),
     };
-    let corpus = crate::tracker::decide::fit(&crate::tracker::Corpus::load(&store)?);
+    let loaded = crate::tracker::Corpus::load(&store)?;
+    let (rows, _) = crate::tracker::decide::verdicts(settings, &store, &loaded, None)?;
+    let rule = crate::tracker::decide::rule_features(&rows);
+    let model = crate::tracker::decide::trained(settings, &store, &loaded, &rule)?;
+    let corpus = crate::tracker::decide::fit(&loaded);
     let mut explained = Vec::new();
     for topic in &topics {
-        let decision =
-            crate::tracker::decide::decide(&corpus, topic, &store, &[&stored.paper], true)?
-                .remove(0);
+        let decision = crate::tracker::decide::decide(
+            &corpus,
+            topic,
+            &store,
+            &[&stored.paper],
+            model.as_ref().map(|m| (m, &rule)),
+            true,
+        )?
+        .remove(0);
         explained.push((topic, decision));
     }
+    let top_terms = model
+        .as_ref()
+        .map(|m| m.top_terms(&stored.paper, &rule, 8))
+        .unwrap_or_default();
     if args.json {
         let out: Vec<Explained> = explained
             .into_iter()
@@ -61,10 +75,11 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
         out.push_str("  in no configured topic\n");
     }
     for (topic, d) in &explained {
-        let verdict = match (&d.reason, d.pinned) {
-            (None, true) => "shown (pinned)".to_string(),
-            (None, false) => "shown".to_string(),
-            (Some(r), _) => format!("hidden: {r}"),
+        let verdict = match (&d.reason, d.pinned, &d.author) {
+            (None, true, _) => "shown (pinned)".to_string(),
+            (None, false, Some(a)) => format!("shown (by {a}, a followed author)"),
+            (None, false, None) => "shown".to_string(),
+            (Some(r), _, _) => format!("hidden: {r}"),
         };
         let _ = writeln!(out, "\ntopic {}: {verdict}", topic.name);
         let list = |v: &[String]| {
@@ -76,18 +91,34 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
         };
         let _ = writeln!(out, "  matched terms:  {}", list(&d.matched));
         let _ = writeln!(out, "  excluded terms: {}", list(&d.excluded));
-        let _ = writeln!(
-            out,
-            "  score {} = profile {:.3} (cosine {:.3} with keywords, description, {} exemplars){}",
-            d.score.map_or("none".to_string(), |s| format!("{s:.3}")),
-            d.profile_score,
-            d.cosine,
-            topic.exemplars.len(),
-            match d.feedback_score {
-                Some(f) => format!(", averaged with feedback {f:.3}"),
-                None => String::new(),
+        let feedback = match d.feedback_score {
+            Some(f) => format!(", averaged with feedback {f:.3}"),
+            None => String::new(),
+        };
+        let score = d.score.map_or("none".to_string(), |s| format!("{s:.3}"));
+        match (d.model_score, &model) {
+            (Some(m), Some(model)) => {
+                let _ = writeln!(
+                    out,
+                    "  score {score} = learned model {m:.3} (threshold {:.3}; {} examples){feedback}; profile {:.3}",
+                    model.learned.threshold, model.examples, d.profile_score
+                );
+                let terms: Vec<String> = top_terms
+                    .iter()
+                    .map(|(t, c)| format!("{t} ({c:+.2})"))
+                    .collect();
+                let _ = writeln!(out, "  model's top terms: {}", terms.join(", "));
             }
-        );
+            _ => {
+                let _ = writeln!(
+                    out,
+                    "  score {score} = profile {:.3} (cosine {:.3} with keywords, description, {} exemplars){feedback}",
+                    d.profile_score,
+                    d.cosine,
+                    topic.exemplars.len(),
+                );
+            }
+        }
         let labels = store.labels(&topic.name)?;
         let positives = labels.iter().filter(|l| l.1).count();
         let _ = writeln!(

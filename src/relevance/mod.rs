@@ -4,6 +4,8 @@
 //! labelled a few papers ([`score`]). Offline and deterministic. Depends only on
 //! [`crate::model`].
 
+pub mod examples;
+pub mod learned;
 pub mod score;
 
 use std::collections::HashMap;
@@ -47,6 +49,34 @@ pub struct TopicRules {
     pub min_score: Option<f64>,
     /// Reader labels: `(paper, relevant)`.
     pub labels: Vec<(ArxivId, bool)>,
+    /// Followed authors: their papers are always shown.
+    pub authors: Vec<String>,
+}
+
+/// The learned model's verdict on a paper (see [`learned`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ModelScore {
+    /// Its score, 0–1.
+    pub score: f64,
+    /// Papers scoring below are hidden.
+    pub threshold: f64,
+    /// A paper that fails the topic's own terms is still shown from this score on.
+    pub rescue: f64,
+}
+
+/// Whether two spellings name the same person: case, dots, hyphens and spacing aside
+/// (`"Song Han"`, `"song  han"`, `"S.-Han"` is not `"Song Han"`).
+pub fn same_person(a: &str, b: &str) -> bool {
+    let key = |s: &str| -> String {
+        s.chars()
+            .map(|c| if c == '.' || c == '-' { ' ' } else { c })
+            .collect::<String>()
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    key(a) == key(b)
 }
 
 /// The verdict on one paper in one topic, with its reasons.
@@ -65,6 +95,10 @@ pub struct Decision {
     pub cosine: f64,
     /// The feedback model's probability, when the topic has one.
     pub feedback_score: Option<f64>,
+    /// The learned model's score, when the tracker has examples.
+    pub model_score: Option<f64>,
+    /// The followed author who wrote it, if any.
+    pub author: Option<String>,
     /// Terms of the topic's filter found in the paper.
     pub matched: Vec<String>,
     /// Exclusions found in the paper.
@@ -172,16 +206,26 @@ impl<'r> TopicScorer<'r> {
         }
     }
 
-    /// Decides one paper, given its vector and its words.
-    pub fn decide(&self, paper: &Paper, vector: &Sparse, doc: &Doc, with_terms: bool) -> Decision {
+    /// Decides one paper, given its vector, its words and the learned model's score.
+    pub fn decide(
+        &self,
+        paper: &Paper,
+        vector: &Sparse,
+        doc: &Doc,
+        model: Option<ModelScore>,
+        with_terms: bool,
+    ) -> Decision {
         let label = self.labels.get(&paper.id).copied();
         decide(
             self.rules,
             paper,
-            vector,
-            doc,
-            &self.profile,
-            self.feedback.as_ref(),
+            Inputs {
+                vector,
+                doc,
+                profile: &self.profile,
+                feedback: self.feedback.as_ref(),
+                model,
+            },
             label,
             with_terms,
         )
@@ -213,7 +257,7 @@ pub fn classify(
                     &fresh
                 }
             };
-            scorer.decide(paper, &p.vector, &p.doc, with_terms)
+            scorer.decide(paper, &p.vector, &p.doc, None, with_terms)
         })
         .collect()
 }
@@ -226,17 +270,29 @@ pub fn blend(profile_score: f64, feedback: Option<f64>) -> f64 {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What a decision is computed from, besides the rules.
+struct Inputs<'a> {
+    vector: &'a Sparse,
+    doc: &'a Doc,
+    profile: &'a Sparse,
+    feedback: Option<&'a Logistic>,
+    model: Option<ModelScore>,
+}
+
 fn decide(
     rules: &TopicRules,
     paper: &Paper,
-    vector: &Sparse,
-    doc: &Doc,
-    profile: &Sparse,
-    feedback: Option<&Logistic>,
+    inputs: Inputs,
     label: Option<bool>,
     with_terms: bool,
 ) -> Decision {
+    let Inputs {
+        vector,
+        doc,
+        profile,
+        feedback,
+        model,
+    } = inputs;
     let cosine = f64::from(dot(vector, profile));
     let fails_terms = rules.filter.as_ref().is_some_and(|f| !f.matches(doc));
     let excluded_any = rules.exclude.iter().any(|e| e.matches(doc));
@@ -244,15 +300,21 @@ fn decide(
     // definition off-topic: its score is scaled down so it ranks below papers that pass.
     let penalty = if excluded_any {
         EXCLUDED_FACTOR
-    } else if fails_terms {
+    } else if fails_terms && model.is_none() {
         OFF_TOPIC_FACTOR
     } else {
         1.0
     };
     let profile_score = calibrate(cosine) * penalty;
     let feedback_score = feedback.map(|m| f64::from(m.probability(vector)));
-    let scorable = !profile.is_empty() || feedback_score.is_some();
-    let score = scorable.then(|| blend(profile_score, feedback_score));
+    let model_score = model.map(|m| m.score);
+    let scorable = !profile.is_empty() || feedback_score.is_some() || model.is_some();
+    // With a learned model, its score replaces the profile's (which it beats on every measure,
+    // docs/relevance.md); an exclusion still scales it down.
+    let base = model.map_or(profile_score, |m| {
+        m.score * if excluded_any { EXCLUDED_FACTOR } else { 1.0 }
+    });
+    let score = scorable.then(|| blend(base, feedback_score));
     let matched = match (&rules.filter, with_terms) {
         (Some(f), true) => f.matched_terms(doc),
         _ => Vec::new(),
@@ -264,6 +326,11 @@ fn decide(
         .flat_map(|e| e.matched_terms(doc))
         .collect();
     let pinned = rules.pinned.contains(&paper.id);
+    let author = rules
+        .authors
+        .iter()
+        .find(|a| paper.authors.iter().any(|p| same_person(p, a)))
+        .cloned();
     let any_glob = |patterns: &[String]| {
         paper
             .categories
@@ -275,18 +342,25 @@ fn decide(
             })
             .cloned()
     };
-    let reason = if pinned || label == Some(true) {
+    let reason = if pinned || label == Some(true) || author.is_some() {
         None
     } else if label == Some(false) {
         Some("marked irrelevant".to_string())
     } else if !excluded.is_empty() {
         Some(format!("excluded: {}", excluded.join(", ")))
-    } else if fails_terms {
+    } else if fails_terms && model.is_none_or(|m| m.score < m.rescue) {
         Some("does not match the topic's terms in title or abstract".to_string())
     } else if !rules.categories.is_empty() && any_glob(&rules.categories).is_none() {
         Some(format!("no category among {}", rules.categories.join(", ")))
     } else if let Some(c) = any_glob(&rules.exclude_categories) {
         Some(format!("excluded category {c}"))
+    } else if let (Some(m), Some(score)) = (model, score)
+        && score < m.threshold
+    {
+        Some(format!(
+            "score {score:.2} below the learned threshold {:.2}",
+            m.threshold
+        ))
     } else if let (Some(min), Some(score)) = (rules.min_score, score)
         && score < min
     {
@@ -301,6 +375,8 @@ fn decide(
         profile_score,
         cosine,
         feedback_score,
+        model_score,
+        author,
         matched,
         excluded,
         pinned,

@@ -6,7 +6,8 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 
-use super::Corpus;
+use super::{Corpus, learn};
+use crate::relevance::ModelScore;
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
 use crate::query::{Doc, Expr};
@@ -54,15 +55,18 @@ pub fn rules(topic: &Topic, store: &Store) -> anyhow::Result<TopicRules> {
         exemplars: store.papers_by_ids(&topic.exemplars)?,
         min_score: topic.min_score,
         labels: store.labels(&topic.name)?,
+        authors: topic.authors.clone(),
     })
 }
 
-/// Decides `papers` under `topic`; `with_terms` also lists the matched terms (for `explain`).
+/// Decides `papers` under `topic`, with the tracker's learned model and each paper's rule
+/// features when it has one; `with_terms` also lists the matched terms (for `explain`).
 pub fn decide(
     corpus: &Fitted,
     topic: &Topic,
     store: &Store,
     papers: &[&Paper],
+    model: Option<(&learn::Model, &learn::RuleVerdicts)>,
     with_terms: bool,
 ) -> anyhow::Result<Vec<Decision>> {
     let rules = rules(topic, store)?;
@@ -75,19 +79,20 @@ pub fn decide(
                 .get(&p.id)
                 .cloned()
                 .unwrap_or_else(|| corpus.model.vector(p));
-            scorer.decide(p, &vector, &Doc::new(p), with_terms)
+            let score = model.map(|(m, rule)| m.score(p, rule));
+            scorer.decide(p, &vector, &Doc::new(p), score, with_terms)
         })
         .collect())
 }
 
 /// A stored verdict: paper, shown, score, reason.
-type Verdict = (ArxivId, bool, Option<f64>, Option<String>);
+pub type Verdict = (ArxivId, bool, Option<f64>, Option<String>);
 
 /// Where a verdict goes back into the corpus: paper index, membership index.
-type Place = (usize, usize);
+pub type Place = (usize, usize);
 
 /// Per topic (config order): its verdicts, and where each goes back into the corpus.
-type Verdicts = (Vec<Vec<Verdict>>, Vec<Vec<Place>>);
+pub type Verdicts = (Vec<Vec<Verdict>>, Vec<Vec<Place>>);
 
 /// Decides every topic's papers, stores the verdicts and updates the corpus's memberships.
 /// Returns `(shown, hidden)` per topic. Each paper's words are indexed once, for all its
@@ -97,7 +102,14 @@ pub fn decide_all(
     store: &mut Store,
     corpus: &mut Corpus,
 ) -> anyhow::Result<Vec<(usize, usize)>> {
-    let (rows, places) = verdicts(settings, store, corpus)?;
+    let (mut rows, mut places) = verdicts(settings, store, corpus, None)?;
+    if !settings.relevance.examples.is_empty() {
+        let rule = rule_features(&rows);
+        if let Some(model) = trained(settings, store, corpus, &rule)? {
+            let scores = learn::scores(&model, corpus, &rule);
+            (rows, places) = verdicts(settings, store, corpus, Some(&scores))?;
+        }
+    }
     let mut counts = Vec::with_capacity(settings.topics.len());
     for (topic, rows) in settings.topics.iter().zip(&rows) {
         store
@@ -115,8 +127,66 @@ pub fn decide_all(
     Ok(counts)
 }
 
-/// Every topic's verdicts, and where each goes back into the corpus.
-fn verdicts(settings: &Settings, store: &Store, corpus: &Corpus) -> anyhow::Result<Verdicts> {
+/// What the topics' own rules say of each paper, as inputs of the learned model: its best
+/// rule score over its topics (the profile score, scaled down when it fails a topic's terms or
+/// hits an exclusion) and whether the rules show it in any topic.
+pub fn rule_features(rows: &[Vec<Verdict>]) -> learn::RuleVerdicts {
+    let mut best: learn::RuleVerdicts = HashMap::new();
+    for (id, shown, score, _) in rows.iter().flatten() {
+        let e = best.entry(id.clone()).or_insert([0.0, 0.0]);
+        e[0] = e[0].max(score.unwrap_or(0.0));
+        if *shown {
+            e[1] = 1.0;
+        }
+    }
+    best
+}
+
+/// The tracker's model trained on its examples (with the rules' verdicts as two more inputs),
+/// when it has any.
+pub fn trained(
+    settings: &Settings,
+    store: &Store,
+    corpus: &Corpus,
+    rule: &learn::RuleVerdicts,
+) -> anyhow::Result<Option<learn::Model>> {
+    if settings.relevance.examples.is_empty() {
+        return Ok(None);
+    }
+    let examples = learn::load_examples(settings)?;
+    let model = learn::train(
+        store,
+        corpus,
+        &examples,
+        rule,
+        &|_| false,
+        settings.relevance.threshold,
+    )?;
+    match &model {
+        Some(m) => tracing::info!(
+            "relevance model: {} examples, L2 {}, threshold {:.3}, cross-validated AUC {}",
+            m.examples,
+            m.learned.lambda,
+            m.learned.threshold,
+            m.learned.cv_auc.map_or("n/a".into(), |a| format!("{a:.3}"))
+        ),
+        None => tracing::warn!(
+            "[relevance] examples: too few examples in the database to train on (at least {} on topic and {} others); the topics' profiles score papers instead",
+            crate::relevance::learned::MIN_PER_CLASS,
+            crate::relevance::learned::MIN_PER_CLASS
+        ),
+    }
+    Ok(model)
+}
+
+/// Every topic's verdicts, with the learned model's `scores` when there is one, and where each
+/// goes back into the corpus.
+pub fn verdicts(
+    settings: &Settings,
+    store: &Store,
+    corpus: &Corpus,
+    scores: Option<&HashMap<ArxivId, ModelScore>>,
+) -> anyhow::Result<Verdicts> {
     let papers = &corpus.papers;
     let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
     let (model, vectors) = Model::fit_with_vectors(&refs);
@@ -142,7 +212,8 @@ fn verdicts(settings: &Settings, store: &Store, corpus: &Corpus) -> anyhow::Resu
         let doc = Doc::new(&stored.paper);
         for (m, membership) in stored.topics.iter().enumerate() {
             if let Some(&t) = index.get(membership.name.as_str()) {
-                let d = scorers[t].decide(&stored.paper, vector, &doc, false);
+                let score = scores.and_then(|s| s.get(&stored.paper.id)).copied();
+                let d = scorers[t].decide(&stored.paper, vector, &doc, score, false);
                 rows[t].push((stored.paper.id.clone(), d.shown, d.score, d.reason));
                 places[t].push((p, m));
             }

@@ -120,6 +120,7 @@ pub fn fetch_and_decide(
         store.record_topic(run, &outcome)?;
         outcomes.push(outcome);
     }
+    fetch_examples(settings, store, client, now)?;
     let mut corpus = Corpus::load(store)?;
     let counts = decide::decide_all(settings, store, &mut corpus)?;
     for (outcome, topic) in outcomes.iter().zip(topics) {
@@ -148,6 +149,43 @@ pub fn fetch_and_decide(
     }
     Ok((outcomes, corpus))
 }
+
+/// Example papers (`[relevance] examples`) the database lacks, fetched once by `id_list` and
+/// stored outside any topic. A failed request is a warning: they are asked for again next run.
+fn fetch_examples(
+    settings: &Settings,
+    store: &mut Store,
+    client: &mut Client,
+    now: Timestamp,
+) -> anyhow::Result<()> {
+    let missing = super::learn::missing_examples(settings, store)?;
+    if missing.is_empty() {
+        return Ok(());
+    }
+    info!("fetching {} example papers", missing.len());
+    for batch in missing.chunks(EXAMPLE_BATCH) {
+        match client.fetch_ids(batch) {
+            Ok(feed) => {
+                if feed.entries.len() < batch.len() {
+                    warn!(
+                        "arXiv has {} of {} example papers asked for",
+                        feed.entries.len(),
+                        batch.len()
+                    );
+                }
+                store.save_papers(&feed.entries, now)?;
+            }
+            Err(e) => {
+                warn!("cannot fetch example papers ({e}); they are asked for again next run");
+                break;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Ids per `id_list` request for example papers (about 5 kB of URL).
+const EXAMPLE_BATCH: usize = 400;
 
 /// The one-line summary printed for each topic.
 pub fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {

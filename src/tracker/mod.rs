@@ -10,6 +10,7 @@
 //! for links. The next stages (notify, summarize) go between `snapshot` and `publish`.
 
 pub mod decide;
+pub mod learn;
 pub mod fetch;
 pub mod links;
 pub mod publish;
