@@ -696,7 +696,32 @@ mod tests {
         let err = parse("[[topic]]\nname = \"a\"\n").unwrap_err().to_string();
         assert_eq!(
             err,
-            "dir/pw.toml:2:8: topic \"a\" needs at least one of `keywords`, `query` or `ids`"
+            "dir/pw.toml:2:8: topic \"a\" needs at least one of `keywords`, `query`, `authors` or `ids`"
+        );
+        let err = parse("[[topic]]\nname = \"a\"\nauthors = [\"Song (Han)\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("dir/pw.toml:3:12: topic.authors in topic \"a\""), "{err}");
+        let ok = parse("[[topic]]\nname = \"a\"\nauthors = [\" Song   Han \"]\n").unwrap();
+        assert_eq!(ok.topics[0].authors, ["Song Han"]);
+        let err = parse("[arxiv]\nsince = \"2024-13-01\"\n[[topic]]\nname = \"a\"\nquery = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("dir/pw.toml:2:9: arxiv.since must be a date"), "{err}");
+        let ok = parse("[arxiv]\nsince = 2024-01-31\n[[topic]]\nname = \"a\"\nquery = \"x\"\n").unwrap();
+        assert_eq!(ok.arxiv.since.map(|d| d.to_string()).as_deref(), Some("2024-01-31"));
+        assert_eq!(ok.arxiv.max_results, None);
+        let err = parse("[relevance]\nexamples = [\"builtin:nope\"]\n[[topic]]\nname = \"a\"\nquery = \"x\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("no built-in set \"nope\" (built in: edge-llm)"), "{err}");
+        let ok = parse("[relevance]\nexamples = [\"lib.bib\", \"builtin:edge-llm\"]\n[[topic]]\nname = \"a\"\nquery = \"x\"\n").unwrap();
+        assert_eq!(
+            ok.relevance.examples,
+            [
+                ExampleSource::File(PathBuf::from("dir/lib.bib")),
+                ExampleSource::Builtin("edge-llm".into())
+            ]
         );
         let err = parse(
             "[[topic]]\nname = \"a\"\nids = [\"2407.05858\"]\n[[topic]]\nname = \"a\"\nquery = \"x\"\n",

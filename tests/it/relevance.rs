@@ -11,13 +11,13 @@ fn labels_path() -> String {
     )
 }
 
-/// A folder where `paperwatch update` ran the embedded default against the seed mock.
+/// A folder where `paperwatch update` ran the embedded default, unchanged, against the seed
+/// mock.
 pub fn default_run(extra_env: &[(&str, &str)]) -> (TestEnv, MockArxiv) {
     let mock = MockArxiv::seed_engine();
     let mut env = TestEnv::new();
     env.set_env("PAPERWATCH_ARXIV_API_URL", &mock.url());
     env.set_env("PAPERWATCH_ARXIV_DELAY_SECONDS", "0");
-    env.set_env("PAPERWATCH_ARXIV_MAX_RESULTS", "400");
     for (k, v) in extra_env {
         env.set_env(k, v);
     }
@@ -26,6 +26,9 @@ pub fn default_run(extra_env: &[(&str, &str)]) -> (TestEnv, MockArxiv) {
     (env, mock)
 }
 
+/// The targets, on the development labels, by 5-fold cross-validation: the model
+/// retrained without each fold (the default ships these labels as its examples, so the stored
+/// verdicts would flatter it).
 #[test]
 fn default_config_meets_the_relevance_targets() {
     let (env, _mock) = default_run(&[]);
@@ -40,30 +43,18 @@ fn default_config_meets_the_relevance_targets() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let r: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     eprintln!("{}", serde_json::to_string_pretty(&r).unwrap());
-    let f = |k: &str| r[k].as_f64().unwrap();
-    // Shares over every labelled paper: one never fetched is not shown.
-    let grade2_all = r["grades"][2].as_f64().unwrap() + r["missing_grades"][2].as_f64().unwrap();
-    assert_eq!(grade2_all, 69.0);
-    let grade2_shown = f("grade2_shown") * r["grades"][2].as_f64().unwrap() / grade2_all;
-    assert!(grade2_shown >= 0.90, "grade 2 shown {grade2_shown}");
-    assert!(
-        f("grade0_share_of_shown") <= 0.03,
-        "grade 0 share {}",
-        f("grade0_share_of_shown")
-    );
-    assert!(
-        f("auc_2_vs_rest") >= 0.90,
-        "AUC 2 vs rest {}",
-        f("auc_2_vs_rest")
-    );
-    assert!(
-        f("auc_1plus_vs_0") >= 0.90,
-        "AUC >=1 vs 0 {}",
-        f("auc_1plus_vs_0")
-    );
-    let cv = &r["cross_validation"];
-    assert!(cv["auc_2_vs_rest"].as_f64().unwrap() >= 0.96, "{cv}");
-    assert!(cv["auc_1plus_vs_0"].as_f64().unwrap() >= 0.96, "{cv}");
+    // The first run fetched every labelled paper the default queries match, none cut: all 69
+    // grade-2 papers and 208 labelled papers in all (the other 27 match no default query).
+    assert_eq!(r["labelled"], 208);
+    assert_eq!(r["missing_grades"][2], 0);
+    let cv = &r["cross_validation"]["figures"];
+    let f = |k: &str| cv[k].as_f64().unwrap();
+    assert!(f("grade2_shown") >= 0.97, "grade 2 shown {cv}");
+    assert!(f("grade0_share_of_shown") <= 0.02, "grade 0 share {cv}");
+    assert!(f("auc_2_vs_rest") >= 0.97, "AUC 2 vs rest {cv}");
+    // The stored verdicts come from the model trained on all of them: better still.
+    let stored = &r["stored"];
+    assert!(stored["auc_2_vs_rest"].as_f64().unwrap() >= f("auc_2_vs_rest"));
 }
 
 #[test]
