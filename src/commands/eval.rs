@@ -231,7 +231,6 @@ fn cross_validate(
             let (shown, score) = best.get(id).copied().unwrap_or((false, 0.0));
             out.push((*g, shown, score));
         }
-
     }
     Ok(CrossValidation {
         folds: k,
@@ -277,7 +276,11 @@ fn write_figures(s: &mut String, f: &Figures) {
     let num = |x: Option<f64>| x.map_or("n/a".to_string(), |v| format!("{v:.3}"));
     let _ = writeln!(s, "  shown (in any topic):      {}", f.shown);
     let _ = writeln!(s, "  grade 0 hidden:            {}", pct(f.grade0_hidden));
-    let _ = writeln!(s, "  grade >= 1 shown:          {}", pct(f.grade1plus_shown));
+    let _ = writeln!(
+        s,
+        "  grade >= 1 shown:          {}",
+        pct(f.grade1plus_shown)
+    );
     let _ = writeln!(s, "  grade 2 shown:             {}", pct(f.grade2_shown));
     let _ = writeln!(
         s,

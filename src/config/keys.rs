@@ -160,7 +160,10 @@ pub const SECTIONS: &[(&str, &str)] = &[
         "`[snapshot]`: the text copy of the database that lives in git",
     ),
     ("chart", "`[chart]`: the trend chart"),
-    ("relevance", "`[relevance]`: the model learned from example papers"),
+    (
+        "relevance",
+        "`[relevance]`: the model learned from example papers",
+    ),
 ];
 
 /// `[[topic]]` keys: `(name, doc)`.

@@ -180,8 +180,10 @@ impl std::fmt::Display for ExampleSource {
 }
 
 /// The example sets shipped in the binary, by name: `(name, text)`.
-pub const BUILTIN_EXAMPLES: &[(&str, &str)] =
-    &[("edge-llm", include_str!("../../assets/examples/edge-llm.tsv"))];
+pub const BUILTIN_EXAMPLES: &[(&str, &str)] = &[(
+    "edge-llm",
+    include_str!("../../assets/examples/edge-llm.tsv"),
+)];
 
 /// `[snapshot]`.
 #[derive(Debug, Clone, PartialEq)]
@@ -701,20 +703,36 @@ mod tests {
         let err = parse("[[topic]]\nname = \"a\"\nauthors = [\"Song (Han)\"]\n")
             .unwrap_err()
             .to_string();
-        assert!(err.starts_with("dir/pw.toml:3:12: topic.authors in topic \"a\""), "{err}");
+        assert!(
+            err.starts_with("dir/pw.toml:3:12: topic.authors in topic \"a\""),
+            "{err}"
+        );
         let ok = parse("[[topic]]\nname = \"a\"\nauthors = [\" Song   Han \"]\n").unwrap();
         assert_eq!(ok.topics[0].authors, ["Song Han"]);
-        let err = parse("[arxiv]\nsince = \"2024-13-01\"\n[[topic]]\nname = \"a\"\nquery = \"x\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("dir/pw.toml:2:9: arxiv.since must be a date"), "{err}");
-        let ok = parse("[arxiv]\nsince = 2024-01-31\n[[topic]]\nname = \"a\"\nquery = \"x\"\n").unwrap();
-        assert_eq!(ok.arxiv.since.map(|d| d.to_string()).as_deref(), Some("2024-01-31"));
+        let err =
+            parse("[arxiv]\nsince = \"2024-13-01\"\n[[topic]]\nname = \"a\"\nquery = \"x\"\n")
+                .unwrap_err()
+                .to_string();
+        assert!(
+            err.starts_with("dir/pw.toml:2:9: arxiv.since must be a date"),
+            "{err}"
+        );
+        let ok =
+            parse("[arxiv]\nsince = 2024-01-31\n[[topic]]\nname = \"a\"\nquery = \"x\"\n").unwrap();
+        assert_eq!(
+            ok.arxiv.since.map(|d| d.to_string()).as_deref(),
+            Some("2024-01-31")
+        );
         assert_eq!(ok.arxiv.max_results, None);
-        let err = parse("[relevance]\nexamples = [\"builtin:nope\"]\n[[topic]]\nname = \"a\"\nquery = \"x\"\n")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("no built-in set \"nope\" (built in: edge-llm)"), "{err}");
+        let err = parse(
+            "[relevance]\nexamples = [\"builtin:nope\"]\n[[topic]]\nname = \"a\"\nquery = \"x\"\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("no built-in set \"nope\" (built in: edge-llm)"),
+            "{err}"
+        );
         let ok = parse("[relevance]\nexamples = [\"lib.bib\", \"builtin:edge-llm\"]\n[[topic]]\nname = \"a\"\nquery = \"x\"\n").unwrap();
         assert_eq!(
             ok.relevance.examples,

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    ArxivSettings, ChartSettings, ConfigError, LinksSettings, Read, ReadmeSettings, SiteSettings,
-    SnapshotSettings, RelevanceSettings, ExampleSource, BUILTIN_EXAMPLES, is_arxiv_host,
+    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, ConfigError, ExampleSource, LinksSettings,
+    Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings, is_arxiv_host,
 };
 use crate::model::Bucket;
 

@@ -120,7 +120,10 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
         let mut authors: Vec<String> = Vec::with_capacity(t.authors.len());
         for a in t.authors {
             let name = a.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
-            if name.is_empty() || name.contains(['"', '(', ')', ':']) || name.chars().any(char::is_control) {
+            if name.is_empty()
+                || name.contains(['"', '(', ')', ':'])
+                || name.chars().any(char::is_control)
+            {
                 return Err(at(
                     a.span(),
                     format!(

@@ -184,7 +184,12 @@ fn field(entry: &str, name: &str) -> Option<String> {
 /// Every arXiv paper a text refers to, in order: `arxiv.org/abs/…`, `arxiv.org/pdf/…`,
 /// `arXiv:…` and DOIs `10.48550/arXiv.…`.
 pub fn referenced(text: &str) -> Vec<ArxivId> {
-    const MARKERS: &[&str] = &["arxiv.org/abs/", "arxiv.org/pdf/", "10.48550/arxiv.", "arxiv:"];
+    const MARKERS: &[&str] = &[
+        "arxiv.org/abs/",
+        "arxiv.org/pdf/",
+        "10.48550/arxiv.",
+        "arxiv:",
+    ];
     let lower = text.to_ascii_lowercase();
     let mut out: Vec<ArxivId> = Vec::new();
     let mut at = 0;
@@ -225,7 +230,10 @@ mod tests {
         let e = parse(Format::Graded, text).unwrap();
         assert_eq!(ids_of(&e), [("2407.05858", 2), ("hep-th/9901001", 0)]);
         let err = parse(Format::Graded, "2407.05858\t3\n").unwrap_err();
-        assert_eq!(err.to_string(), "line 1: grade must be 0, 1 or 2, got \"3\"");
+        assert_eq!(
+            err.to_string(),
+            "line 1: grade must be 0, 1 or 2, got \"3\""
+        );
     }
 
     #[test]

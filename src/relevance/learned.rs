@@ -144,7 +144,9 @@ impl Regression {
         // Compact the slots the examples use into 0..m.
         let mut index: HashMap<u32, usize> = HashMap::new();
         let mut slots: Vec<u32> = Vec::new();
-        let rows: Vec<(Vec<(usize, f32)>, f32, f32)> = {
+        // Per example: its compacted features, target and weight.
+        type Row = (Vec<(usize, f32)>, f32, f32);
+        let rows: Vec<Row> = {
             let positives = examples.iter().filter(|e| e.1).count().max(1) as f32;
             let negatives = (examples.len() as f32 - positives).max(1.0);
             let n = examples.len().max(1) as f32;
@@ -286,7 +288,9 @@ impl Learned {
         }
         // Choose the regularisation by the cross-validated AUC of the text score (ties: the
         // stronger one).
-        let mut best: Option<(f64, f32, Vec<(f64, u8)>)> = None;
+        // (AUC, lambda, out-of-fold scores) of the best lambda so far.
+        type Candidate = (f64, f32, Vec<(f64, u8)>);
+        let mut best: Option<Candidate> = None;
         for &lambda in LAMBDAS.iter().rev() {
             let oof = out_of_fold(examples, lambda);
             let scored: Vec<(f64, bool)> = oof.iter().map(|(s, g)| (*s, *g == 2)).collect();
@@ -414,10 +418,11 @@ fn solve(mut h: [[f64; 4]; 4], mut g: [f64; 4]) -> Option<[f64; 4]> {
         }
         h.swap(col, pivot);
         g.swap(col, pivot);
+        let pivot_row = h[col];
         for row in col + 1..4 {
-            let f = h[row][col] / h[col][col];
-            for k in col..4 {
-                h[row][k] -= f * h[col][k];
+            let f = h[row][col] / pivot_row[col];
+            for (cell, p) in h[row].iter_mut().zip(pivot_row).skip(col) {
+                *cell -= f * p;
             }
             g[row] -= f * g[col];
         }
@@ -438,10 +443,12 @@ fn logit(p: f64) -> f64 {
 fn fit_pair(examples: &[Labelled], lambda: f32) -> (Regression, Option<Regression>) {
     let on: Vec<(&Sparse, bool)> = examples.iter().map(|e| (e.vector, e.grade == 2)).collect();
     let noise = examples.iter().filter(|e| e.grade == 0).count();
-    let not_noise = (noise >= MIN_PER_CLASS && examples.len() - noise >= MIN_PER_CLASS).then(|| {
-        let ex: Vec<(&Sparse, bool)> = examples.iter().map(|e| (e.vector, e.grade >= 1)).collect();
-        Regression::train(&ex, lambda)
-    });
+    let not_noise =
+        (noise >= MIN_PER_CLASS && examples.len() - noise >= MIN_PER_CLASS).then(|| {
+            let ex: Vec<(&Sparse, bool)> =
+                examples.iter().map(|e| (e.vector, e.grade >= 1)).collect();
+            Regression::train(&ex, lambda)
+        });
     (Regression::train(&on, lambda), not_noise)
 }
 

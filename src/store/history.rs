@@ -70,7 +70,9 @@ impl Store {
 
     /// Every topic's history, by topic name.
     pub fn histories(&self) -> Result<Vec<History>> {
-        let mut stmt = self.conn.prepare("SELECT topic FROM topic_history ORDER BY topic")?;
+        let mut stmt = self
+            .conn
+            .prepare("SELECT topic FROM topic_history ORDER BY topic")?;
         let topics: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<Result<_, _>>()?;

@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use anyhow::Context;
 
 use super::{Corpus, learn};
-use crate::relevance::ModelScore;
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
 use crate::query::{Doc, Expr};
+use crate::relevance::ModelScore;
 use crate::relevance::score::{Model, Sparse};
 use crate::relevance::{Decision, TopicRules, TopicScorer};
 use crate::store::Store;

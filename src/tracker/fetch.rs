@@ -219,7 +219,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -350,7 +350,12 @@ fn head_pass(
     query: &str,
 ) -> Result<Vec<Paper>, TopicError> {
     let name = &pass.topic.name;
-    let max = pass.settings.arxiv.max_results.unwrap_or(usize::MAX).min(ARXIV_MAX_OFFSET);
+    let max = pass
+        .settings
+        .arxiv
+        .max_results
+        .unwrap_or(usize::MAX)
+        .min(ARXIV_MAX_OFFSET);
     let mut papers: Vec<Paper> = Vec::new();
     let mut seen: HashSet<ArxivId> = HashSet::new();
     let mut start = 0usize;
@@ -374,7 +379,8 @@ fn head_pass(
         info!(
             "{name}: page of {received} at start={}, {new_here} new, {} results in all",
             start - received,
-            feed.total_results.map_or("?".to_string(), |t| t.to_string())
+            feed.total_results
+                .map_or("?".to_string(), |t| t.to_string())
         );
         let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
         if received == 0 || new_here == 0 || start >= total {
@@ -446,7 +452,8 @@ fn backfill(
             start - received,
             window.as_deref().unwrap_or("now"),
             page.new,
-            feed.total_results.map_or("?".to_string(), |t| t.to_string())
+            feed.total_results
+                .map_or("?".to_string(), |t| t.to_string())
         );
         if history.complete {
             return Ok((write, history.cut()));
@@ -454,7 +461,9 @@ fn backfill(
         if start >= ARXIV_MAX_OFFSET {
             // arXiv serves no result past 30,000 of one query: narrow it to what is older.
             if window == history.cursor {
-                warn!("{name}: more than a page of papers share one submission minute; stopping the backfill there");
+                warn!(
+                    "{name}: more than a page of papers share one submission minute; stopping the backfill there"
+                );
                 history.complete = true;
                 store.save_history_page(&[], &history, pass.now)?;
                 return Ok((write, None));

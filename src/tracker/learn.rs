@@ -144,21 +144,20 @@ pub fn train(
         .map(|p| (&p.paper.id, &p.paper))
         .chain(extra.iter().map(|p| (&p.id, p)))
         .collect();
-    let features = Features::fit(
-        corpus
-            .papers
-            .iter()
-            .map(|p| &p.paper)
-            .chain(extra.iter()),
-    );
+    let features = Features::fit(corpus.papers.iter().map(|p| &p.paper).chain(extra.iter()));
     let mut chosen: Vec<(&ArxivId, u8)> = examples
         .iter()
         .filter(|(id, _)| !skip(id) && papers.contains_key(id))
         .map(|(id, g)| (id, *g))
         .collect();
-    let absent = examples.iter().filter(|(id, _)| !papers.contains_key(id)).count();
+    let absent = examples
+        .iter()
+        .filter(|(id, _)| !papers.contains_key(id))
+        .count();
     if absent > 0 {
-        warn!("{absent} example papers are not in the database (arXiv has no such paper, or the fetch failed); the model learns without them");
+        warn!(
+            "{absent} example papers are not in the database (arXiv has no such paper, or the fetch failed); the model learns without them"
+        );
     }
     if chosen.iter().all(|(_, g)| *g == 2) {
         // Positives only: the stored papers that are not examples serve as the negatives.

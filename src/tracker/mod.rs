@@ -10,8 +10,8 @@
 //! for links. The next stages (notify, summarize) go between `snapshot` and `publish`.
 
 pub mod decide;
-pub mod learn;
 pub mod fetch;
+pub mod learn;
 pub mod links;
 pub mod publish;
 pub mod site;

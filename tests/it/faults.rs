@@ -223,7 +223,11 @@ fn persistent_429_fails_only_that_topic_and_keeps_its_papers() {
     );
     let (first, _) = h.fetch();
     assert_eq!(first[0].total, 50);
-    assert_eq!(first[0].cut, Some((50, 361)), "the cap that cut the history is reported");
+    assert_eq!(
+        first[0].cut,
+        Some((50, 361)),
+        "the cap that cut the history is reported"
+    );
     assert!(
         fetch::summary(&first[0], None)
             .ends_with("; kept the newest 50 of 361 matches: raise `max_results` or set `since`"),
@@ -366,9 +370,15 @@ fn a_backfill_stopped_on_its_second_page_resumes_after_its_first_without_a_hole(
         .collect();
     // The head pass sees nothing new; the backfill asks only for what is older than the
     // cursor, from its start, page after page.
-    assert_eq!(queries[0], ("seed:npu_acceleration".to_string(), "0".to_string()));
+    assert_eq!(
+        queries[0],
+        ("seed:npu_acceleration".to_string(), "0".to_string())
+    );
     let window = format!("(seed:npu_acceleration) AND submittedDate:[199101010000 TO {cursor}]");
-    assert!(queries[1..].iter().all(|(q, _)| *q == window), "{queries:?}");
+    assert!(
+        queries[1..].iter().all(|(q, _)| *q == window),
+        "{queries:?}"
+    );
     assert_eq!(queries[1].1, "0");
     assert_eq!(outcomes[0].total, 361, "no hole: every match is stored");
     let stored: std::collections::HashSet<String> = h
@@ -379,7 +389,12 @@ fn a_backfill_stopped_on_its_second_page_resumes_after_its_first_without_a_hole(
         .map(|p| p.id.as_str().to_string())
         .collect();
     let seed = crate::common::Seed::load();
-    let section = &seed.sections.iter().find(|s| s.0 == "npu_acceleration").unwrap().1;
+    let section = &seed
+        .sections
+        .iter()
+        .find(|s| s.0 == "npu_acceleration")
+        .unwrap()
+        .1;
     assert!(section.iter().all(|r| stored.contains(&r.id)));
     // Of the first page, only the papers of its oldest submission minute are asked again.
     let same_minute = section
@@ -388,7 +403,13 @@ fn a_backfill_stopped_on_its_second_page_resumes_after_its_first_without_a_hole(
         .filter(|r| r.date.replace('-', "") == cursor[..8])
         .count();
     assert_eq!(queries.len() - 1, (361 - 60 + same_minute).div_ceil(60));
-    assert!(h.store.history("npu_acceleration").unwrap().unwrap().complete);
+    assert!(
+        h.store
+            .history("npu_acceleration")
+            .unwrap()
+            .unwrap()
+            .complete
+    );
 
     // A third run is one request.
     mock.clear_log();

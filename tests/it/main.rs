@@ -9,6 +9,7 @@ mod daily;
 mod faults;
 mod find;
 mod golden;
+mod history;
 mod layering;
 mod oai;
 mod parser;

@@ -126,7 +126,9 @@ pub fn split_window(query: &str) -> (String, Option<(String, String)>) {
     };
     let inner = inner.strip_prefix('(').unwrap_or(inner).to_string();
     let window = window.trim_end_matches(']');
-    let (from, to) = window.split_once(" TO ").expect("a window has FROM TO UNTIL");
+    let (from, to) = window
+        .split_once(" TO ")
+        .expect("a window has FROM TO UNTIL");
     (inner, Some((from.to_string(), to.to_string())))
 }
 
