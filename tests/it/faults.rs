@@ -416,3 +416,51 @@ fn a_backfill_stopped_on_its_second_page_resumes_after_its_first_without_a_hole(
     let (outcomes, _) = h.fetch();
     assert_eq!((outcomes[0].requests, outcomes[0].new), (1, 0));
 }
+
+#[test]
+fn past_arxivs_30000_results_the_query_is_narrowed_by_submission_date_and_nothing_is_cut() {
+    // 30,500 papers, 50 a day, newest id newest.
+    let rows: std::collections::BTreeMap<String, crate::common::SeedRow> = (1..=30_500u32)
+        .map(|i| {
+            let day = jiff::civil::date(2024, 1, 1) + jiff::Span::new().days(i64::from(i / 50));
+            let id = format!("2501.{i:05}");
+            let row = crate::common::SeedRow {
+                id: id.clone(),
+                version: 1,
+                date: day.to_string(),
+                title: format!("Paper {i}"),
+                categories: vec!["cs.LG".into()],
+                summary: "An abstract.".into(),
+                line: String::new(),
+            };
+            (id, row)
+        })
+        .collect();
+    let newest_first: Vec<String> = rows.keys().rev().cloned().collect();
+    let mock = MockArxiv::start(rows);
+    mock.add_search("seed:big", newest_first);
+    let mut h = Harness::new(&mock, "", &["big"]);
+    let (outcomes, _) = h.fetch();
+    assert!(outcomes[0].error.is_none(), "{:?}", outcomes[0].error);
+    assert_eq!(outcomes[0].total, 30_500, "the whole history");
+    assert_eq!(outcomes[0].cut, None);
+    let requests = mock.requests();
+    for r in &requests {
+        let start: usize = r.params["start"].parse().unwrap();
+        let size: usize = r.params["max_results"].parse().unwrap();
+        assert!(size <= 2000 && start + size <= 30_000, "{:?}", r.params);
+    }
+    let windowed: Vec<&String> = requests
+        .iter()
+        .map(|r| &r.params["search_query"])
+        .filter(|q| q.contains("submittedDate"))
+        .collect();
+    assert!(!windowed.is_empty(), "the query was narrowed past 30,000");
+    assert!(
+        windowed[0].starts_with("(seed:big) AND submittedDate:[199101010000 TO "),
+        "{}",
+        windowed[0]
+    );
+    // 100 + 14 × 2000 + 1900 reach 30,000; then one narrowed page for the rest.
+    assert_eq!(requests.len(), 17, "{}", requests.len());
+}
