@@ -7,7 +7,8 @@
 //! use. Training is full-batch Nesterov gradient descent from zero: no randomness, fixed
 //! iteration order, so the same examples and corpus give the same scores.
 
-use std::collections::HashMap;
+/// A fast, deterministic hash map (fixed seed).
+type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 use super::score::{Analyzer, Sparse, auc, normalize};
 use crate::model::{ArxivId, Paper};
@@ -30,17 +31,21 @@ pub const MIN_PER_CLASS: usize = 3;
 
 /// Calls `f` with the hash slot of every word and word pair of `paper` (title twice).
 fn for_each_feature(analyzer: &Analyzer, paper: &Paper, mut f: impl FnMut(u32)) {
+    let mut prev = String::with_capacity(32);
     for (text, times) in [(&paper.title, 2), (&paper.summary, 1)] {
-        let mut terms: Vec<String> = Vec::with_capacity(128);
-        analyzer.for_each_term(text, |t| terms.push(t.to_string()));
-        for _ in 0..times {
-            for (i, t) in terms.iter().enumerate() {
-                f(slot(t.as_bytes(), b""));
-                if let Some(next) = terms.get(i + 1) {
-                    f(slot(t.as_bytes(), next.as_bytes()));
+        prev.clear();
+        analyzer.for_each_term(text, |t| {
+            let word = slot(t.as_bytes(), b"");
+            let pair = (!prev.is_empty()).then(|| slot(prev.as_bytes(), t.as_bytes()));
+            for _ in 0..times {
+                f(word);
+                if let Some(p) = pair {
+                    f(p);
                 }
             }
-        }
+            prev.clear();
+            prev.push_str(t);
+        });
     }
 }
 
@@ -111,7 +116,7 @@ impl Features {
 
     /// The words and word pairs of `paper` that fall in each slot, for explanations.
     pub fn names(&self, paper: &Paper) -> HashMap<u32, String> {
-        let mut names = HashMap::new();
+        let mut names = HashMap::default();
         for text in [&paper.title, &paper.summary] {
             let mut terms: Vec<String> = Vec::new();
             self.analyzer
@@ -142,7 +147,7 @@ impl Regression {
     /// Trains on `(vector, positive)` examples, classes balanced, with L2 strength `lambda`.
     pub fn train(examples: &[(&Sparse, bool)], lambda: f32) -> Regression {
         // Compact the slots the examples use into 0..m.
-        let mut index: HashMap<u32, usize> = HashMap::new();
+        let mut index: HashMap<u32, usize> = HashMap::default();
         let mut slots: Vec<u32> = Vec::new();
         // Per example: its compacted features, target and weight.
         type Row = (Vec<(usize, f32)>, f32, f32);
@@ -332,7 +337,7 @@ impl Learned {
     /// The terms that moved this paper's text score most, `(slot, signed contribution)`, and
     /// the rules' contributions `[profile score, shown by the rules]` (on the stack's logit).
     pub fn contributions(&self, x: &Sparse, rules: Rules) -> (Vec<(u32, f32)>, [f64; 2]) {
-        let mut all: HashMap<u32, f32> = HashMap::new();
+        let mut all: HashMap<u32, f32> = HashMap::default();
         for model in std::iter::once(&self.on_topic).chain(self.not_noise.as_ref()) {
             for (s, c) in model.contributions(x) {
                 *all.entry(s).or_default() += c;

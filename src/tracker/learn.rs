@@ -17,7 +17,7 @@ use crate::relevance::score::Sparse;
 use crate::store::Store;
 
 /// At most this many unlabelled papers stand in as negatives when the examples are all positive.
-const MAX_UNLABELLED: usize = 4000;
+const MAX_UNLABELLED: usize = 1000;
 
 /// Reads every examples file of the settings, in order; a paper listed twice keeps its last
 /// grade.
