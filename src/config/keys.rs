@@ -136,7 +136,7 @@ pub const KEYS: &[Key] = &[
     key("snapshot", "enabled", K::Bool, D::Bool(true),
         "Write the text snapshot and rebuild a missing or stale database from it."),
     key("snapshot", "path", K::Str, D::Str("data/papers.jsonl"),
-        "The papers file; `runs.jsonl` goes beside it."),
+        "The papers file; `runs.jsonl` and `history.jsonl` go beside it."),
     key("chart", "title", K::Str, D::Str("arXiv papers per month"), "The chart's title."),
     key("chart", "bucket", K::Choice(&["published", "updated", "id"]), D::Str("published"),
         "Which date puts a paper in a month: `\"published\"` (first version), `\"updated\"` (latest version) or `\"id\"` (the month in the arXiv id, as cv-arxiv-daily did)."),

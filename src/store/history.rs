@@ -9,7 +9,7 @@ use super::{Result, Store, TopicWrite, join_topic, upsert_paper};
 use crate::model::Paper;
 
 /// A topic's fetched history.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
 pub struct History {
     /// The topic.
     pub topic: String,
@@ -81,6 +81,14 @@ impl Store {
             out.extend(self.history(&t)?);
         }
         Ok(out)
+    }
+
+    /// Puts back histories read from the text snapshot.
+    pub fn restore_histories(&mut self, histories: &[History], now: Timestamp) -> Result<()> {
+        for h in histories {
+            self.save_history_page(&[], h, now)?;
+        }
+        Ok(())
     }
 
     /// Stores one page of a topic's backfill and the history it leads to, in one transaction.

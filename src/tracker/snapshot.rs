@@ -1,6 +1,8 @@
 //! The snapshot stage: the database's text snapshot, for git: `data/papers.jsonl` (one paper per line, sorted by
 //! id, stable field order, only stable facts: a day's update changes only the lines of new or
-//! revised papers) and `runs.jsonl` beside it (one run per line). The SQLite file is a cache:
+//! revised papers), `runs.jsonl` beside it (one run per line) and `history.jsonl` (how far back
+//! each topic's history has been fetched, so a rebuilt database does not fetch it all again). The
+//! SQLite file is a cache:
 //! when it is missing, or does not match the snapshot on disk (say, after a `git pull`), it is
 //! rebuilt from the snapshot before anything else happens.
 
@@ -10,7 +12,7 @@ use anyhow::Context;
 
 use crate::config::Settings;
 use crate::output::{Ui, write_atomic};
-use crate::store::{SnapshotPaper, SnapshotRun, Store};
+use crate::store::{History, SnapshotPaper, SnapshotRun, Store};
 
 const META_KEY: &str = "snapshot_hash";
 
@@ -18,10 +20,22 @@ fn runs_path(papers: &Path) -> PathBuf {
     papers.with_file_name("runs.jsonl")
 }
 
-/// FNV-1a of the files' bytes: enough to tell "the same snapshot" from "another one".
-fn hash(papers: &[u8], runs: &[u8]) -> String {
+fn history_path(papers: &Path) -> PathBuf {
+    papers.with_file_name("history.jsonl")
+}
+
+/// FNV-1a of the files' bytes: enough to tell "the same snapshot" from "another one". (A
+/// snapshot without histories hashes as before they existed.)
+fn hash(papers: &[u8], runs: &[u8], history: &[u8]) -> String {
     let mut h = 0xcbf2_9ce4_8422_2325u64;
-    for b in papers.iter().chain(b"\0").chain(runs) {
+    let tail: &[u8] = if history.is_empty() { b"" } else { b"\0" };
+    for b in papers
+        .iter()
+        .chain(b"\0")
+        .chain(runs)
+        .chain(tail)
+        .chain(history)
+    {
         h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
     }
     format!("{h:016x}-{}-{}", papers.len(), runs.len())
@@ -50,10 +64,19 @@ pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
         runs.push_str(&serde_json::to_string(&r)?);
         runs.push('\n');
     }
+    let mut history = String::new();
+    for h in store.histories()? {
+        history.push_str(&serde_json::to_string(&h)?);
+        history.push('\n');
+    }
     let path = &settings.snapshot.path;
     write_atomic(path, papers.as_bytes())?;
     write_atomic(&runs_path(path), runs.as_bytes())?;
-    store.set_meta(META_KEY, &hash(papers.as_bytes(), runs.as_bytes()))?;
+    write_atomic(&history_path(path), history.as_bytes())?;
+    store.set_meta(
+        META_KEY,
+        &hash(papers.as_bytes(), runs.as_bytes(), history.as_bytes()),
+    )?;
     Ok(())
 }
 
@@ -67,7 +90,8 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
         return Ok(());
     };
     let runs = read(&runs_path(path))?.unwrap_or_default();
-    let wanted = hash(&papers, &runs);
+    let history = read(&history_path(path))?.unwrap_or_default();
+    let wanted = hash(&papers, &runs, &history);
     let db = &settings.database;
     if db.exists() {
         let store =
@@ -100,6 +124,14 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
                 .with_context(|| format!("{}:{}: not a run", runs_file.display(), n + 1))?,
         );
     }
+    let history_file = history_path(path);
+    let mut histories: Vec<History> = Vec::new();
+    for (n, line) in parse_lines(&history, &history_file)?.iter().enumerate() {
+        histories.push(
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not a history", history_file.display(), n + 1))?,
+        );
+    }
     // Build beside the database, then swap, so a failure leaves the old file.
     let fresh = db.with_extension("rebuild.tmp");
     for p in [
@@ -115,6 +147,7 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
     {
         let mut store = Store::open(&fresh)?;
         store.restore(&snapshot, &run_list)?;
+        store.restore_histories(&histories, jiff::Timestamp::now())?;
         store.set_meta(META_KEY, &wanted)?;
         super::redecide(settings, &mut store)?;
     }

@@ -138,7 +138,7 @@ fn edge_env() -> (TestEnv, MockArxiv, Vec<String>) {
 
 #[test]
 fn a_deleted_database_is_rebuilt_and_renders_the_same_bytes() {
-    let (env, _mock, _) = edge_env();
+    let (env, mock, _) = edge_env();
     assert_eq!(env.run(&["update"]).code, 0);
     let readme = env.read("README.md");
     let export = env.run(&["export", "--format", "json"]).stdout;
@@ -150,6 +150,16 @@ fn a_deleted_database_is_rebuilt_and_renders_the_same_bytes() {
     assert!(run.stderr.contains("rebuilt"), "{}", run.stderr);
     assert_eq!(env.read("README.md"), readme);
     assert_eq!(env.run(&["export", "--format", "json"]).stdout, export);
+    // The topics' histories come back too (data/history.jsonl): the next update asks for the
+    // newest page only, instead of fetching the whole history again.
+    assert!(env.read("data/history.jsonl").contains("\"complete\":true"));
+    let stats: serde_json::Value =
+        serde_json::from_str(&env.run(&["stats", "--json"]).stdout).unwrap();
+    assert_eq!(stats["topics"][0]["history"], "complete");
+    mock.clear_log();
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(mock.requests().len(), 1, "{}", run.stderr);
     // A snapshot newer than the database (a `git pull`) also triggers a rebuild.
     let snapshot = env.read("data/papers.jsonl");
     let fewer: String = snapshot.lines().skip(1).map(|l| format!("{l}\n")).collect();
