@@ -91,34 +91,7 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
         };
         let _ = writeln!(out, "  matched terms:  {}", list(&d.matched));
         let _ = writeln!(out, "  excluded terms: {}", list(&d.excluded));
-        let feedback = match d.feedback_score {
-            Some(f) => format!(", averaged with feedback {f:.3}"),
-            None => String::new(),
-        };
-        let score = d.score.map_or("none".to_string(), |s| format!("{s:.3}"));
-        match (d.model_score, &model) {
-            (Some(m), Some(model)) => {
-                let _ = writeln!(
-                    out,
-                    "  score {score} = learned model {m:.3} (threshold {:.3}; {} examples){feedback}; profile {:.3}",
-                    model.learned.threshold, model.examples, d.profile_score
-                );
-                let terms: Vec<String> = top_terms
-                    .iter()
-                    .map(|(t, c)| format!("{t} ({c:+.2})"))
-                    .collect();
-                let _ = writeln!(out, "  model's top terms: {}", terms.join(", "));
-            }
-            _ => {
-                let _ = writeln!(
-                    out,
-                    "  score {score} = profile {:.3} (cosine {:.3} with keywords, description, {} exemplars){feedback}",
-                    d.profile_score,
-                    d.cosine,
-                    topic.exemplars.len(),
-                );
-            }
-        }
+        write_score(&mut out, topic, d, model.as_ref(), &top_terms);
         let labels = store.labels(&topic.name)?;
         let positives = labels.iter().filter(|l| l.1).count();
         let _ = writeln!(
@@ -146,4 +119,42 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
     }
     super::emit(&out);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The score line(s): the learned model's, with its top terms, or the profile's.
+fn write_score(
+    out: &mut String,
+    topic: &crate::config::Topic,
+    d: &Decision,
+    model: Option<&crate::tracker::learn::Model>,
+    top_terms: &[(String, f32)],
+) {
+    let feedback = match d.feedback_score {
+        Some(f) => format!(", averaged with feedback {f:.3}"),
+        None => String::new(),
+    };
+    let score = d.score.map_or("none".to_string(), |s| format!("{s:.3}"));
+    match (d.model_score, model) {
+        (Some(m), Some(model)) => {
+            let _ = writeln!(
+                out,
+                "  score {score} = learned model {m:.3} (threshold {:.3}; {} examples){feedback}; profile {:.3}",
+                model.learned.threshold, model.examples, d.profile_score
+            );
+            let terms: Vec<String> = top_terms
+                .iter()
+                .map(|(t, c)| format!("{t} ({c:+.2})"))
+                .collect();
+            let _ = writeln!(out, "  model's top terms: {}", terms.join(", "));
+        }
+        _ => {
+            let _ = writeln!(
+                out,
+                "  score {score} = profile {:.3} (cosine {:.3} with keywords, description, {} exemplars){feedback}",
+                d.profile_score,
+                d.cosine,
+                topic.exemplars.len(),
+            );
+        }
+    }
 }

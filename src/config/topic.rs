@@ -117,25 +117,7 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
             }
             m => m.map(Spanned::into_inner),
         };
-        let mut authors: Vec<String> = Vec::with_capacity(t.authors.len());
-        for a in t.authors {
-            let name = a.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
-            if name.is_empty()
-                || name.contains(['"', '(', ')', ':'])
-                || name.chars().any(char::is_control)
-            {
-                return Err(at(
-                    a.span(),
-                    format!(
-                        "topic.authors in topic {topic_name:?}: {:?} is not a name (no quotes, parentheses, colons or control characters)",
-                        a.get_ref()
-                    ),
-                ));
-            }
-            if !authors.contains(&name) {
-                authors.push(name);
-            }
-        }
+        let authors = check_authors(ctx, &topic_name, t.authors)?;
         if keywords.is_empty() && query.is_none() && ids.is_empty() && authors.is_empty() {
             return Err(at(
                 span,
@@ -162,6 +144,34 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
         });
     }
     Ok(topics)
+}
+
+/// `authors`: whitespace collapsed, each once; no characters that would break the `au:` query.
+fn check_authors(
+    ctx: &Ctx,
+    topic_name: &str,
+    list: Vec<Spanned<String>>,
+) -> Result<Vec<String>, ConfigError> {
+    let mut authors: Vec<String> = Vec::with_capacity(list.len());
+    for a in list {
+        let name = a.get_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+        let bad = name.is_empty()
+            || name.contains(['"', '(', ')', ':'])
+            || name.chars().any(char::is_control);
+        if bad {
+            return Err(ctx.at(
+                a.span(),
+                format!(
+                    "topic.authors in topic {topic_name:?}: {:?} is not a name (no quotes, parentheses, colons or control characters)",
+                    a.get_ref()
+                ),
+            ));
+        }
+        if !authors.contains(&name) {
+            authors.push(name);
+        }
+    }
+    Ok(authors)
 }
 
 /// A topic's name: trimmed, no path or table characters, unique (`first_line` remembers where

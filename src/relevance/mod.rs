@@ -331,6 +331,55 @@ fn decide(
         .iter()
         .find(|a| paper.authors.iter().any(|p| same_person(p, a)))
         .cloned();
+    let reason = hide_reason(
+        rules,
+        paper,
+        Verdicts {
+            followed: pinned || label == Some(true) || author.is_some(),
+            label,
+            excluded: &excluded,
+            fails_terms,
+            model,
+            score,
+        },
+    );
+    Decision {
+        shown: reason.is_none(),
+        reason,
+        score,
+        profile_score,
+        cosine,
+        feedback_score,
+        model_score,
+        author,
+        matched,
+        excluded,
+        pinned,
+        label,
+    }
+}
+
+/// What the checks found, for [`hide_reason`].
+struct Verdicts<'a> {
+    /// Pinned, marked relevant or by a followed author: always shown.
+    followed: bool,
+    label: Option<bool>,
+    excluded: &'a [String],
+    fails_terms: bool,
+    model: Option<ModelScore>,
+    score: Option<f64>,
+}
+
+/// Why a paper is hidden, in the order the checks apply; `None` when it is shown.
+fn hide_reason(rules: &TopicRules, paper: &Paper, v: Verdicts) -> Option<String> {
+    let Verdicts {
+        followed,
+        label,
+        excluded,
+        fails_terms,
+        model,
+        score,
+    } = v;
     let any_glob = |patterns: &[String]| {
         paper
             .categories
@@ -342,7 +391,7 @@ fn decide(
             })
             .cloned()
     };
-    let reason = if pinned || label == Some(true) || author.is_some() {
+    if followed {
         None
     } else if label == Some(false) {
         Some("marked irrelevant".to_string())
@@ -367,20 +416,6 @@ fn decide(
         Some(format!("score {score:.2} below min_score {min:.2}"))
     } else {
         None
-    };
-    Decision {
-        shown: reason.is_none(),
-        reason,
-        score,
-        profile_score,
-        cosine,
-        feedback_score,
-        model_score,
-        author,
-        matched,
-        excluded,
-        pinned,
-        label,
     }
 }
 

@@ -11,6 +11,7 @@
 
 pub mod decide;
 pub mod fetch;
+mod history;
 pub mod learn;
 pub mod links;
 pub mod publish;
