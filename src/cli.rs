@@ -60,6 +60,27 @@ pub enum Command {
     Init(InitArgs),
     /// Bulk-import arXiv metadata: the Kaggle snapshot (no requests) or an OAI-PMH harvest.
     Import(ImportArgs),
+    /// Deliver the digests queued for the `[[notify]]` destinations (`update` does this after
+    /// publishing).
+    ///
+    /// Each new paper goes once to each destination; a failed delivery stays queued for the
+    /// next run (exit 1).
+    Notify(NotifyArgs),
+}
+
+/// Options of `notify`.
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// Print each message as it would be sent; send nothing and mark nothing sent.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Only this destination (its `name`).
+    #[arg(long, value_name = "NAME")]
+    pub to: Option<String>,
+    /// Send one sample message to this destination, to check its credentials (nothing is
+    /// marked sent).
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "to"])]
+    pub test: Option<String>,
 }
 
 /// Options of `import`.

@@ -22,6 +22,7 @@ pub mod cv;
 pub mod import;
 pub mod links;
 pub mod model;
+pub mod notify;
 pub mod output;
 pub mod query;
 pub mod relevance;

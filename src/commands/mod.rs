@@ -9,6 +9,7 @@ pub mod import;
 pub mod import_cv;
 pub mod init;
 pub mod mark;
+pub mod notify;
 pub mod render;
 pub mod search;
 pub mod show;
@@ -83,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Import(args) => import::run(&settings, &args, now, ui),
+        Command::Notify(args) => notify::run(&settings, &args, now, ui),
         Command::ImportCv(_) | Command::Init(_) => unreachable!("run before the config is read"),
     }
 }

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 mod keys;
+mod notify;
 mod sections;
 mod topic;
 
@@ -16,6 +17,7 @@ use serde::Deserialize;
 
 pub use keys::{KEYS, Key, Kind, reference};
 use keys::{Origin, Value};
+pub use notify::{Notify, NotifyKind, Schedule};
 use topic::RawTopic;
 
 use crate::model::{ArxivId, Bucket};
@@ -112,6 +114,8 @@ pub struct Settings {
     pub relevance: RelevanceSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
+    /// `[[notify]]`: where digests of new papers go.
+    pub notify: Vec<Notify>,
 }
 
 /// `[arxiv]`.
@@ -307,6 +311,8 @@ impl Topic {
 struct RawTopics {
     #[serde(default)]
     topic: Vec<RawTopic>,
+    #[serde(default)]
+    notify: Vec<notify::RawNotify>,
 }
 
 // ---- loading --------------------------------------------------------------------------------
@@ -363,16 +369,28 @@ pub fn from_str(
         ctx: &ctx,
         values: &values,
     };
+    let arxiv = sections::arxiv(&v)?;
+    let database = base.join(sections::database(&v)?);
+    let readme = sections::readme(&v, &base)?;
+    let site = sections::site(&v, &base)?;
+    let snapshot = sections::snapshot(&v, &base);
+    let links = sections::links(&v)?;
+    let chart = sections::chart(&v);
+    let relevance = sections::relevance(&v, &base)?;
+    let topics = topic::topics(&ctx, raw.topic)?;
+    let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
+    let notify = notify::notify(&ctx, raw.notify, &names)?;
     Ok(Settings {
-        arxiv: sections::arxiv(&v)?,
-        database: base.join(sections::database(&v)?),
-        readme: sections::readme(&v, &base)?,
-        site: sections::site(&v, &base)?,
-        snapshot: sections::snapshot(&v, &base),
-        links: sections::links(&v)?,
-        chart: sections::chart(&v),
-        relevance: sections::relevance(&v, &base)?,
-        topics: topic::topics(&ctx, raw.topic)?,
+        arxiv,
+        database,
+        readme,
+        site,
+        snapshot,
+        links,
+        chart,
+        relevance,
+        topics,
+        notify,
         source,
     })
 }
@@ -479,7 +497,7 @@ fn read_sections(
     values: &mut keys::Values,
 ) -> Result<(), ConfigError> {
     for (section, value) in table {
-        if section == "topic" {
+        if section == "topic" || section == "notify" {
             continue;
         }
         let (key_span, _, section_spans) = span_of(spans, section).unwrap_or_default();
@@ -491,7 +509,7 @@ fn read_sections(
             return Err(ctx.at(
                 key_span,
                 format!(
-                    "unknown section `{section}`, expected one of {}, `topic`",
+                    "unknown section `{section}`, expected one of {}, `topic`, `notify`",
                     known.join(", ")
                 ),
             ));

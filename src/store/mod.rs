@@ -16,9 +16,11 @@ use rusqlite_migration::{M, Migrations};
 use crate::model::{ArxivId, Membership, Paper, StoredPaper};
 
 mod bulk;
+mod deliveries;
 mod history;
 
 pub use bulk::BulkRow;
+pub use deliveries::Queued;
 pub use history::History;
 
 const MIGRATIONS: &[M<'static>] = &[
@@ -29,6 +31,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0005_stubs.sql")),
     M::up(include_str!("migrations/0006_meta.sql")),
     M::up(include_str!("migrations/0007_history.sql")),
+    M::up(include_str!("migrations/0008_deliveries.sql")),
 ];
 
 /// The schema migrations, in order.

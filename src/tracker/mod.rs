@@ -10,6 +10,7 @@
 //! for links. The next stages (notify, summarize) go between `snapshot` and `publish`.
 
 pub mod decide;
+pub mod deliver;
 pub mod fetch;
 mod history;
 pub mod learn;
@@ -156,22 +157,59 @@ pub fn update(
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let fetched = fetch(settings, options, now, ui, "update")?;
+    let mut fetched = fetch(settings, options, now, ui, "update")?;
     let failed = fetched
         .outcomes
         .iter()
         .filter(|o| o.error.is_some())
         .count();
+    let mut delivered = true;
     if failed > 0 && failed == fetched.outcomes.len() {
         ui.say("no topic could be fetched; the README was left as it was");
     } else {
         publish::publish(settings, &fetched.corpus, &fetched.code, now, ui)?;
+        delivered = notify(
+            settings,
+            &mut fetched.store,
+            &fetched.corpus,
+            &fetched.code,
+            now,
+            ui,
+        )?;
     }
     info!(
         "{}",
         split(started.elapsed(), fetched.arxiv, fetched.links_and_snapshot)
     );
-    Ok(fetched.exit_code())
+    match fetched.exit_code() {
+        code if code == ExitCode::SUCCESS && !delivered => Ok(ExitCode::FAILURE),
+        code => Ok(code),
+    }
+}
+
+/// The notify stage: queue each destination's new papers and deliver its queue. Returns
+/// whether every destination that had something to send got it.
+pub fn notify(
+    settings: &Settings,
+    store: &mut Store,
+    corpus: &Corpus,
+    code: &CodeLinks,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<bool> {
+    if settings.notify.is_empty() {
+        return Ok(true);
+    }
+    deliver::enqueue(settings, store, corpus, now)?;
+    let env = |k: &str| std::env::var(k).ok();
+    let options = deliver::Options {
+        dry_run: false,
+        to: None,
+        env: &env,
+        sleep: &std::thread::sleep,
+    };
+    let reports = deliver::deliver(settings, store, corpus, code, &options, now, ui)?;
+    Ok(reports.iter().all(|r| r.error.is_none()))
 }
 
 /// `render`: decide every topic's papers again (the config may have changed since they were

@@ -17,6 +17,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("relevance", &["model", "query"]),
     ("links", &["model"]),
     ("cv", &["model", "config"]),
+    ("notify", &["model", "config"]),
     (
         "tracker",
         &[
@@ -29,6 +30,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "render",
             "relevance",
             "links",
+            "notify",
         ],
     ),
     (
@@ -53,6 +55,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "tracker",
             "import",
             "cli",
+            "notify",
         ],
     ),
 ];

@@ -11,6 +11,7 @@ mod find;
 mod golden;
 mod history;
 mod layering;
+mod notify;
 mod oai;
 mod parser;
 mod publish;

@@ -1,0 +1,101 @@
+//! `paperwatch notify [--dry-run] [--to NAME] [--test NAME]`: deliver the queued digests.
+
+use std::process::ExitCode;
+
+use jiff::Timestamp;
+
+use super::{UsageError, emit, open_store};
+use crate::cli::NotifyArgs;
+use crate::config::Settings;
+use crate::model::ArxivId;
+use crate::notify::{Item, render, send};
+use crate::output::Ui;
+use crate::tracker::{self, deliver};
+
+/// Runs `notify`.
+pub fn run(
+    settings: &Settings,
+    args: &NotifyArgs,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
+    let name = args.test.as_deref().or(args.to.as_deref());
+    if let Some(name) = name
+        && !settings.notify.iter().any(|d| d.name == name)
+    {
+        let known: Vec<&str> = settings.notify.iter().map(|d| d.name.as_str()).collect();
+        return Err(UsageError(format!(
+            "no [[notify]] named {name:?} in {} (destinations: {})",
+            settings.source,
+            if known.is_empty() {
+                "none".to_string()
+            } else {
+                known.join(", ")
+            }
+        ))
+        .into());
+    }
+    let env = |k: &str| std::env::var(k).ok();
+    if let Some(name) = &args.test {
+        let dest = settings
+            .notify
+            .iter()
+            .find(|d| &d.name == name)
+            .expect("checked");
+        let message = render::messages(dest, &[sample()]).remove(0);
+        return match send::deliver(dest, &message, &env, &std::thread::sleep, now) {
+            Ok(()) => {
+                ui.say(&format!("notify {name}: the sample message was accepted"));
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                ui.say(&format!("notify {e}"));
+                Ok(ExitCode::FAILURE)
+            }
+        };
+    }
+    let mut store = open_store(settings, false)?;
+    let corpus = tracker::redecide(settings, &mut store)?;
+    let code = tracker::links::code_map(settings, &corpus.papers, &store.hf_answers()?);
+    // Queuing is what the next run would do anyway; only sending waits for a real run.
+    deliver::enqueue(settings, &mut store, &corpus, now)?;
+    let options = deliver::Options {
+        dry_run: args.dry_run,
+        to: args.to.as_deref(),
+        env: &env,
+        sleep: &std::thread::sleep,
+    };
+    let reports = deliver::deliver(settings, &mut store, &corpus, &code, &options, now, ui)?;
+    for r in &reports {
+        for p in &r.previews {
+            emit(p);
+        }
+        if args.dry_run && r.previews.is_empty() {
+            ui.say(&format!("notify {}: nothing queued", r.destination));
+        }
+    }
+    Ok(if reports.iter().any(|r| r.error.is_some()) {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The sample paper of `notify --test`.
+fn sample() -> Item {
+    Item {
+        id: ArxivId::parse("2407.05858").expect("a valid id"),
+        version: 1,
+        title: "paperwatch test message: your destination works".into(),
+        authors: vec!["paperwatch".into()],
+        date: "2024-07-08".into(),
+        topics: vec!["test".into()],
+        score: None,
+        url: "https://arxiv.org/abs/2407.05858".into(),
+        pdf: "https://arxiv.org/pdf/2407.05858".into(),
+        code: None,
+        summary: "If you read this, paperwatch can deliver digests here.".into(),
+        why: "notify --test".into(),
+        revision: false,
+    }
+}

@@ -1,0 +1,290 @@
+//! Delivering a message: SMTP (`lettre`: `smtps://` implicit TLS, `smtp://…?tls=required`
+//! STARTTLS, plain `smtp://` to a loopback host only) or an HTTPS POST (`ureq`), with the
+//! signature each service wants (HMAC-SHA256 of the body for the generic webhook, Feishu's
+//! signed timestamp) and `429` + `Retry-After` honoured. The URL and secrets come from the
+//! environment; no error, log line or output contains them.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
+use serde_json::Value;
+use sha2::Sha256;
+
+use super::{Body, Message};
+use crate::config::{Notify, NotifyKind};
+
+/// The longest `Retry-After` waited for; a service asking for more fails the delivery.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
+/// Attempts per message when the service answers 429.
+const ATTEMPTS: u32 = 3;
+
+/// Why a message was not delivered. The text never holds a URL or a secret.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{destination}: {message}")]
+pub struct SendError {
+    /// The destination's name.
+    pub destination: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Where the secrets come from (the process environment, or a map in tests).
+pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
+
+/// How to wait (a real sleep, or a recorded one in tests).
+pub type Sleep<'a> = &'a dyn Fn(Duration);
+
+/// Delivers one message to `dest`.
+pub fn deliver(
+    dest: &Notify,
+    message: &Message,
+    env: Env,
+    sleep: Sleep,
+    now: jiff::Timestamp,
+) -> Result<(), SendError> {
+    let fail = |message: String| SendError {
+        destination: dest.name.clone(),
+        message,
+    };
+    let url = env(&dest.url_env)
+        .filter(|u| !u.trim().is_empty())
+        .ok_or_else(|| {
+            fail(format!(
+                "the environment variable {} (notify.url_env) is not set",
+                dest.url_env
+            ))
+        })?;
+    let secret = match &dest.secret_env {
+        Some(var) => Some(env(var).filter(|s| !s.is_empty()).ok_or_else(|| {
+            fail(format!(
+                "the environment variable {var} (notify.secret_env) is not set"
+            ))
+        })?),
+        None => None,
+    };
+    match &message.body {
+        Body::Email {
+            subject,
+            text,
+            html,
+        } => email(dest, &url, subject, text, html).map_err(fail),
+        Body::Json(value) => {
+            let mut value = value.clone();
+            if let (NotifyKind::Feishu, Some(key)) = (dest.kind, &secret) {
+                let ts = now.as_second().to_string();
+                value["timestamp"] = Value::String(ts.clone());
+                value["sign"] = Value::String(feishu_sign(&ts, key));
+            }
+            let body = value.to_string();
+            let mut headers: Vec<(&str, String)> = Vec::new();
+            if let (NotifyKind::Webhook, Some(key)) = (dest.kind, &secret) {
+                headers.push(("X-Paperwatch-Signature", hmac_hex(key, body.as_bytes())));
+            }
+            let url = match dest.kind {
+                NotifyKind::Telegram => format!("{}/sendMessage", url.trim_end_matches('/')),
+                _ => url,
+            };
+            post(&url, &body, &headers, sleep).map_err(fail)
+        }
+    }
+}
+
+/// `hex(HMAC-SHA256(key, body))`.
+pub fn hmac_hex(key: &str, body: &[u8]) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
+    mac.update(body);
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Feishu/Lark's signature: base64 of HMAC-SHA256 keyed by `timestamp + "\n" + secret` over
+/// nothing.
+pub fn feishu_sign(timestamp: &str, secret: &str) -> String {
+    let key = format!("{timestamp}\n{secret}");
+    let mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).expect("HMAC takes any key");
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
+fn post(url: &str, body: &str, headers: &[(&str, String)], sleep: Sleep) -> Result<(), String> {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(30)))
+        .user_agent(crate::model::user_agent().as_str())
+        .build()
+        .into();
+    for attempt in 1..=ATTEMPTS {
+        let mut request = agent
+            .post(url)
+            .header("Content-Type", "application/json; charset=utf-8");
+        for (k, v) in headers {
+            request = request.header(*k, v.as_str());
+        }
+        // ureq's errors name the URL, which holds the secret: keep only their kind.
+        let mut response = request
+            .send(body.as_bytes())
+            .map_err(|e| format!("cannot reach the service ({})", describe(&e)))?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024)
+            .read_to_string()
+            .unwrap_or_default();
+        match status {
+            200..=299 if telegram_ok(&text) => return Ok(()),
+            200..=299 => {
+                return Err(format!(
+                    "the service refused the message: {}",
+                    snippet(&text)
+                ));
+            }
+            429 if attempt < ATTEMPTS => {
+                let wait = response
+                    .headers()
+                    .get("retry-after")
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.trim().parse::<u64>().ok())
+                    .map_or(Duration::from_secs(5), Duration::from_secs);
+                if wait > MAX_RETRY_AFTER {
+                    return Err(format!(
+                        "HTTP 429: the service asks to wait {} s; the papers stay queued",
+                        wait.as_secs()
+                    ));
+                }
+                tracing::warn!("HTTP 429; retrying in {} s", wait.as_secs());
+                sleep(wait);
+            }
+            _ => return Err(format!("HTTP {status}: {}", snippet(&text))),
+        }
+    }
+    Err("HTTP 429 after 3 attempts; the papers stay queued".into())
+}
+
+/// Telegram answers 200 with `{"ok": false}` on some errors; other services' 2xx bodies are
+/// not JSON or have no `ok`.
+fn telegram_ok(body: &str) -> bool {
+    serde_json::from_str::<Value>(body)
+        .ok()
+        .and_then(|v| v.get("ok").and_then(Value::as_bool))
+        .unwrap_or(true)
+}
+
+fn describe(e: &ureq::Error) -> &'static str {
+    match e {
+        ureq::Error::Timeout(_) => "timed out",
+        ureq::Error::HostNotFound => "host not found",
+        ureq::Error::ConnectionFailed => "connection failed",
+        ureq::Error::Io(_) => "network error",
+        ureq::Error::Tls(_) | ureq::Error::Rustls(_) => "TLS error",
+        ureq::Error::BadUri(_) => "not a valid URL",
+        _ => "request failed",
+    }
+}
+
+/// The first line of a service's answer, short (services echo no secrets back).
+fn snippet(body: &str) -> String {
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut s: String = line.chars().take(160).collect();
+    if s.len() < line.len() {
+        s.push('…');
+    }
+    s
+}
+
+fn email(dest: &Notify, url: &str, subject: &str, text: &str, html: &str) -> Result<(), String> {
+    use lettre::message::{Mailbox, MultiPart, header::ContentType};
+    use lettre::{Message as Mail, SmtpTransport, Transport};
+    let plain = url.starts_with("smtp://") && !url.contains("tls=");
+    if plain && !loopback(url) {
+        return Err(
+            "plain smtp:// (no TLS) is allowed only to a loopback host; use smtps:// or smtp://…?tls=required"
+                .into(),
+        );
+    }
+    let from: Mailbox = dest
+        .from
+        .as_deref()
+        .unwrap_or_default()
+        .parse()
+        .map_err(|e| format!("notify.from is not an address: {e}"))?;
+    let mut builder = Mail::builder().from(from).subject(subject);
+    for to in &dest.to {
+        let to: Mailbox = to
+            .parse()
+            .map_err(|e| format!("notify.to {to:?} is not an address: {e}"))?;
+        builder = builder.to(to);
+    }
+    let mail = builder
+        .multipart(MultiPart::alternative_plain_html(
+            text.to_string(),
+            html.to_string(),
+        ))
+        .map_err(|e| format!("cannot build the e-mail: {e}"))?;
+    let _ = ContentType::TEXT_PLAIN;
+    // lettre's URL errors quote no credentials; its transport errors name no URL.
+    let transport = SmtpTransport::from_url(url)
+        .map_err(|_| "the SMTP URL cannot be read (expected smtps://user:pass@host or smtp://host?tls=required)".to_string())?
+        .timeout(Some(Duration::from_secs(30)))
+        .build();
+    transport
+        .send(&mail)
+        .map(|_| ())
+        .map_err(|e| format!("SMTP delivery failed: {}", smtp_error(&e)))
+}
+
+fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
+    if e.is_permanent() {
+        "the server refused the message permanently".into()
+    } else if e.is_transient() {
+        "the server refused the message for now".into()
+    } else if e.is_timeout() {
+        "timed out".into()
+    } else if e.is_tls() {
+        "TLS error".into()
+    } else {
+        // lettre's own text names the server's answer or the I/O error, never the URL.
+        format!("connection or protocol error ({e})")
+    }
+}
+
+fn loopback(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = host_port
+        .split(['/', '?'])
+        .next()
+        .unwrap_or("")
+        .rsplit_once(':')
+        .map_or(host_port, |(h, _)| h);
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_match_known_values() {
+        // RFC 4231 test case 2.
+        assert_eq!(
+            hmac_hex("Jefe", b"what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+        );
+        assert_eq!(feishu_sign("1599360473", "demo").len(), 44);
+    }
+
+    #[test]
+    fn plain_smtp_only_to_loopback() {
+        assert!(loopback("smtp://127.0.0.1:2525"));
+        assert!(loopback("smtp://user:pw@localhost:25/?x"));
+        assert!(!loopback("smtp://mail.example.org:25"));
+    }
+}

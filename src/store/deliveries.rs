@@ -1,0 +1,160 @@
+//! What was sent to which notify destination (`destinations`, `deliveries`): the queue of each
+//! destination, rows marked sent once a message carrying them was accepted, and the papers that
+//! were already stored when a destination was added (`history`: never sent).
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+
+use super::{Result, Store};
+use crate::model::ArxivId;
+
+/// A paper waiting for a destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queued {
+    /// The paper.
+    pub id: ArxivId,
+    /// The version to announce.
+    pub version: u32,
+    /// A new version of a paper sent before.
+    pub revision: bool,
+}
+
+impl Store {
+    /// When `destination` was first seen, and when it was last sent something.
+    pub fn destination(&self, name: &str) -> Result<Option<(String, Option<String>)>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT started_at, last_sent_at FROM destinations WHERE name = ?1",
+                params![name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+
+    /// Registers a destination: `history` papers are marked as never to be sent, `backfill` ones
+    /// are queued. One transaction.
+    pub fn add_destination(
+        &mut self,
+        name: &str,
+        history: &[(ArxivId, u32)],
+        backfill: &[(ArxivId, u32)],
+        now: Timestamp,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let now = now.to_string();
+        tx.execute(
+            "INSERT OR IGNORE INTO destinations (name, started_at) VALUES (?1, ?2)",
+            params![name, now],
+        )?;
+        for (rows, state) in [(history, "history"), (backfill, "queued")] {
+            for (id, version) in rows {
+                tx.execute(
+                    "INSERT OR IGNORE INTO deliveries
+                     (destination, paper_id, version, state, queued_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![name, id.as_str(), version, state, now],
+                )?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Queues papers newly shown to a destination: a paper with no row yet, or (with
+    /// `revisions`) a version above every row it has. Returns how many were queued.
+    pub fn enqueue(
+        &mut self,
+        name: &str,
+        shown: &[(ArxivId, u32)],
+        revisions: bool,
+        now: Timestamp,
+    ) -> Result<usize> {
+        let tx = self.conn.transaction()?;
+        let now = now.to_string();
+        let mut queued = 0;
+        for (id, version) in shown {
+            let known: Option<u32> = tx
+                .prepare_cached(
+                    "SELECT MAX(version) FROM deliveries WHERE destination = ?1 AND paper_id = ?2",
+                )?
+                .query_row(params![name, id.as_str()], |r| r.get(0))?;
+            let revision = match known {
+                None => false,
+                Some(v) if revisions && *version > v => true,
+                Some(_) => continue,
+            };
+            queued += tx.execute(
+                "INSERT OR IGNORE INTO deliveries
+                 (destination, paper_id, version, state, revision, queued_at)
+                 VALUES (?1, ?2, ?3, 'queued', ?4, ?5)",
+                params![name, id.as_str(), version, i64::from(revision), now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(queued)
+    }
+
+    /// A destination's queue, oldest first.
+    pub fn queue(&self, name: &str) -> Result<Vec<Queued>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT paper_id, version, revision FROM deliveries
+             WHERE destination = ?1 AND state = 'queued' ORDER BY queued_at, paper_id",
+        )?;
+        let rows = stmt.query_map(params![name], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, u32>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, version, revision) = row?;
+            let id = ArxivId::parse(&id).map_err(|e| super::Error::Corrupt {
+                id: id.clone(),
+                message: e.to_string(),
+            })?;
+            out.push(Queued {
+                id,
+                version,
+                revision: revision != 0,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Marks papers sent to a destination (one message's worth), in one transaction.
+    pub fn mark_sent(
+        &mut self,
+        name: &str,
+        papers: &[(ArxivId, u32)],
+        now: Timestamp,
+    ) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let now = now.to_string();
+        for (id, version) in papers {
+            tx.execute(
+                "UPDATE deliveries SET state = 'sent', sent_at = ?4
+                 WHERE destination = ?1 AND paper_id = ?2 AND version = ?3",
+                params![name, id.as_str(), version, now],
+            )?;
+        }
+        tx.execute(
+            "UPDATE destinations SET last_sent_at = ?2 WHERE name = ?1",
+            params![name, now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Papers sent to a destination, and how many times each version was: for tests and
+    /// `stats`.
+    pub fn sent_counts(&self, name: &str) -> Result<(usize, usize)> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FILTER (WHERE state = 'sent'), COUNT(*) FILTER (WHERE state = 'queued')
+             FROM deliveries WHERE destination = ?1",
+            params![name],
+            |r| Ok((r.get::<_, i64>(0)? as usize, r.get::<_, i64>(1)? as usize)),
+        )?)
+    }
+}

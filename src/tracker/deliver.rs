@@ -1,0 +1,273 @@
+//! The notify stage, after publishing: each `[[notify]]` destination's newly shown papers are
+//! queued, and its queue delivered as digests ([`crate::notify`]). A paper is marked sent only
+//! once the message carrying it was accepted, so a failed delivery stays queued for the next
+//! run and a delivered one is never sent again. A process killed between the service's
+//! acceptance and the record may send that message twice on the next run; it never loses it.
+//!
+//! A destination seen for the first time starts from now: the papers already stored are history
+//! and are not sent, except the best `backfill` of them.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use jiff::Timestamp;
+
+use super::{CodeLinks, Corpus};
+use crate::config::{Notify, Schedule, Settings};
+use crate::model::{ArxivId, StoredPaper};
+use crate::notify::{Item, Message, render, send, short_summary};
+use crate::output::Ui;
+use crate::store::Store;
+
+/// How a delivery is run.
+pub struct Options<'a> {
+    /// Print each message instead of sending it (nothing is marked sent).
+    pub dry_run: bool,
+    /// Only this destination.
+    pub to: Option<&'a str>,
+    /// Where the secrets come from.
+    pub env: send::Env<'a>,
+    /// How to wait for `Retry-After`.
+    pub sleep: send::Sleep<'a>,
+}
+
+/// What happened at one destination.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Report {
+    /// The destination.
+    pub destination: String,
+    /// Papers newly queued this run.
+    pub queued: usize,
+    /// Papers delivered this run.
+    pub sent: usize,
+    /// Messages delivered (or printed, with `--dry-run`).
+    pub messages: usize,
+    /// Bytes of the messages.
+    pub bytes: usize,
+    /// Papers still waiting after this run.
+    pub waiting: usize,
+    /// Why delivery failed, if it did (no URL or secret in it).
+    pub error: Option<String>,
+    /// With `dry_run`: each message as it would be sent.
+    pub previews: Vec<String>,
+}
+
+/// Papers shown to `dest`: `(id, version)` with the paper, its topics there and best score.
+fn shown_to<'c>(
+    settings: &Settings,
+    dest: &Notify,
+    corpus: &'c Corpus,
+) -> Vec<(&'c StoredPaper, Vec<String>, Option<f64>)> {
+    let order: Vec<&str> = if dest.topics.is_empty() {
+        settings.topics.iter().map(|t| t.name.as_str()).collect()
+    } else {
+        dest.topics.iter().map(String::as_str).collect()
+    };
+    let mut out = Vec::new();
+    for p in &corpus.papers {
+        let mut topics = Vec::new();
+        let mut best: Option<f64> = None;
+        for name in &order {
+            let Some(m) = p.topics.iter().find(|m| m.name == *name && m.shown) else {
+                continue;
+            };
+            if let (Some(min), Some(score)) = (dest.min_score, m.score)
+                && score < min
+            {
+                continue;
+            }
+            topics.push((*name).to_string());
+            best = match (best, m.score) {
+                (Some(b), Some(s)) => Some(b.max(s)),
+                (b, s) => b.or(s),
+            };
+        }
+        if !topics.is_empty() {
+            out.push((p, topics, best));
+        }
+    }
+    out
+}
+
+/// Queues what each destination has not seen; registers new destinations.
+pub fn enqueue(
+    settings: &Settings,
+    store: &mut Store,
+    corpus: &Corpus,
+    now: Timestamp,
+) -> anyhow::Result<Vec<usize>> {
+    let mut queued = Vec::with_capacity(settings.notify.len());
+    for dest in &settings.notify {
+        let shown = shown_to(settings, dest, corpus);
+        let ids: Vec<(ArxivId, u32)> = shown
+            .iter()
+            .map(|(p, _, _)| (p.paper.id.clone(), p.paper.version))
+            .collect();
+        if store.destination(&dest.name)?.is_none() {
+            let mut ranked: Vec<&(&StoredPaper, Vec<String>, Option<f64>)> = shown.iter().collect();
+            ranked.sort_by(|a, b| {
+                b.2.unwrap_or(0.0)
+                    .total_cmp(&a.2.unwrap_or(0.0))
+                    .then(b.0.paper.id.cmp(&a.0.paper.id))
+            });
+            let backfill: Vec<(ArxivId, u32)> = ranked
+                .iter()
+                .take(dest.backfill)
+                .map(|(p, _, _)| (p.paper.id.clone(), p.paper.version))
+                .collect();
+            let history: Vec<(ArxivId, u32)> = ids
+                .iter()
+                .filter(|i| !backfill.contains(i))
+                .cloned()
+                .collect();
+            store.add_destination(&dest.name, &history, &backfill, now)?;
+            queued.push(backfill.len());
+        } else {
+            queued.push(store.enqueue(&dest.name, &ids, dest.revisions, now)?);
+        }
+    }
+    Ok(queued)
+}
+
+/// Whether `dest`'s schedule lets it be sent something now.
+fn due(dest: &Notify, last_sent: Option<&str>, now: Timestamp) -> bool {
+    let every = match dest.schedule {
+        Schedule::Run => return true,
+        Schedule::Daily => Duration::from_secs(20 * 3600),
+        Schedule::Weekly => Duration::from_secs(6 * 24 * 3600 + 20 * 3600),
+    };
+    let Some(last) = last_sent.and_then(|t| t.parse::<Timestamp>().ok()) else {
+        return true;
+    };
+    now.duration_since(last).as_secs_f64() >= every.as_secs_f64()
+}
+
+/// The digest items of a destination's queue, grouped by its first topic, best first.
+fn items(
+    settings: &Settings,
+    dest: &Notify,
+    corpus: &Corpus,
+    code: &CodeLinks,
+    queue: &[crate::store::Queued],
+) -> Vec<Item> {
+    let shown: HashMap<&ArxivId, (&StoredPaper, Vec<String>, Option<f64>)> =
+        shown_to(settings, dest, corpus)
+            .into_iter()
+            .map(|(p, t, s)| (&p.paper.id, (p, t, s)))
+            .collect();
+    let order: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
+    let mut items: Vec<Item> = queue
+        .iter()
+        .filter_map(|q| {
+            let (p, topics, score) = shown.get(&q.id)?;
+            let paper = &p.paper;
+            let why = match score {
+                Some(s) => format!("shown in {} with score {s:.2}", topics.join(", ")),
+                None => format!("pinned in {}", topics.join(", ")),
+            };
+            Some(Item {
+                id: paper.id.clone(),
+                version: q.version,
+                title: paper.title.clone(),
+                authors: paper.authors.clone(),
+                date: paper.published.strftime("%Y-%m-%d").to_string(),
+                topics: topics.clone(),
+                score: *score,
+                url: format!("https://arxiv.org/abs/{}", paper.id),
+                pdf: format!("https://arxiv.org/pdf/{}v{}", paper.id, q.version),
+                code: code.get(&paper.id).cloned(),
+                summary: short_summary(&paper.summary, 320),
+                why,
+                revision: q.revision,
+            })
+        })
+        .collect();
+    let rank = |i: &Item| {
+        order
+            .iter()
+            .position(|t| i.topics.first().is_some_and(|f| f == t))
+            .unwrap_or(usize::MAX)
+    };
+    items.sort_by(|a, b| {
+        rank(a)
+            .cmp(&rank(b))
+            .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
+            .then(b.id.cmp(&a.id))
+    });
+    items
+}
+
+/// Delivers each destination's queue (or prints it, with `dry_run`).
+pub fn deliver(
+    settings: &Settings,
+    store: &mut Store,
+    corpus: &Corpus,
+    code: &CodeLinks,
+    options: &Options,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<Vec<Report>> {
+    let mut reports = Vec::new();
+    for dest in &settings.notify {
+        if options.to.is_some_and(|to| to != dest.name) {
+            continue;
+        }
+        let mut report = Report {
+            destination: dest.name.clone(),
+            ..Report::default()
+        };
+        let last = store.destination(&dest.name)?.and_then(|d| d.1);
+        let queue = store.queue(&dest.name)?;
+        let items = items(settings, dest, corpus, code, &queue);
+        if items.is_empty() || !(options.dry_run || due(dest, last.as_deref(), now)) {
+            report.waiting = queue.len();
+            reports.push(report);
+            continue;
+        }
+        let messages: Vec<Message> = render::messages(dest, &items);
+        for message in &messages {
+            if options.dry_run {
+                report.previews.push(format!(
+                    "--- {} ({}), {} papers, {} bytes\n{}\n",
+                    dest.name,
+                    dest.kind.name(),
+                    message.papers.len(),
+                    message.body.size(),
+                    message.body.preview()
+                ));
+                report.messages += 1;
+                report.bytes += message.body.size();
+                continue;
+            }
+            match send::deliver(dest, message, options.env, options.sleep, now) {
+                Ok(()) => {
+                    store.mark_sent(&dest.name, &message.papers, now)?;
+                    report.sent += message.papers.len();
+                    report.messages += 1;
+                    report.bytes += message.body.size();
+                }
+                Err(e) => {
+                    report.error = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+        report.waiting = store.queue(&dest.name)?.len();
+        match &report.error {
+            Some(e) => ui.say(&format!(
+                "notify {e}; {} papers stay queued for the next run",
+                report.waiting
+            )),
+            None if !options.dry_run => ui.say(&format!(
+                "notify {}: sent {} papers in {} message{}",
+                dest.name,
+                report.sent,
+                report.messages,
+                if report.messages == 1 { "" } else { "s" }
+            )),
+            None => {}
+        }
+        reports.push(report);
+    }
+    Ok(reports)
+}

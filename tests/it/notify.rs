@@ -1,0 +1,489 @@
+//! Digests, delivered for real over loopback: e-mail to a real SMTP server (Python's
+//! `aiosmtpd`, which `.ci/run` installs), chat and webhook payloads to a local HTTP server
+//! playing Slack, Discord, Telegram, Feishu and a generic webhook: each service's shape, the
+//! signatures, 429 + Retry-After, a failure then success, and each paper sent exactly once.
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::common::{MockArxiv, Seed, SeedRow, TestEnv, mock_config};
+
+/// One request the chat server received.
+#[derive(Debug, Clone)]
+struct Got {
+    path: String,
+    headers: HashMap<String, String>,
+    body: serde_json::Value,
+    raw: Vec<u8>,
+}
+
+/// A scripted answer: status and `Retry-After`.
+type Answer = (u16, Option<&'static str>);
+
+#[derive(Default)]
+struct ChatState {
+    got: Mutex<Vec<Got>>,
+    /// path → statuses to answer before the normal one: (status, Retry-After).
+    script: Mutex<HashMap<String, VecDeque<Answer>>>,
+}
+
+struct ChatResponder(Arc<ChatState>);
+
+impl Respond for ChatResponder {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let path = request.url.path().to_string();
+        let headers = request
+            .headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+            .collect();
+        let scripted = self
+            .0
+            .script
+            .lock()
+            .unwrap()
+            .get_mut(&path)
+            .and_then(VecDeque::pop_front);
+        if let Some((status, retry_after)) = scripted {
+            let mut t = ResponseTemplate::new(status).set_body_string("slow down");
+            if let Some(after) = retry_after {
+                t = t.insert_header("Retry-After", after);
+            }
+            return t;
+        }
+        self.0.got.lock().unwrap().push(Got {
+            path: path.clone(),
+            headers,
+            body: serde_json::from_slice(&request.body).unwrap_or_default(),
+            raw: request.body.clone(),
+        });
+        if path.ends_with("/sendMessage") {
+            ResponseTemplate::new(200).set_body_string(r#"{"ok":true,"result":{}}"#)
+        } else if path == "/discord" {
+            ResponseTemplate::new(204)
+        } else {
+            ResponseTemplate::new(200).set_body_string("ok")
+        }
+    }
+}
+
+struct MockChat {
+    state: Arc<ChatState>,
+    server: MockServer,
+    _runtime: tokio::runtime::Runtime,
+}
+
+impl MockChat {
+    fn start() -> MockChat {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let state = Arc::new(ChatState::default());
+        let server = runtime.block_on(MockServer::start());
+        runtime.block_on(
+            Mock::given(any())
+                .respond_with(ChatResponder(state.clone()))
+                .mount(&server),
+        );
+        MockChat {
+            state,
+            server,
+            _runtime: runtime,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.uri())
+    }
+
+    fn script(&self, path: &str, answers: &[Answer]) {
+        self.state
+            .script
+            .lock()
+            .unwrap()
+            .entry(path.to_string())
+            .or_default()
+            .extend(answers.iter().copied());
+    }
+
+    fn got(&self, path: &str) -> Vec<Got> {
+        self.state
+            .got
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|g| g.path == path)
+            .cloned()
+            .collect()
+    }
+}
+
+/// The seed's `edge_inference` papers but the newest, plus one hostile title; the newest can
+/// be added to the search later (a new paper).
+fn corpus() -> (BTreeMap<String, SeedRow>, Vec<String>) {
+    let seed = Seed::load();
+    let mut rows = seed.papers();
+    let mut ids: Vec<String> = seed
+        .section("edge_inference")
+        .iter()
+        .map(|r| r.id.clone())
+        .collect();
+    let mut hostile = rows[&ids[0]].clone();
+    hostile.id = "2512.99999".into();
+    hostile.date = "2025-12-31".into();
+    hostile.title = "<script>alert(1)</script> Fast & small: x<y LLMs on NPUs".into();
+    rows.insert(hostile.id.clone(), hostile.clone());
+    ids.insert(1, hostile.id);
+    (rows, ids)
+}
+
+const DESTINATIONS: &str = r#"
+[[notify]]
+name = "slack"
+kind = "slack"
+url_env = "SLACK_URL"
+backfill = 3
+
+[[notify]]
+name = "discord"
+kind = "discord"
+url_env = "DISCORD_URL"
+backfill = 3
+
+[[notify]]
+name = "telegram"
+kind = "telegram"
+url_env = "TELEGRAM_URL"
+chat_id = "-100123"
+backfill = 3
+
+[[notify]]
+name = "feishu"
+kind = "feishu"
+url_env = "FEISHU_URL"
+secret_env = "FEISHU_SECRET"
+backfill = 3
+
+[[notify]]
+name = "hook"
+kind = "webhook"
+url_env = "HOOK_URL"
+secret_env = "HOOK_SECRET"
+max_papers = 2
+backfill = 3
+"#;
+
+fn chat_env(arxiv: &MockArxiv, chat: &MockChat) -> TestEnv {
+    let mut env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
+    env.write(
+        "paperwatch.toml",
+        &(mock_config(&arxiv.url(), "", topics) + DESTINATIONS),
+    );
+    env.set_env("SLACK_URL", &chat.url("/slack"));
+    env.set_env("DISCORD_URL", &chat.url("/discord"));
+    env.set_env("TELEGRAM_URL", &chat.url("/botSECRET-TOKEN-123"));
+    env.set_env("FEISHU_URL", &chat.url("/feishu"));
+    env.set_env("FEISHU_SECRET", "feishu-signing-key");
+    env.set_env("HOOK_URL", &chat.url("/hook"));
+    env.set_env("HOOK_SECRET", "hook-signing-key");
+    env
+}
+
+fn papers_in(got: &[Got]) -> Vec<String> {
+    got.iter()
+        .flat_map(|g| g.body["papers"].as_array().cloned().unwrap_or_default())
+        .map(|p| p["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let mut env = chat_env(&arxiv, &chat);
+    // Slack first asks to wait a second; the webhook fails once.
+    chat.script("/slack", &[(429, Some("1"))]);
+    chat.script("/hook", &[(500, None)]);
+
+    let run = env.run(&["update"]);
+    assert_eq!(
+        run.code, 1,
+        "a failed delivery fails the run: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("notify hook: HTTP 500"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        env.path("README.md").exists(),
+        "the README is written anyway"
+    );
+    // The backfill of a new destination: its best 3 papers, once.
+    let slack = chat.got("/slack");
+    assert_eq!(slack.len(), 1);
+    let blocks = slack[0].body["blocks"].as_array().unwrap();
+    assert_eq!(blocks[0]["type"], "header");
+    assert_eq!(blocks.len(), 4);
+    assert!(
+        blocks[1]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("*<https://arxiv.org/abs/")
+    );
+    let all = slack[0].raw.clone();
+    assert!(!String::from_utf8_lossy(&all).contains("<script>"));
+
+    let discord = chat.got("/discord");
+    assert_eq!(discord[0].body["embeds"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        discord[0].body["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+
+    let telegram = chat.got("/botSECRET-TOKEN-123/sendMessage");
+    assert_eq!(telegram.len(), 1);
+    assert_eq!(telegram[0].body["parse_mode"], "HTML");
+    assert_eq!(telegram[0].body["chat_id"], "-100123");
+    let text = telegram[0].body["text"].as_str().unwrap();
+    assert!(text.chars().count() <= 4096);
+
+    let feishu = chat.got("/feishu");
+    assert_eq!(feishu[0].body["msg_type"], "interactive");
+    let ts = feishu[0].body["timestamp"].as_str().unwrap();
+    assert_eq!(
+        feishu[0].body["sign"].as_str().unwrap(),
+        paperwatch::notify::send::feishu_sign(ts, "feishu-signing-key")
+    );
+
+    // Nothing reached the webhook yet; the papers wait.
+    assert!(chat.got("/hook").is_empty());
+    // No secret in anything printed.
+    for secret in ["SECRET-TOKEN-123", "hook-signing-key", "feishu-signing-key"] {
+        assert!(!run.stderr.contains(secret) && !run.stdout.contains(secret));
+    }
+
+    // The next run: the webhook gets its 3 queued papers (2 a message), signed; the others
+    // get nothing again.
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hook = chat.got("/hook");
+    assert_eq!(hook.len(), 2, "max_papers = 2: 3 papers in 2 messages");
+    for g in &hook {
+        let sig = &g.headers["x-paperwatch-signature"];
+        assert_eq!(
+            sig,
+            &paperwatch::notify::send::hmac_hex("hook-signing-key", &g.raw)
+        );
+        let p = &g.body["papers"][0];
+        for key in [
+            "id", "title", "authors", "topics", "url", "pdf", "code", "summary",
+        ] {
+            assert!(p.get(key).is_some(), "{key} in {p}");
+        }
+    }
+    assert_eq!(chat.got("/slack").len(), 1, "nothing new for slack");
+
+    // A new paper: each destination gets exactly it, once.
+    arxiv.add_search("seed:edge", ids.clone());
+    env.set_env("SOURCE_DATE_EPOCH", "1770552000");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let delivered = papers_in(&chat.got("/hook"));
+    assert_eq!(delivered.len(), 4, "{delivered:?}");
+    let unique: std::collections::HashSet<&String> = delivered.iter().collect();
+    assert_eq!(unique.len(), 4, "each paper exactly once: {delivered:?}");
+    assert!(delivered.contains(&ids[0]));
+    assert_eq!(chat.got("/slack").len(), 2);
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0);
+    assert_eq!(
+        papers_in(&chat.got("/hook")).len(),
+        4,
+        "a quiet run sends nothing"
+    );
+
+    // --dry-run prints and sends nothing; --test sends one sample.
+    let before = chat.got("/slack").len();
+    let run = env.run(&["notify", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(chat.got("/slack").len(), before);
+    assert_eq!(env.run(&["notify", "--test", "slack"]).code, 0);
+    assert_eq!(chat.got("/slack").len(), before + 1);
+    assert_eq!(env.run(&["notify", "--test", "nobody"]).code, 2);
+    // A missing secret names its variable, not a value.
+    env.remove_env("SLACK_URL");
+    let run = env.run(&["notify", "--test", "slack"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("SLACK_URL"), "{}", run.stderr);
+}
+
+/// A real SMTP server: Python's aiosmtpd, writing each message it accepts to a folder.
+struct Smtp {
+    child: Child,
+    port: u16,
+    dir: tempfile::TempDir,
+}
+
+const SMTP_SERVER: &str = r#"
+import os, sys
+from aiosmtpd.controller import Controller
+out = sys.argv[2]
+class Save:
+    async def handle_DATA(self, server, session, envelope):
+        n = len(os.listdir(out))
+        with open(os.path.join(out, "%03d.eml" % n), "wb") as f:
+            f.write(envelope.original_content or envelope.content)
+        return "250 OK"
+c = Controller(Save(), hostname="127.0.0.1", port=int(sys.argv[1]))
+c.start()
+print("ready", flush=True)
+sys.stdin.read()
+c.stop()
+"#;
+
+impl Smtp {
+    /// Starts the server; `None` when Python or aiosmtpd is missing (an error under `CI`).
+    fn start() -> Option<Smtp> {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let dir = tempfile::tempdir().unwrap();
+        let script = dir.path().join("smtpd.py");
+        std::fs::write(&script, SMTP_SERVER).unwrap();
+        let mail = dir.path().join("mail");
+        std::fs::create_dir(&mail).unwrap();
+        let child = Command::new("python3")
+            .arg(&script)
+            .arg(port.to_string())
+            .arg(&mail)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        let missing = |why: &str| {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI needs a real SMTP server: {why} (pip install aiosmtpd)"
+            );
+            eprintln!("skipped: {why}");
+            None
+        };
+        let Ok(mut child) = child else {
+            return missing("python3 is missing");
+        };
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        if line.trim() != "ready" {
+            let _ = child.kill();
+            return missing("aiosmtpd is missing");
+        }
+        Some(Smtp { child, port, dir })
+    }
+
+    fn messages(&self) -> Vec<Vec<u8>> {
+        let mut files: Vec<_> = std::fs::read_dir(self.dir.path().join("mail"))
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        files.iter().map(|f| std::fs::read(f).unwrap()).collect()
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn an_email_digest_reaches_a_real_smtp_server() {
+    let Some(smtp) = Smtp::start() else { return };
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    // The hostile paper (ids[1]) arrives later, alone.
+    arxiv.add_search("seed:edge", ids[2..].to_vec());
+    let mut env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
+    let dest = "\n[[notify]]\nname = \"me\"\nkind = \"email\"\nurl_env = \"SMTP_URL\"\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\nbackfill = 5\n";
+    env.write(
+        "paperwatch.toml",
+        &(mock_config(&arxiv.url(), "", topics) + dest),
+    );
+    // A server that refuses the login: the error never shows the password.
+    env.set_env(
+        "SMTP_URL",
+        &format!("smtp://user:hunter2@127.0.0.1:{}", smtp.port),
+    );
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("notify me: SMTP delivery failed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("hunter2") && !run.stdout.contains("hunter2"));
+    assert!(smtp.messages().is_empty());
+    env.set_env("SMTP_URL", &format!("smtp://127.0.0.1:{}", smtp.port));
+    let run = env.run(&["notify"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 1, "one digest");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&mail[0])
+        .unwrap();
+    assert_eq!(
+        parsed.subject().unwrap(),
+        "paperwatch: 5 new papers in edge"
+    );
+    assert_eq!(
+        parsed.from().unwrap().first().unwrap().address().unwrap(),
+        "bot@example.org"
+    );
+    let text = parsed.body_text(0).unwrap();
+    let html = parsed.body_html(0).unwrap();
+    assert!(text.contains("https://arxiv.org/abs/"), "{text}");
+    assert!(html.contains("<a href=\"https://arxiv.org/abs/"), "{html}");
+    assert!(!html.contains("<script"), "no script in the HTML part");
+    // Sent once: a quiet run sends nothing; a new paper is sent alone.
+    assert_eq!(env.run(&["update"]).code, 0);
+    assert_eq!(smtp.messages().len(), 1);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    env.set_env("SOURCE_DATE_EPOCH", "1770552000");
+    assert_eq!(env.run(&["update"]).code, 0);
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 2);
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&mail[1])
+        .unwrap();
+    assert_eq!(parsed.subject().unwrap(), "paperwatch: 1 new paper in edge");
+    let text = parsed.body_text(0).unwrap();
+    let html = parsed.body_html(0).unwrap();
+    // A hostile title: plain in the text part, escaped in the HTML part.
+    assert!(
+        text.contains("<script>alert(1)</script> Fast & small: x<y LLMs"),
+        "{text}"
+    );
+    assert!(!html.contains("<script>"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt; Fast &amp; small: x&lt;y LLMs"),
+        "{html}"
+    );
+    assert!(text.contains(&ids[1]));
+}
