@@ -28,4 +28,5 @@ pub mod query;
 pub mod relevance;
 pub mod render;
 pub mod store;
+pub mod summarize;
 pub mod tracker;

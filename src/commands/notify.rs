@@ -59,11 +59,16 @@ pub fn run(
     let code = tracker::links::code_map(settings, &corpus.papers, &store.hf_answers()?);
     // Queuing is what the next run would do anyway; only sending waits for a real run.
     deliver::enqueue(settings, &mut store, &corpus, now)?;
+    let summarizer = settings
+        .summarize
+        .enabled
+        .then(|| crate::summarize::Client::new(&settings.summarize, &env));
     let options = deliver::Options {
         dry_run: args.dry_run,
         to: args.to.as_deref(),
         env: &env,
         sleep: &std::thread::sleep,
+        summarizer: summarizer.as_ref(),
     };
     let reports = deliver::deliver(settings, &mut store, &corpus, &code, &options, now, ui)?;
     for r in &reports {

@@ -112,6 +112,8 @@ pub struct Settings {
     pub snapshot: SnapshotSettings,
     /// `[relevance]`: the model learned from example papers.
     pub relevance: RelevanceSettings,
+    /// `[summarize]`: short summaries from a language model.
+    pub summarize: SummarizeSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
     /// `[[notify]]`: where digests of new papers go.
@@ -154,6 +156,25 @@ pub struct ReadmeSettings {
     pub max_bytes: Option<usize>,
     /// `archive_dir`, resolved: where the per-month archive pages go.
     pub archive_dir: PathBuf,
+}
+
+/// `[summarize]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummarizeSettings {
+    /// `enabled`.
+    pub enabled: bool,
+    /// `base_url`, without a trailing `/`.
+    pub base_url: String,
+    /// `model`.
+    pub model: String,
+    /// `api_key_env`: the variable holding the key.
+    pub api_key_env: String,
+    /// `language`.
+    pub language: String,
+    /// `max_per_run`.
+    pub max_per_run: usize,
+    /// `timeout_seconds`.
+    pub timeout: Duration,
 }
 
 /// `[relevance]`.
@@ -377,6 +398,7 @@ pub fn from_str(
     let links = sections::links(&v)?;
     let chart = sections::chart(&v);
     let relevance = sections::relevance(&v, &base)?;
+    let summarize = sections::summarize(&v)?;
     let topics = topic::topics(&ctx, raw.topic)?;
     let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
     let notify = notify::notify(&ctx, raw.notify, &names)?;
@@ -389,6 +411,7 @@ pub fn from_str(
         links,
         chart,
         relevance,
+        summarize,
         topics,
         notify,
         source,

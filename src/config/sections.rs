@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use super::{
     ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, ConfigError, ExampleSource, LinksSettings,
-    Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings, is_arxiv_host,
+    Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings, SummarizeSettings,
+    is_arxiv_host,
 };
 use crate::model::Bucket;
 
@@ -280,5 +281,28 @@ pub(super) fn relevance(v: &Read, base: &Path) -> Result<RelevanceSettings, Conf
     Ok(RelevanceSettings {
         examples,
         threshold,
+    })
+}
+
+/// `[summarize]`.
+pub(super) fn summarize(v: &Read) -> Result<SummarizeSettings, ConfigError> {
+    let language = v.str("summarize", "language");
+    if language.trim().is_empty() || language.len() > 32 {
+        return Err(v.invalid(
+            "summarize",
+            "language",
+            format!("summarize.language must be a language name or code, got {language:?}"),
+        ));
+    }
+    Ok(SummarizeSettings {
+        enabled: v.bool("summarize", "enabled"),
+        base_url: check_url(v, "summarize", "base_url")?
+            .trim_end_matches('/')
+            .to_string(),
+        model: v.str("summarize", "model"),
+        api_key_env: v.str("summarize", "api_key_env"),
+        language,
+        max_per_run: int_in(v, "summarize", "max_per_run", 0..=10_000, "")? as usize,
+        timeout: seconds(v, "summarize", "timeout_seconds", true)?,
     })
 }

@@ -1,6 +1,7 @@
 //! What was sent to which notify destination (`destinations`, `deliveries`): the queue of each
 //! destination, rows marked sent once a message carrying them was accepted, and the papers that
-//! were already stored when a destination was added (`history`: never sent).
+//! were already stored when a destination was added (`history`: never sent); and the cached
+//! summaries of papers (`summaries`).
 
 use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
@@ -144,6 +145,35 @@ impl Store {
             params![name, now],
         )?;
         tx.commit()?;
+        Ok(())
+    }
+
+    /// The cached summary of a paper by `model` in `language`.
+    pub fn summary(&self, id: &ArxivId, model: &str, language: &str) -> Result<Option<String>> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT text FROM summaries WHERE paper_id = ?1 AND model = ?2 AND language = ?3",
+                params![id.as_str(), model, language],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// Caches a summary.
+    pub fn set_summary(
+        &self,
+        id: &ArxivId,
+        model: &str,
+        language: &str,
+        text: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO summaries (paper_id, model, language, text, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id.as_str(), model, language, text, now.to_string()],
+        )?;
         Ok(())
     }
 

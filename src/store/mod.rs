@@ -32,6 +32,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0006_meta.sql")),
     M::up(include_str!("migrations/0007_history.sql")),
     M::up(include_str!("migrations/0008_deliveries.sql")),
+    M::up(include_str!("migrations/0009_summaries.sql")),
 ];
 
 /// The schema migrations, in order.

@@ -17,7 +17,8 @@ use crate::config::{Notify, Schedule, Settings};
 use crate::model::{ArxivId, StoredPaper};
 use crate::notify::{Item, Message, render, send, short_summary};
 use crate::output::Ui;
-use crate::store::Store;
+use crate::store::{Queued, Store};
+use crate::summarize;
 
 /// How a delivery is run.
 pub struct Options<'a> {
@@ -29,6 +30,8 @@ pub struct Options<'a> {
     pub env: send::Env<'a>,
     /// How to wait for `Retry-After`.
     pub sleep: send::Sleep<'a>,
+    /// Where summaries come from, when `[summarize]` is on (not asked in a dry run).
+    pub summarizer: Option<&'a summarize::Client>,
 }
 
 /// What happened at one destination.
@@ -148,7 +151,8 @@ fn items(
     dest: &Notify,
     corpus: &Corpus,
     code: &CodeLinks,
-    queue: &[crate::store::Queued],
+    queue: &[Queued],
+    summaries: &HashMap<ArxivId, String>,
 ) -> Vec<Item> {
     let shown: HashMap<&ArxivId, (&StoredPaper, Vec<String>, Option<f64>)> =
         shown_to(settings, dest, corpus)
@@ -176,7 +180,10 @@ fn items(
                 url: format!("https://arxiv.org/abs/{}", paper.id),
                 pdf: format!("https://arxiv.org/pdf/{}v{}", paper.id, q.version),
                 code: code.get(&paper.id).cloned(),
-                summary: short_summary(&paper.summary, 320),
+                summary: summaries
+                    .get(&paper.id)
+                    .cloned()
+                    .unwrap_or_else(|| short_summary(&paper.summary, 320)),
                 why,
                 revision: q.revision,
             })
@@ -197,6 +204,55 @@ fn items(
     items
 }
 
+/// What is left of a run's summaries.
+struct Budget {
+    left: usize,
+    failed: bool,
+}
+
+/// The summaries of the queued papers: cached ones, and (with `ask`, within the run's budget)
+/// new ones from the endpoint, cached. A failing endpoint is a warning, once a run: the papers
+/// go out with the abstract's first sentences.
+fn summaries(
+    store: &Store,
+    corpus: &Corpus,
+    queue: &[Queued],
+    cached: Option<&summarize::Client>,
+    ask: Option<&summarize::Client>,
+    budget: &mut Budget,
+    now: Timestamp,
+) -> anyhow::Result<HashMap<ArxivId, String>> {
+    let mut out = HashMap::new();
+    let Some(client) = cached else {
+        return Ok(out);
+    };
+    let (model, language) = client.key();
+    for q in queue {
+        if let Some(text) = store.summary(&q.id, model, language)? {
+            out.insert(q.id.clone(), text);
+            continue;
+        }
+        if ask.is_none() || budget.failed || budget.left == 0 {
+            continue;
+        }
+        let Ok(i) = corpus.papers.binary_search_by(|p| p.paper.id.cmp(&q.id)) else {
+            continue;
+        };
+        budget.left -= 1;
+        match client.summarize(&corpus.papers[i].paper) {
+            Ok(text) => {
+                store.set_summary(&q.id, model, language, &text, now)?;
+                out.insert(q.id.clone(), text);
+            }
+            Err(e) => {
+                tracing::warn!("{e}; papers go out with their abstract's first sentences this run");
+                budget.failed = true;
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Delivers each destination's queue (or prints it, with `dry_run`).
 pub fn deliver(
     settings: &Settings,
@@ -208,6 +264,10 @@ pub fn deliver(
     ui: Ui,
 ) -> anyhow::Result<Vec<Report>> {
     let mut reports = Vec::new();
+    let mut budget = Budget {
+        left: settings.summarize.max_per_run,
+        failed: false,
+    };
     for dest in &settings.notify {
         if options.to.is_some_and(|to| to != dest.name) {
             continue;
@@ -218,7 +278,17 @@ pub fn deliver(
         };
         let last = store.destination(&dest.name)?.and_then(|d| d.1);
         let queue = store.queue(&dest.name)?;
-        let items = items(settings, dest, corpus, code, &queue);
+        let summarizer = options.summarizer.filter(|_| !options.dry_run);
+        let summaries = summaries(
+            store,
+            corpus,
+            &queue,
+            options.summarizer,
+            summarizer,
+            &mut budget,
+            now,
+        )?;
+        let items = items(settings, dest, corpus, code, &queue, &summaries);
         if items.is_empty() || !(options.dry_run || due(dest, last.as_deref(), now)) {
             report.waiting = queue.len();
             reports.push(report);

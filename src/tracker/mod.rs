@@ -202,11 +202,16 @@ pub fn notify(
     }
     deliver::enqueue(settings, store, corpus, now)?;
     let env = |k: &str| std::env::var(k).ok();
+    let summarizer = settings
+        .summarize
+        .enabled
+        .then(|| crate::summarize::Client::new(&settings.summarize, &env));
     let options = deliver::Options {
         dry_run: false,
         to: None,
         env: &env,
         sleep: &std::thread::sleep,
+        summarizer: summarizer.as_ref(),
     };
     let reports = deliver::deliver(settings, store, corpus, code, &options, now, ui)?;
     Ok(reports.iter().all(|r| r.error.is_none()))

@@ -18,6 +18,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("links", &["model"]),
     ("cv", &["model", "config"]),
     ("notify", &["model", "config"]),
+    ("summarize", &["model", "config"]),
     (
         "tracker",
         &[
@@ -31,6 +32,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "relevance",
             "links",
             "notify",
+            "summarize",
         ],
     ),
     (
@@ -56,6 +58,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "import",
             "cli",
             "notify",
+            "summarize",
         ],
     ),
 ];

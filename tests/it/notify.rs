@@ -62,6 +62,13 @@ impl Respond for ChatResponder {
             body: serde_json::from_slice(&request.body).unwrap_or_default(),
             raw: request.body.clone(),
         });
+        if path.ends_with("/chat/completions") {
+            let n = self.0.got.lock().unwrap().len();
+            let answer = serde_json::json!({
+                "choices": [{"message": {"role": "assistant", "content": format!(" \"Summary number {n}.\"\n")}}]
+            });
+            return ResponseTemplate::new(200).set_body_json(answer);
+        }
         if path.ends_with("/sendMessage") {
             ResponseTemplate::new(200).set_body_string(r#"{"ok":true,"result":{}}"#)
         } else if path == "/discord" {
@@ -486,4 +493,85 @@ fn an_email_digest_reaches_a_real_smtp_server() {
         "{html}"
     );
     assert!(text.contains(&ids[1]));
+}
+
+#[test]
+fn summaries_come_from_an_openai_compatible_endpoint_once_and_never_block() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let mut env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
+    let extra = format!(
+        "\n[summarize]\nenabled = true\nbase_url = \"{}\"\nmodel = \"tiny\"\napi_key_env = \"LLM_KEY\"\nlanguage = \"zh\"\n\n[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nbackfill = 2\n",
+        chat.url("/v1")
+    );
+    // The summarize section must come before the topics' array of tables in TOML.
+    env.write(
+        "paperwatch.toml",
+        &mock_config(&arxiv.url(), "", &(extra + topics)),
+    );
+    env.set_env("HOOK_URL", &chat.url("/hook"));
+    env.set_env("LLM_KEY", "sk-very-secret");
+    // The first delivery fails: the summaries are asked once and cached.
+    chat.script("/hook", &[(500, None)]);
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let asked = chat.got("/v1/chat/completions");
+    assert_eq!(asked.len(), 2, "one request per queued paper");
+    let body = &asked[0].body;
+    assert_eq!(body["model"], "tiny");
+    assert_eq!(body["temperature"], 0);
+    assert_eq!(body["messages"][0]["role"], "system");
+    assert!(
+        body["messages"][0]["content"]
+            .as_str()
+            .unwrap()
+            .contains("Answer in zh")
+    );
+    assert!(
+        body["messages"][1]["content"]
+            .as_str()
+            .unwrap()
+            .starts_with("Title: ")
+    );
+    assert_eq!(asked[0].headers["authorization"], "Bearer sk-very-secret");
+    assert!(!run.stderr.contains("sk-very-secret"));
+    // The retry sends them with their summaries, asking nothing again.
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(chat.got("/v1/chat/completions").len(), 2, "cached");
+    let sent = chat.got("/hook");
+    let summaries: Vec<&str> = sent[0].body["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries.iter().all(|s| s.starts_with("Summary number ")),
+        "{summaries:?}"
+    );
+    // A failing endpoint does not fail the run: the new paper goes out with its abstract.
+    chat.script("/v1/chat/completions", &[(500, None)]);
+    arxiv.add_search("seed:edge", ids.clone());
+    env.set_env("SOURCE_DATE_EPOCH", "1770552000");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("summaries: the endpoint answered HTTP 500"),
+        "{}",
+        run.stderr
+    );
+    let sent = chat.got("/hook");
+    let last = &sent.last().unwrap().body["papers"][0];
+    assert_eq!(last["id"], ids[0].as_str());
+    assert!(
+        !last["summary"]
+            .as_str()
+            .unwrap()
+            .starts_with("Summary number ")
+    );
 }
