@@ -71,6 +71,7 @@ pub fn run(
         summarizer: summarizer.as_ref(),
     };
     let reports = deliver::deliver(settings, &mut store, &corpus, &code, &options, now, ui)?;
+    tracker::snapshot::write(settings, &store)?;
     for r in &reports {
         for p in &r.previews {
             emit(p);

@@ -20,7 +20,7 @@ mod deliveries;
 mod history;
 
 pub use bulk::BulkRow;
-pub use deliveries::Queued;
+pub use deliveries::{DeliveryLine, Queued};
 pub use history::History;
 
 const MIGRATIONS: &[M<'static>] = &[

@@ -214,6 +214,9 @@ pub fn notify(
         summarizer: summarizer.as_ref(),
     };
     let reports = deliver::deliver(settings, store, corpus, code, &options, now, ui)?;
+    // What was sent and what waits goes into the text snapshot too, so a rebuilt database
+    // neither resends nor drops a paper.
+    snapshot::write(settings, store)?;
     Ok(reports.iter().all(|r| r.error.is_none()))
 }
 

@@ -1,7 +1,9 @@
 //! The snapshot stage: the database's text snapshot, for git: `data/papers.jsonl` (one paper per line, sorted by
 //! id, stable field order, only stable facts: a day's update changes only the lines of new or
-//! revised papers), `runs.jsonl` beside it (one run per line) and `history.jsonl` (how far back
-//! each topic's history has been fetched, so a rebuilt database does not fetch it all again). The
+//! revised papers), `runs.jsonl` beside it (one run per line), `history.jsonl` (how far back
+//! each topic's history has been fetched, so a rebuilt database does not fetch it all again)
+//! and, with `[[notify]]`, `deliveries.jsonl` (what each destination was sent or still waits
+//! for, so a rebuilt database neither resends nor drops a paper). The
 //! SQLite file is a cache:
 //! when it is missing, or does not match the snapshot on disk (say, after a `git pull`), it is
 //! rebuilt from the snapshot before anything else happens.
@@ -12,7 +14,7 @@ use anyhow::Context;
 
 use crate::config::Settings;
 use crate::output::{Ui, write_atomic};
-use crate::store::{History, SnapshotPaper, SnapshotRun, Store};
+use crate::store::{DeliveryLine, History, SnapshotPaper, SnapshotRun, Store};
 
 const META_KEY: &str = "snapshot_hash";
 
@@ -22,6 +24,10 @@ fn runs_path(papers: &Path) -> PathBuf {
 
 fn history_path(papers: &Path) -> PathBuf {
     papers.with_file_name("history.jsonl")
+}
+
+fn deliveries_path(papers: &Path) -> PathBuf {
+    papers.with_file_name("deliveries.jsonl")
 }
 
 /// FNV-1a of the files' bytes: enough to tell "the same snapshot" from "another one". (A
@@ -69,14 +75,20 @@ pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
         history.push_str(&serde_json::to_string(&h)?);
         history.push('\n');
     }
+    let mut deliveries = String::new();
+    for line in store.delivery_lines()? {
+        deliveries.push_str(&serde_json::to_string(&line)?);
+        deliveries.push('\n');
+    }
     let path = &settings.snapshot.path;
     write_atomic(path, papers.as_bytes())?;
     write_atomic(&runs_path(path), runs.as_bytes())?;
     write_atomic(&history_path(path), history.as_bytes())?;
-    store.set_meta(
-        META_KEY,
-        &hash(papers.as_bytes(), runs.as_bytes(), history.as_bytes()),
-    )?;
+    if !deliveries.is_empty() || deliveries_path(path).exists() {
+        write_atomic(&deliveries_path(path), deliveries.as_bytes())?;
+    }
+    let state = [history.as_bytes(), deliveries.as_bytes()].concat();
+    store.set_meta(META_KEY, &hash(papers.as_bytes(), runs.as_bytes(), &state))?;
     Ok(())
 }
 
@@ -91,7 +103,8 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
     };
     let runs = read(&runs_path(path))?.unwrap_or_default();
     let history = read(&history_path(path))?.unwrap_or_default();
-    let wanted = hash(&papers, &runs, &history);
+    let deliveries = read(&deliveries_path(path))?.unwrap_or_default();
+    let wanted = hash(&papers, &runs, &[history.as_slice(), &deliveries].concat());
     let db = &settings.database;
     if db.exists() {
         let store =
@@ -132,6 +145,20 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
                 .with_context(|| format!("{}:{}: not a history", history_file.display(), n + 1))?,
         );
     }
+    let deliveries_file = deliveries_path(path);
+    let mut delivery_lines: Vec<DeliveryLine> = Vec::new();
+    for (n, line) in parse_lines(&deliveries, &deliveries_file)?
+        .iter()
+        .enumerate()
+    {
+        delivery_lines.push(serde_json::from_str(line).with_context(|| {
+            format!(
+                "{}:{}: not a delivery record",
+                deliveries_file.display(),
+                n + 1
+            )
+        })?);
+    }
     // Build beside the database, then swap, so a failure leaves the old file.
     let fresh = db.with_extension("rebuild.tmp");
     for p in [
@@ -148,6 +175,7 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
         let mut store = Store::open(&fresh)?;
         store.restore(&snapshot, &run_list)?;
         store.restore_histories(&histories, jiff::Timestamp::now())?;
+        store.restore_deliveries(&delivery_lines)?;
         store.set_meta(META_KEY, &wanted)?;
         super::redecide(settings, &mut store)?;
     }
