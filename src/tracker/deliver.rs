@@ -341,3 +341,36 @@ pub fn deliver(
     }
     Ok(reports)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schedules_wait_their_turn() {
+        let mut dest = Notify {
+            name: "d".into(),
+            kind: crate::config::NotifyKind::Webhook,
+            url_env: "U".into(),
+            secret_env: None,
+            from: None,
+            to: vec![],
+            chat_id: None,
+            topics: vec![],
+            min_score: None,
+            max_papers: 20,
+            schedule: Schedule::Run,
+            revisions: false,
+            backfill: 0,
+        };
+        let now: Timestamp = "2026-02-07T12:00:00Z".parse().unwrap();
+        assert!(due(&dest, Some("2026-02-07T11:59:00Z"), now));
+        dest.schedule = Schedule::Daily;
+        assert!(!due(&dest, Some("2026-02-07T00:00:00Z"), now));
+        assert!(due(&dest, Some("2026-02-06T12:00:00Z"), now));
+        assert!(due(&dest, None, now), "never sent: due");
+        dest.schedule = Schedule::Weekly;
+        assert!(!due(&dest, Some("2026-02-03T12:00:00Z"), now));
+        assert!(due(&dest, Some("2026-01-31T12:00:00Z"), now));
+    }
+}

@@ -3,11 +3,11 @@
 //! handed from stage to stage:
 //!
 //! ```text
-//! fetch ──► decide ──► links ──► snapshot ──► publish (README, chart, site, feeds)
+//! fetch ──► decide ──► links ──► snapshot ──► publish (README, chart, site, feeds) ──► deliver
 //! ```
 //!
 //! `update` runs them all, `fetch` stops before publishing, `render` skips fetching and asking
-//! for links. The next stages (notify, summarize) go between `snapshot` and `publish`.
+//! for links. `update` then delivers the `[[notify]]` digests (`deliver`).
 
 pub mod decide;
 pub mod deliver;
