@@ -200,6 +200,7 @@ pub fn notify(
     if settings.notify.is_empty() {
         return Ok(true);
     }
+    let started = Instant::now();
     deliver::enqueue(settings, store, corpus, now)?;
     let env = |k: &str| std::env::var(k).ok();
     let summarizer = settings
@@ -217,6 +218,12 @@ pub fn notify(
     // What was sent and what waits goes into the text snapshot too, so a rebuilt database
     // neither resends nor drops a paper.
     snapshot::write(settings, store)?;
+    info!(
+        "notify took {:.3} s for {} destinations ({} papers sent)",
+        started.elapsed().as_secs_f64(),
+        reports.len(),
+        reports.iter().map(|r| r.sent).sum::<usize>()
+    );
     Ok(reports.iter().all(|r| r.error.is_none()))
 }
 

@@ -273,6 +273,14 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
         paperwatch::notify::send::feishu_sign(ts, "feishu-signing-key")
     );
 
+    for (name, got) in [
+        ("slack", &slack),
+        ("discord", &discord),
+        ("telegram", &telegram),
+        ("feishu", &feishu),
+    ] {
+        eprintln!("{name}: 3 papers in {} bytes", got[0].raw.len());
+    }
     // Nothing reached the webhook yet; the papers wait.
     assert!(chat.got("/hook").is_empty());
     // No secret in anything printed.
@@ -318,13 +326,23 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
     assert_eq!(unique.len(), 4, "each paper exactly once: {delivered:?}");
     assert!(delivered.contains(&ids[0]));
     assert_eq!(chat.got("/slack").len(), 2);
-    let run = env.run(&["update"]);
+    let run = env.run(&["-v", "update"]);
     assert_eq!(run.code, 0);
     assert_eq!(
         papers_in(&chat.got("/hook")).len(),
         4,
         "a quiet run sends nothing"
     );
+    let took = run
+        .stderr
+        .lines()
+        .find(|l| l.contains("notify took"))
+        .unwrap();
+    assert!(
+        took.contains("for 5 destinations (0 papers sent)"),
+        "{took}"
+    );
+    eprintln!("{took}");
 
     // --dry-run prints and sends nothing; --test sends one sample.
     let before = chat.got("/slack").len();
@@ -580,4 +598,43 @@ fn summaries_come_from_an_openai_compatible_endpoint_once_and_never_block() {
             .unwrap()
             .starts_with("Summary number ")
     );
+}
+
+#[test]
+fn a_dry_run_after_the_default_update_prints_the_digest() {
+    let (env, _arxiv) = {
+        let arxiv = MockArxiv::seed_engine();
+        let mut env = TestEnv::new();
+        env.write(
+            "paperwatch.toml",
+            &format!(
+                "{}\n[[notify]]\nname = \"me\"\nkind = \"email\"\nurl_env = \"PAPERWATCH_TEST_SMTP\"\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\nbackfill = 5\n",
+                paperwatch::config::DEFAULT_CONFIG
+            ),
+        );
+        env.set_env("PAPERWATCH_ARXIV_API_URL", &arxiv.url());
+        env.set_env("PAPERWATCH_ARXIV_DELAY_SECONDS", "0");
+        env.set_env("PAPERWATCH_LINKS_HUGGINGFACE", "false");
+        (env, arxiv)
+    };
+    // No secret set yet: the delivery fails, says which variable, and the papers wait.
+    let run = env.run(&["-v", "update"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("the environment variable PAPERWATCH_TEST_SMTP (notify.url_env) is not set"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("5 papers stay queued"),
+        "{}",
+        run.stderr
+    );
+    let run = env.run(&["notify", "--dry-run"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    insta::assert_snapshot!("notify_dry_run_default", run.stdout);
+    // Nothing was sent or marked: the queue is the same.
+    let again = env.run(&["notify", "--dry-run"]);
+    assert_eq!(again.stdout, run.stdout);
 }
