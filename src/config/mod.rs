@@ -735,6 +735,50 @@ mod tests {
     }
 
     #[test]
+    fn notify_blocks_are_checked_where_they_are_written() {
+        let topic = "[[topic]]\nname = \"a\"\nquery = \"x\"\n";
+        let err = parse(&format!(
+            "{topic}[[notify]]\nname = \"me\"\nkind = \"slack\"\nurl_env = \"https://hooks.slack.com/x\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.starts_with(
+                "dir/pw.toml:7:11: notify.url_env in \"me\" must name an environment variable"
+            ),
+            "{err}"
+        );
+        let err = parse(&format!(
+            "{topic}[[notify]]\nname = \"me\"\nkind = \"email\"\nurl_env = \"SMTP\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("(email) needs `from` and at least one `to`"),
+            "{err}"
+        );
+        let err = parse(&format!(
+            "{topic}[[notify]]\nname = \"me\"\nkind = \"slack\"\nurl_env = \"U\"\ntopics = [\"b\"]\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.starts_with("dir/pw.toml:8:"), "{err}");
+        assert!(err.contains("no topic named \"b\""), "{err}");
+        let err = parse(&format!(
+            "{topic}[[notify]]\nname = \"me\"\nkind = \"pager\"\nurl_env = \"U\"\n"
+        ))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("pager"), "{err}");
+        let ok = parse(&format!(
+            "{topic}[[notify]]\nname = \"me\"\nkind = \"webhook\"\nurl_env = \"U\"\nschedule = \"weekly\"\n"
+        ))
+        .unwrap();
+        assert_eq!(ok.notify[0].schedule, Schedule::Weekly);
+        assert_eq!(ok.notify[0].max_papers, 20);
+    }
+
+    #[test]
     fn topic_rules() {
         let err = parse("[[topic]]\nname = \"a\"\n").unwrap_err().to_string();
         assert_eq!(

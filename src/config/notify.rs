@@ -120,6 +120,32 @@ fn is_env_name(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// A destination's name: letters, digits, `-`, `_`; unique.
+fn check_name(
+    ctx: &Ctx,
+    name: &str,
+    span: std::ops::Range<usize>,
+    names: &mut HashSet<String>,
+) -> Result<(), ConfigError> {
+    let valid = !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    if !valid {
+        return Err(ctx.at(
+            span,
+            format!("notify.name {name:?} must be letters, digits, `-` or `_`"),
+        ));
+    }
+    if !names.insert(name.to_string()) {
+        return Err(ctx.at(
+            span,
+            format!("notify.name {name:?} is used by another [[notify]]"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks every destination against the topics' names; errors point at the offending value.
 pub(super) fn notify(
     ctx: &Ctx,
@@ -131,22 +157,7 @@ pub(super) fn notify(
     for n in raw {
         let span = n.name.span();
         let name = n.name.into_inner();
-        let valid = !name.is_empty()
-            && name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if !valid {
-            return Err(ctx.at(
-                span,
-                format!("notify.name {name:?} must be letters, digits, `-` or `_`"),
-            ));
-        }
-        if !names.insert(name.clone()) {
-            return Err(ctx.at(
-                span,
-                format!("notify.name {name:?} is used by another [[notify]]"),
-            ));
-        }
+        check_name(ctx, &name, span.clone(), &mut names)?;
         let kind = *n.kind.get_ref();
         let env_var = |v: Spanned<String>, key: &str| -> Result<String, ConfigError> {
             if is_env_name(v.get_ref()) {

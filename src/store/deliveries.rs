@@ -298,3 +298,44 @@ impl Store {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_version_is_queued_once_and_revisions_only_when_asked() {
+        let mut store = Store::open_in_memory().unwrap();
+        let now: Timestamp = "2026-02-07T12:00:00Z".parse().unwrap();
+        let a = ArxivId::parse("2501.00001").unwrap();
+        let b = ArxivId::parse("2501.00002").unwrap();
+        // A new destination: what exists is history, the backfill is queued.
+        store
+            .add_destination("d", &[(a.clone(), 1)], &[(b.clone(), 1)], now)
+            .unwrap();
+        assert_eq!(store.queue("d").unwrap().len(), 1);
+        assert_eq!(
+            store
+                .enqueue("d", &[(a, 1), (b.clone(), 1)], true, now)
+                .unwrap(),
+            0
+        );
+        store.mark_sent("d", &[(b.clone(), 1)], now).unwrap();
+        assert!(store.queue("d").unwrap().is_empty());
+        // A new version: ignored without `revisions`, announced once with it.
+        assert_eq!(
+            store.enqueue("d", &[(b.clone(), 2)], false, now).unwrap(),
+            0
+        );
+        assert_eq!(store.enqueue("d", &[(b.clone(), 2)], true, now).unwrap(), 1);
+        assert_eq!(store.enqueue("d", &[(b, 2)], true, now).unwrap(), 0);
+        let q = store.queue("d").unwrap();
+        assert_eq!((q[0].version, q[0].revision), (2, true));
+        assert_eq!(store.sent_counts("d").unwrap(), (1, 1));
+        // The snapshot lines put everything back.
+        let lines = store.delivery_lines().unwrap();
+        let mut other = Store::open_in_memory().unwrap();
+        other.restore_deliveries(&lines).unwrap();
+        assert_eq!(other.delivery_lines().unwrap(), lines);
+    }
+}

@@ -294,34 +294,14 @@ pub fn deliver(
             reports.push(report);
             continue;
         }
-        let messages: Vec<Message> = render::messages(dest, &items);
-        for message in &messages {
-            if options.dry_run {
-                report.previews.push(format!(
-                    "--- {} ({}), {} papers, {} bytes\n{}\n",
-                    dest.name,
-                    dest.kind.name(),
-                    message.papers.len(),
-                    message.body.size(),
-                    message.body.preview()
-                ));
-                report.messages += 1;
-                report.bytes += message.body.size();
-                continue;
-            }
-            match send::deliver(dest, message, options.env, options.sleep, now) {
-                Ok(()) => {
-                    store.mark_sent(&dest.name, &message.papers, now)?;
-                    report.sent += message.papers.len();
-                    report.messages += 1;
-                    report.bytes += message.body.size();
-                }
-                Err(e) => {
-                    report.error = Some(e.to_string());
-                    break;
-                }
-            }
-        }
+        send_all(
+            dest,
+            &render::messages(dest, &items),
+            store,
+            options,
+            now,
+            &mut report,
+        )?;
         report.waiting = store.queue(&dest.name)?.len();
         match &report.error {
             Some(e) => ui.say(&format!(
@@ -340,6 +320,46 @@ pub fn deliver(
         reports.push(report);
     }
     Ok(reports)
+}
+
+/// Sends (or, dry, prints) a destination's messages in order, marking each one's papers sent
+/// as soon as it is accepted; stops at the first failure.
+fn send_all(
+    dest: &Notify,
+    messages: &[Message],
+    store: &mut Store,
+    options: &Options,
+    now: Timestamp,
+    report: &mut Report,
+) -> anyhow::Result<()> {
+    for message in messages {
+        if options.dry_run {
+            report.previews.push(format!(
+                "--- {} ({}), {} papers, {} bytes\n{}\n",
+                dest.name,
+                dest.kind.name(),
+                message.papers.len(),
+                message.body.size(),
+                message.body.preview()
+            ));
+            report.messages += 1;
+            report.bytes += message.body.size();
+            continue;
+        }
+        match send::deliver(dest, message, options.env, options.sleep, now) {
+            Ok(()) => {
+                store.mark_sent(&dest.name, &message.papers, now)?;
+                report.sent += message.papers.len();
+                report.messages += 1;
+                report.bytes += message.body.size();
+            }
+            Err(e) => {
+                report.error = Some(e.to_string());
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -92,6 +92,24 @@ pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Each non-blank line of a snapshot file as a `T`; an error names the file and the line.
+fn parse_lines<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+    name: &Path,
+    what: &str,
+) -> anyhow::Result<Vec<T>> {
+    let text =
+        std::str::from_utf8(bytes).with_context(|| format!("{} is not UTF-8", name.display()))?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, line)| {
+            serde_json::from_str(line)
+                .with_context(|| format!("{}:{}: not {what}", name.display(), n + 1))
+        })
+        .collect()
+}
+
 /// Rebuilds the database from the snapshot when the database is missing or does not match it.
 pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
     if !settings.snapshot.enabled {
@@ -113,52 +131,11 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
             return Ok(());
         }
     }
-    let parse_lines = |bytes: &[u8], name: &Path| -> anyhow::Result<Vec<String>> {
-        let text = std::str::from_utf8(bytes)
-            .with_context(|| format!("{} is not UTF-8", name.display()))?;
-        Ok(text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(str::to_string)
-            .collect())
-    };
-    let mut snapshot: Vec<SnapshotPaper> = Vec::new();
-    for (n, line) in parse_lines(&papers, path)?.iter().enumerate() {
-        snapshot.push(
-            serde_json::from_str(line)
-                .with_context(|| format!("{}:{}: not a paper", path.display(), n + 1))?,
-        );
-    }
-    let runs_file = runs_path(path);
-    let mut run_list: Vec<SnapshotRun> = Vec::new();
-    for (n, line) in parse_lines(&runs, &runs_file)?.iter().enumerate() {
-        run_list.push(
-            serde_json::from_str(line)
-                .with_context(|| format!("{}:{}: not a run", runs_file.display(), n + 1))?,
-        );
-    }
-    let history_file = history_path(path);
-    let mut histories: Vec<History> = Vec::new();
-    for (n, line) in parse_lines(&history, &history_file)?.iter().enumerate() {
-        histories.push(
-            serde_json::from_str(line)
-                .with_context(|| format!("{}:{}: not a history", history_file.display(), n + 1))?,
-        );
-    }
-    let deliveries_file = deliveries_path(path);
-    let mut delivery_lines: Vec<DeliveryLine> = Vec::new();
-    for (n, line) in parse_lines(&deliveries, &deliveries_file)?
-        .iter()
-        .enumerate()
-    {
-        delivery_lines.push(serde_json::from_str(line).with_context(|| {
-            format!(
-                "{}:{}: not a delivery record",
-                deliveries_file.display(),
-                n + 1
-            )
-        })?);
-    }
+    let snapshot: Vec<SnapshotPaper> = parse_lines(&papers, path, "a paper")?;
+    let run_list: Vec<SnapshotRun> = parse_lines(&runs, &runs_path(path), "a run")?;
+    let histories: Vec<History> = parse_lines(&history, &history_path(path), "a history")?;
+    let delivery_lines: Vec<DeliveryLine> =
+        parse_lines(&deliveries, &deliveries_path(path), "a delivery record")?;
     // Build beside the database, then swap, so a failure leaves the old file.
     let fresh = db.with_extension("rebuild.tmp");
     for p in [
