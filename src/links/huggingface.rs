@@ -16,6 +16,15 @@ pub enum Answer {
     NoRepo,
 }
 
+/// What else the API says of a paper: its AI-written summary and its upvotes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Extra {
+    /// `ai_summary`, one plain line.
+    pub summary: Option<String>,
+    /// `upvotes`.
+    pub upvotes: Option<u32>,
+}
+
 /// A request that gave no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -64,6 +73,11 @@ impl Client {
 
     /// Asks about one paper.
     pub fn paper(&mut self, id: &ArxivId) -> Result<Answer, Error> {
+        self.paper_with_extra(id).map(|(answer, _)| answer)
+    }
+
+    /// Asks about one paper: its repository, and its summary and upvotes when the API has them.
+    pub fn paper_with_extra(&mut self, id: &ArxivId) -> Result<(Answer, Extra), Error> {
         if let Some(last) = self.last {
             let next = last + self.pause;
             let now = Instant::now();
@@ -81,7 +95,7 @@ impl Client {
             .map_err(|e| Error::Transport(e.to_string()))?;
         let status = response.status().as_u16();
         if status == 404 {
-            return Ok(Answer::NoRepo);
+            return Ok((Answer::NoRepo, Extra::default()));
         }
         if status != 200 {
             return Err(Error::Status(status));
@@ -90,8 +104,33 @@ impl Client {
             .body_mut()
             .read_to_string()
             .map_err(|e| Error::Transport(e.to_string()))?;
-        parse(&body)
+        Ok((parse(&body)?, extra(&body)))
     }
+}
+
+/// The `ai_summary` (control characters dropped, whitespace collapsed) and `upvotes` of a
+/// paper object; nothing for a body that is not one.
+pub fn extra(body: &str) -> Extra {
+    let Ok(value) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Extra::default();
+    };
+    let summary = value
+        .get("ai_summary")
+        .and_then(|v| v.as_str())
+        .map(|s| {
+            s.chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect::<String>()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|s| !s.is_empty());
+    let upvotes = value
+        .get("upvotes")
+        .and_then(|v| v.as_u64())
+        .and_then(|n| u32::try_from(n).ok());
+    Extra { summary, upvotes }
 }
 
 /// Reads a paper object: `githubRepo` when present, `error` means not indexed.
@@ -129,5 +168,18 @@ mod tests {
             Answer::NoRepo
         );
         assert!(parse("<html>").is_err());
+    }
+
+    #[test]
+    fn summaries_and_upvotes() {
+        assert_eq!(
+            extra(r#"{"id":"x","ai_summary":" A fast\n NPU kernel. ","upvotes":12}"#),
+            Extra {
+                summary: Some("A fast NPU kernel.".into()),
+                upvotes: Some(12)
+            }
+        );
+        assert_eq!(extra(r#"{"error":"Paper not found"}"#), Extra::default());
+        assert_eq!(extra("<html>"), Extra::default());
     }
 }

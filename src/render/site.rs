@@ -26,6 +26,8 @@ pub struct SitePaper<'a> {
     pub score: Option<f64>,
     /// A code link, when known.
     pub code: Option<&'a str>,
+    /// A short summary, when there is one.
+    pub tldr: Option<&'a str>,
 }
 
 /// Everything the site shows.
@@ -128,6 +130,8 @@ struct PaperData<'a> {
     topics: &'a [usize],
     score: Option<f64>,
     code: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tldr: Option<&'a str>,
 }
 
 fn day(t: Timestamp) -> String {
@@ -172,6 +176,7 @@ fn data_json(input: &SiteInput, slugs: &[String]) -> String {
                 topics: &p.topics,
                 score: p.score.map(|s| (s * 1000.0).round() / 1000.0),
                 code: p.code,
+                tldr: p.tldr,
             })
             .collect(),
     };

@@ -33,6 +33,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0007_history.sql")),
     M::up(include_str!("migrations/0008_deliveries.sql")),
     M::up(include_str!("migrations/0009_summaries.sql")),
+    M::up(include_str!("migrations/0010_hf_summaries.sql")),
 ];
 
 /// The schema migrations, in order.

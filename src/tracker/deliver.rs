@@ -222,7 +222,14 @@ fn summaries(
     budget: &mut Budget,
     now: Timestamp,
 ) -> anyhow::Result<HashMap<ArxivId, String>> {
+    // Hugging Face's summary where the code-link lookup got one; the model's, when asked,
+    // replaces it.
     let mut out = HashMap::new();
+    for q in queue {
+        if let Some(text) = store.hf_summary(&q.id)? {
+            out.insert(q.id.clone(), text);
+        }
+    }
     let Some(client) = cached else {
         return Ok(out);
     };

@@ -126,9 +126,10 @@ pub fn refresh(
             && should_ask(answers.get(&p.paper.id), p.paper.published, now)
         {
             summary.asked += 1;
-            match hf.paper(&p.paper.id) {
-                Ok(answer) => {
+            match hf.paper_with_extra(&p.paper.id) {
+                Ok((answer, extra)) => {
                     failures_in_a_row = 0;
+                    store.set_hf_extra(&p.paper.id, extra.summary.as_deref(), extra.upvotes)?;
                     let repo = match answer {
                         Answer::Repo(url) => Some(url),
                         Answer::NoRepo => None,

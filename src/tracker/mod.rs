@@ -56,6 +56,16 @@ impl Corpus {
 /// The code link of each paper that has one.
 pub type CodeLinks = HashMap<ArxivId, String>;
 
+/// The short summary of each paper that has one (a language model's under the current
+/// `[summarize]` model and language, else Hugging Face's).
+pub type Summaries = HashMap<ArxivId, String>;
+
+/// The summaries the outputs show.
+pub fn summaries(settings: &Settings, store: &Store) -> anyhow::Result<Summaries> {
+    let s = &settings.summarize;
+    Ok(store.summaries(s.enabled.then(|| (s.model.as_str(), s.language.as_str())))?)
+}
+
 /// What to fetch: `--topic` names (empty: all) and `--refresh`.
 #[derive(Debug, Clone, Copy)]
 pub struct FetchOptions<'a> {
@@ -167,7 +177,15 @@ pub fn update(
     if failed > 0 && failed == fetched.outcomes.len() {
         ui.say("no topic could be fetched; the README was left as it was");
     } else {
-        publish::publish(settings, &fetched.corpus, &fetched.code, now, ui)?;
+        let summaries = summaries(settings, &fetched.store)?;
+        publish::publish(
+            settings,
+            &fetched.corpus,
+            &fetched.code,
+            &summaries,
+            now,
+            ui,
+        )?;
         delivered = notify(
             settings,
             &mut fetched.store,
@@ -233,7 +251,8 @@ pub fn render(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()>
     let mut store = open_store(settings, false)?;
     let corpus = redecide(settings, &mut store)?;
     let code = links::code_map(settings, &corpus.papers, &store.hf_answers()?);
-    publish::publish(settings, &corpus, &code, now, ui)
+    let summaries = summaries(settings, &store)?;
+    publish::publish(settings, &corpus, &code, &summaries, now, ui)
 }
 
 /// Reads the corpus and decides it under the current config: what every command that changes

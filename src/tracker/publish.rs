@@ -19,6 +19,7 @@ pub fn publish(
     settings: &Settings,
     corpus: &Corpus,
     code: &CodeLinks,
+    summaries: &super::Summaries,
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<()> {
@@ -40,7 +41,15 @@ pub fn publish(
     let svg = write_chart(settings, &sections, ui)?;
     write_readme(settings, &sections, code, now, ui)?;
     if settings.site.enabled {
-        super::site::site(settings, &corpus.papers, code, svg.as_deref(), now, ui)?;
+        super::site::site(
+            settings,
+            &corpus.papers,
+            code,
+            summaries,
+            svg.as_deref(),
+            now,
+            ui,
+        )?;
     }
     Ok(())
 }

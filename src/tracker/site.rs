@@ -19,6 +19,7 @@ pub fn site(
     settings: &Settings,
     papers: &[StoredPaper],
     code: &CodeLinks,
+    summaries: &super::Summaries,
     trend_svg: Option<&str>,
     now: Timestamp,
     ui: Ui,
@@ -51,6 +52,7 @@ pub fn site(
                 topics,
                 score,
                 code: code.get(&s.paper.id).map(String::as_str),
+                tldr: summaries.get(&s.paper.id).map(String::as_str),
             })
         })
         .collect();

@@ -244,3 +244,60 @@ fn an_unreachable_hugging_face_costs_seconds_not_the_run() {
     );
     assert_eq!(env.read("README.md").matches("| null|").count(), 8);
 }
+
+#[test]
+fn hugging_faces_summary_goes_into_the_digest() {
+    let arxiv = MockArxiv::start(quiet_corpus(2));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let hf = rt.block_on(MockServer::start());
+    for (id, summary) in [("2501.00001", "One line\nabout NPUs."), ("2501.00002", "")] {
+        rt.block_on(
+            Mock::given(method("GET"))
+                .and(path(format!("/api/papers/{id}")))
+                .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                    "id": id, "githubRepo": null, "ai_summary": summary, "upvotes": 7
+                })))
+                .mount(&hf),
+        );
+    }
+    let hook = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200))
+            .mount(&hook),
+    );
+    let mut env = env_for(&arxiv, &hf.uri(), 2);
+    let config = env.read("paperwatch.toml")
+        + "\n[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nbackfill = 2\n";
+    env.write("paperwatch.toml", &config);
+    env.set_env("HOOK_URL", &format!("{}/hook", hook.uri()));
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = rt.block_on(hook.received_requests()).unwrap();
+    assert_eq!(got.len(), 1);
+    let body: serde_json::Value = serde_json::from_slice(&got[0].body).unwrap();
+    let summary = |id: &str| {
+        body["papers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["id"] == id)
+            .unwrap()["summary"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(summary("2501.00001"), "One line about NPUs.");
+    assert_eq!(
+        summary("2501.00002"),
+        "An abstract that names no repository.",
+        "no summary from Hugging Face: the abstract's first sentences"
+    );
+    // The site shows it too, from the same run (the lookup comes before publishing).
+    let data = env.read("site/papers.json");
+    assert!(data.contains(r#""tldr":"One line about NPUs.""#), "{data}");
+    assert_eq!(data.matches("\"tldr\"").count(), 1);
+}

@@ -59,6 +59,7 @@
       tags.appendChild(ta);
     }
     li.appendChild(tags);
+    if (p.tldr) li.appendChild(el("p", "tldr", p.tldr));
     var details = el("details");
     details.appendChild(el("summary", null, "Abstract"));
     details.appendChild(el("p", "abstract", p["abstract"]));
