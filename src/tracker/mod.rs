@@ -63,7 +63,7 @@ pub type Summaries = HashMap<ArxivId, String>;
 /// The summaries the outputs show.
 pub fn summaries(settings: &Settings, store: &Store) -> anyhow::Result<Summaries> {
     let s = &settings.summarize;
-    Ok(store.summaries(s.enabled.then(|| (s.model.as_str(), s.language.as_str())))?)
+    Ok(store.summaries(s.enabled.then_some((s.model.as_str(), s.language.as_str())))?)
 }
 
 /// What to fetch: `--topic` names (empty: all) and `--refresh`.
