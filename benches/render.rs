@@ -86,6 +86,7 @@ fn site_bench(c: &mut Criterion) {
                         topics: if i % 2 == 0 { vec![0] } else { vec![0, 1] },
                         score: Some(0.5),
                         code: None,
+                        tldr: None,
                     })
                     .collect(),
                 trend_svg: Some("<svg/>"),
