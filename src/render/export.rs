@@ -97,9 +97,14 @@ pub fn csv(papers: &[StoredPaper], code: &CodeLinks) -> String {
 
 /// Escapes text for a BibTeX field: LaTeX specials outside `$…$` math are escaped; math is kept
 /// as written when its dollars pair up, else the dollars are escaped too.
+///
+/// BibTeX readers (biber's btparse, bibtex) count braces even after a backslash, so a field
+/// with unbalanced braces ends early or never: then every brace is written as a command without
+/// braces of its own (`\textbraceleft{}`… outside math, `\lbrace` and `\rbrace` in math).
 pub fn latex_escape(text: &str) -> String {
     let dollars = text.matches('$').count() - text.matches("\\$").count();
     let keep_math = dollars.is_multiple_of(2);
+    let balanced = braces_balance(text);
     let mut out = String::with_capacity(text.len() + 8);
     let mut in_math = false;
     let mut chars = text.chars().peekable();
@@ -113,12 +118,16 @@ pub fn latex_escape(text: &str) -> String {
                 in_math = !in_math;
                 out.push('$');
             }
+            '{' if in_math && !balanced => out.push_str("\\lbrace "),
+            '}' if in_math && !balanced => out.push_str("\\rbrace "),
             _ if in_math => out.push(c),
             '$' => out.push_str("\\$"),
             '&' | '%' | '#' | '_' => {
                 out.push('\\');
                 out.push(c);
             }
+            '{' if !balanced => out.push_str("\\textbraceleft{}"),
+            '}' if !balanced => out.push_str("\\textbraceright{}"),
             '{' => out.push_str("\\{"),
             '}' => out.push_str("\\}"),
             '~' => out.push_str("\\textasciitilde{}"),
@@ -129,6 +138,24 @@ pub fn latex_escape(text: &str) -> String {
         }
     }
     out
+}
+
+/// Whether every `}` closes an earlier `{` and none is left open.
+fn braces_balance(text: &str) -> bool {
+    let mut depth: i64 = 0;
+    for c in text.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    depth == 0
 }
 
 /// The citation key: `arxiv:2407.05858` (`/` of old-style ids becomes `_`).
@@ -215,6 +242,12 @@ mod tests {
             "1.06$\\times$ faster \\{x\\}"
         );
         assert_eq!(latex_escape("costs $5"), "costs \\$5");
+        // Unbalanced braces would end the field early for biber: no brace is left.
+        assert_eq!(
+            latex_escape("a } b {c"),
+            "a \\textbraceright{} b \\textbraceleft{}c"
+        );
+        assert_eq!(latex_escape("$f(}$ x"), "$f(\\rbrace $ x");
         assert_eq!(latex_escape("<script>\"</script>"), "<script>\"</script>");
         assert_eq!(
             latex_escape("a\\b ~ ^"),
