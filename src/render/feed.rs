@@ -174,7 +174,12 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
             let mut i = rss::Item::default();
             i.set_title(Some(p.title.clone()));
             i.set_link(Some(p.abs_url()));
-            i.set_description(Some(p.summary.clone()));
+            // Readers take an RSS description as HTML: escaped, an abstract's `x < y` stays
+            // text instead of starting a tag.
+            i.set_description(Some(super::site::html_escape(&p.summary)));
+            let mut dc = rss::extension::dublincore::DublinCoreExtension::default();
+            dc.set_creators(p.authors.clone());
+            i.set_dublin_core_ext(Some(dc));
             i.set_pub_date(Some(date(item.first_seen)));
             let mut guid = rss::Guid::default();
             guid.set_value(entry_id(p));

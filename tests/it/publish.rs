@@ -187,6 +187,18 @@ fn hostile_text_renders_as_text_everywhere() {
     assert_eq!(atom.entries()[0].title().as_str(), title);
     let rss = rss::Channel::read_from(env.read("site/rss.xml").as_bytes()).unwrap();
     assert_eq!(rss.items()[0].title(), Some(title));
+    // An RSS description is HTML to a reader: the abstract's `<` must arrive as `&lt;`, and the
+    // item names its authors (dc:creator).
+    let description = rss.items()[0].description().unwrap();
+    assert!(
+        description.contains(r"$\alpha &lt; \beta$"),
+        "{description}"
+    );
+    assert!(!description.contains("<b>"), "{description}");
+    assert_eq!(
+        rss.items()[0].dublin_core_ext().unwrap().creators(),
+        ["Seed Author"]
+    );
     // HTML: the data cannot close its <script>; the JSON gives the text back unchanged.
     let js = env.read("site/papers.js");
     assert!(!js.contains("</script>"));
