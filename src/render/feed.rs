@@ -93,7 +93,8 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
             let mut e = atom::Entry::default();
             e.set_id(entry_id(p));
             e.set_title(atom::Text::plain(p.title.as_str()));
-            e.set_updated(fixed(item.first_seen));
+            // A revision after the paper was first seen moves `updated`: readers see it again.
+            e.set_updated(fixed(item.first_seen.max(p.updated)));
             e.set_published(Some(fixed(p.published)));
             e.set_summary(Some(atom::Text::plain(p.summary.as_str())));
             let mut links = vec![
@@ -128,9 +129,10 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
                         cat
                     })
                     .chain(item.topics.iter().map(|t| {
+                        // A topic is the tracker's own term: no scheme (one must be a URI).
                         let mut cat = atom::Category::default();
                         cat.set_term(*t);
-                        cat.set_scheme(Some("paperwatch:topic".to_string()));
+                        cat.set_label(Some(format!("topic: {t}")));
                         cat
                     }))
                     .collect::<Vec<_>>(),
@@ -202,4 +204,61 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
     let mut out = channel.to_string();
     out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_revision_moves_an_atom_entrys_updated_and_topics_have_no_fake_scheme() {
+        let paper = Paper {
+            id: crate::model::ArxivId::parse("2501.00001").unwrap(),
+            version: 2,
+            title: "T".into(),
+            authors: vec!["A".into()],
+            summary: "S".into(),
+            categories: vec!["cs.LG".into()],
+            primary_category: "cs.LG".into(),
+            published: "2025-01-01T00:00:00Z".parse().unwrap(),
+            updated: "2025-03-01T00:00:00Z".parse().unwrap(),
+            comment: None,
+            journal_ref: None,
+            doi: None,
+        };
+        let item = |first_seen: &str| FeedItem {
+            paper: &paper,
+            first_seen: first_seen.parse().unwrap(),
+            topics: vec!["npu"],
+            code: None,
+        };
+        let meta = FeedMeta {
+            title: "t",
+            id: "urn:x",
+            self_url: None,
+            site_url: None,
+            updated: "2025-03-02T00:00:00Z".parse().unwrap(),
+        };
+        let feed = atom(&meta, &[item("2025-01-02T00:00:00Z")]);
+        let parsed = atom_syndication::Feed::read_from(feed.as_bytes()).unwrap();
+        let entry = &parsed.entries()[0];
+        assert_eq!(
+            entry.updated().to_rfc3339(),
+            "2025-03-01T00:00:00+00:00",
+            "revised after first seen"
+        );
+        let topic = entry
+            .categories()
+            .iter()
+            .find(|c| c.term() == "npu")
+            .unwrap();
+        assert_eq!(topic.scheme(), None);
+        let feed = atom(&meta, &[item("2025-04-01T00:00:00Z")]);
+        let parsed = atom_syndication::Feed::read_from(feed.as_bytes()).unwrap();
+        assert_eq!(
+            parsed.entries()[0].updated().to_rfc3339(),
+            "2025-04-01T00:00:00+00:00",
+            "first seen after its last revision"
+        );
+    }
 }
