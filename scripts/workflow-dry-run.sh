@@ -44,7 +44,7 @@ commit_step=$(awk '
 run_workflow() {
   status=0
   "$bin" -q update || status=$?       # the "Update" step (continue-on-error)
-  bash -euo pipefail -c "$commit_step" # the "Commit and push" step
+  bash -euo pipefail -c "$commit_step" || { echo "the commit step failed" >&2; return 99; }
   return $status                       # the "Fail the run" step
 }
 
@@ -61,5 +61,11 @@ cp README.md "$work/readme-before"
 rm -f paperwatch.db paperwatch.db-wal paperwatch.db-shm
 "$bin" -q render
 cmp -s README.md "$work/readme-before" || { echo "the README changed after rebuilding from data/" >&2; exit 1; }
+
+# The site off and no trend image: the commit step stages only what exists.
+git rm -rq site imgs && git commit -q -m "no site, no chart" && git push -q 2>/dev/null
+export PAPERWATCH_SITE_ENABLED=false PAPERWATCH_README_TREND_IMAGE=
+run_workflow || { echo "the workflow failed with the site off" >&2; exit 1; }
+[ ! -e site ] || { echo "the site was written although it is off" >&2; exit 1; }
 
 echo "workflow dry run passed: $((after_first - before)) commit pushed, database rebuilt from data/papers.jsonl"

@@ -107,7 +107,7 @@ impl Client {
     }
 }
 
-/// Plain text, one line, control characters dropped, at most [`MAX_CHARS`].
+/// Plain text, one line, control characters dropped, at most 600 characters.
 pub fn clean(text: &str) -> String {
     let one_line: String = text
         .chars()
