@@ -396,7 +396,18 @@ impl Smtp {
         std::fs::write(&script, SMTP_SERVER).unwrap();
         let mail = dir.path().join("mail");
         std::fs::create_dir(&mail).unwrap();
-        let child = Command::new("python3")
+        // The first Python that has aiosmtpd (a pyenv `python3` may shadow Debian's).
+        let python = ["python3", "/usr/bin/python3"]
+            .into_iter()
+            .find(|p| {
+                Command::new(p)
+                    .args(["-c", "import aiosmtpd"])
+                    .stderr(Stdio::null())
+                    .status()
+                    .is_ok_and(|s| s.success())
+            })
+            .unwrap_or("python3");
+        let child = Command::new(python)
             .arg(&script)
             .arg(port.to_string())
             .arg(&mail)
