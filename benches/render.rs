@@ -84,6 +84,11 @@ fn site_bench(c: &mut Criterion) {
                     .map(|(i, p)| SitePaper {
                         paper: p,
                         topics: if i % 2 == 0 { vec![0] } else { vec![0, 1] },
+                        scores: if i % 2 == 0 {
+                            vec![Some(0.5)]
+                        } else {
+                            vec![Some(0.5), Some(0.4)]
+                        },
                         score: Some(0.5),
                         code: None,
                         tldr: None,

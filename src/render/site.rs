@@ -22,6 +22,8 @@ pub struct SitePaper<'a> {
     pub paper: &'a Paper,
     /// Indexes into [`SiteInput::topics`] of the topics it is shown in.
     pub topics: Vec<usize>,
+    /// Its score in each of those topics, in the same order.
+    pub scores: Vec<Option<f64>>,
     /// Its best relevance score.
     pub score: Option<f64>,
     /// A code link, when known.
@@ -128,6 +130,8 @@ struct PaperData<'a> {
     date: String,
     published: String,
     topics: &'a [usize],
+    /// The score in each of `topics`: a topic page ranks by its own.
+    scores: Vec<Option<f64>>,
     score: Option<f64>,
     code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -174,6 +178,11 @@ fn data_json(input: &SiteInput, slugs: &[String]) -> String {
                 date: day(p.paper.updated),
                 published: day(p.paper.published),
                 topics: &p.topics,
+                scores: p
+                    .scores
+                    .iter()
+                    .map(|s| s.map(|s| (s * 1000.0).round() / 1000.0))
+                    .collect(),
                 score: p.score.map(|s| (s * 1000.0).round() / 1000.0),
                 code: p.code,
                 tldr: p.tldr,

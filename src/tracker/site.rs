@@ -30,26 +30,24 @@ pub fn site(
     let shown: Vec<SitePaper> = papers
         .iter()
         .filter_map(|s| {
-            let topics: Vec<usize> = s
+            let shown: Vec<(usize, Option<f64>)> = s
                 .topics
                 .iter()
                 .filter(|m| m.shown)
-                .filter_map(|m| index.get(m.name.as_str()).copied())
+                .filter_map(|m| index.get(m.name.as_str()).map(|&i| (i, m.score)))
                 .collect();
-            if topics.is_empty() {
+            if shown.is_empty() {
                 return None;
             }
-            let score = s
-                .topics
-                .iter()
-                .filter(|m| m.shown)
-                .filter_map(|m| m.score)
-                .fold(None, |best: Option<f64>, x| {
-                    Some(best.map_or(x, |b| b.max(x)))
-                });
+            let topics: Vec<usize> = shown.iter().map(|t| t.0).collect();
+            let scores: Vec<Option<f64>> = shown.iter().map(|t| t.1).collect();
+            let score = scores.iter().flatten().fold(None, |best: Option<f64>, &x| {
+                Some(best.map_or(x, |b| b.max(x)))
+            });
             Some(SitePaper {
                 paper: &s.paper,
                 topics,
+                scores,
                 score,
                 code: code.get(&s.paper.id).map(String::as_str),
                 tldr: summaries.get(&s.paper.id).map(String::as_str),

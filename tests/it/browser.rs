@@ -247,6 +247,39 @@ fn the_seed_site_searches_and_filters_in_chromium() {
     assert_eq!(count(), "361 papers (showing 200)");
     driver.post("/window/rect", json!({"width": 390, "height": 844}));
     driver.screenshot("phone");
+    // "Most relevant" on a topic page ranks by that topic's own score, not a paper's best
+    // over all its topics (the default config without examples: profile scores differ per topic).
+    let (scored, _mock2) = crate::relevance::default_run(&[("PAPERWATCH_RELEVANCE_EXAMPLES", "")]);
+    let page = scored.path("site/topics/npu_acceleration.html");
+    driver.post("/url", json!({"url": format!("file://{}", page.display())}));
+    driver.script("const s = document.getElementById('sort'); s.value = 'score'; s.dispatchEvent(new Event('change'))");
+    let shown = driver.script(
+        "return [...document.querySelectorAll('#papers > li')].slice(0, 15).map(li => li.id)",
+    );
+    let data: Value = serde_json::from_str(&scored.read("site/papers.json")).unwrap();
+    let t = data["topics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|t| t["name"] == "npu_acceleration")
+        .unwrap() as u64;
+    let mut ranked: Vec<(f64, String, String)> = data["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            let at = p["topics"].as_array()?.iter().position(|x| x == t)?;
+            let score = p["scores"][at].as_f64().unwrap_or(0.0);
+            Some((
+                score,
+                p["id"].as_str()?.to_string(),
+                p["anchor"].as_str()?.to_string(),
+            ))
+        })
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)));
+    let expected: Vec<&str> = ranked.iter().take(15).map(|r| r.2.as_str()).collect();
+    assert_eq!(shown, json!(expected));
     let errors = driver.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }

@@ -87,13 +87,18 @@
   var orders = {
     "new": function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : (a.id < b.id ? 1 : -1); },
     "old": function (a, b) { return a.date > b.date ? 1 : a.date < b.date ? -1 : (a.id > b.id ? 1 : -1); },
-    "score": function (a, b) { return (b.score || 0) - (a.score || 0) || (a.id < b.id ? 1 : -1); },
+    "score": function (a, b) { return (b.rank || 0) - (a.rank || 0) || (a.id < b.id ? 1 : -1); },
     "title": function (a, b) { return a.title.localeCompare(b.title); }
   };
 
   function apply() {
     var terms = q.value.toLowerCase().split(/\s+/).filter(Boolean);
     var hits = papers.filter(function (p) { return matches(p, terms, topic.value, from.value, to.value); });
+    // "Most relevant" in a topic ranks by that topic's score, not the best over all topics.
+    for (var h = 0; h < hits.length; h++) {
+      var at = topic.value === "" ? -1 : hits[h].topics.indexOf(+topic.value);
+      hits[h].rank = at < 0 || !hits[h].scores ? hits[h].score : hits[h].scores[at];
+    }
     hits.sort(orders[sort.value] || orders["new"]);
     var target = location.hash.slice(1);
     var limit = shown;
