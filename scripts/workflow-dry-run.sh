@@ -63,7 +63,7 @@ rm -f paperwatch.db paperwatch.db-wal paperwatch.db-shm
 cmp -s README.md "$work/readme-before" || { echo "the README changed after rebuilding from data/" >&2; exit 1; }
 
 # The site off and no trend image: the commit step stages only what exists.
-git rm -rq site imgs && git commit -q -m "no site, no chart" && git push -q 2>/dev/null
+git rm -rqf site imgs && git commit -q -m "no site, no chart" && git push -q 2>/dev/null
 export PAPERWATCH_SITE_ENABLED=false PAPERWATCH_README_TREND_IMAGE=
 run_workflow || { echo "the workflow failed with the site off" >&2; exit 1; }
 [ ! -e site ] || { echo "the site was written although it is off" >&2; exit 1; }
