@@ -74,20 +74,25 @@ pub fn parse(format: Format, text: &str) -> Result<Vec<Example>, ExamplesError> 
         Format::Bibtex => bibtex(text),
         Format::CslJson | Format::Ris => referenced(text).into_iter().map(|id| (id, 2)).collect(),
     };
+    Ok(merge(found))
+}
+
+/// Each paper once, where it first appears, with the last grade given to it.
+pub fn merge(examples: Vec<Example>) -> Vec<Example> {
     let mut order: Vec<ArxivId> = Vec::new();
     let mut grade: HashMap<ArxivId, u8> = HashMap::new();
-    for (id, g) in found {
+    for (id, g) in examples {
         if grade.insert(id.clone(), g).is_none() {
             order.push(id);
         }
     }
-    Ok(order
+    order
         .into_iter()
         .map(|id| {
             let g = grade[&id];
             (id, g)
         })
-        .collect())
+        .collect()
 }
 
 fn graded(text: &str) -> Result<Vec<Example>, ExamplesError> {

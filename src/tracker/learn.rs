@@ -50,20 +50,7 @@ pub fn load_examples(settings: &Settings) -> anyhow::Result<Vec<Example>> {
         debug!("{source}: {} examples ({format:?})", found.len());
         all.extend(found);
     }
-    let mut grade: HashMap<ArxivId, u8> = HashMap::new();
-    let mut order = Vec::new();
-    for (id, g) in all {
-        if grade.insert(id.clone(), g).is_none() {
-            order.push(id);
-        }
-    }
-    Ok(order
-        .into_iter()
-        .map(|id| {
-            let g = grade[&id];
-            (id, g)
-        })
-        .collect())
+    Ok(examples::merge(all))
 }
 
 /// The example ids the database does not hold yet (to fetch once by `id_list`).
