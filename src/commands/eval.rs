@@ -197,7 +197,9 @@ fn cross_validate(
         .enumerate()
         .map(|(i, t)| (t.name.as_str(), i))
         .collect();
-    let (rows, _) = decide::verdicts(settings, store, corpus, None)?;
+    let rules = decide::all_rules(settings, store)?;
+    let deciders = decide::Deciders::new(settings, corpus, &rules);
+    let (rows, _) = deciders.verdicts(corpus, None);
     let rule = decide::rule_features(&rows);
     let mut out: Vec<Verdict> = Vec::with_capacity(found.len());
     let (mut thresholds, mut lambdas) = (Vec::new(), Vec::new());
@@ -216,7 +218,7 @@ fn cross_validate(
             thresholds.push(m.learned.threshold);
             lambdas.push(m.learned.lambda);
         }
-        let (rows, _) = decide::verdicts(settings, store, corpus, scores.as_ref())?;
+        let (rows, _) = deciders.verdicts(corpus, scores.as_ref());
         let mut best: HashMap<&ArxivId, (bool, f64)> = HashMap::new();
         for (t, rows) in rows.iter().enumerate() {
             if !configured.values().any(|i| *i == t) {

@@ -102,12 +102,14 @@ pub fn decide_all(
     store: &mut Store,
     corpus: &mut Corpus,
 ) -> anyhow::Result<Vec<(usize, usize)>> {
-    let (mut rows, mut places) = verdicts(settings, store, corpus, None)?;
+    let rules = all_rules(settings, store)?;
+    let deciders = Deciders::new(settings, corpus, &rules);
+    let (mut rows, mut places) = deciders.verdicts(corpus, None);
     if !settings.relevance.examples.is_empty() {
         let rule = rule_features(&rows);
         if let Some(model) = trained(settings, store, corpus, &rule)? {
             let scores = learn::scores(&model, corpus, &rule);
-            (rows, places) = verdicts(settings, store, corpus, Some(&scores))?;
+            (rows, places) = deciders.verdicts(corpus, Some(&scores));
         }
     }
     let mut counts = Vec::with_capacity(settings.topics.len());
@@ -180,44 +182,75 @@ pub fn trained(
 }
 
 /// Every topic's verdicts, with the learned model's `scores` when there is one, and where each
-/// goes back into the corpus.
+/// goes back into the corpus. To decide more than once, build [`Deciders`] once instead.
 pub fn verdicts(
     settings: &Settings,
     store: &Store,
     corpus: &Corpus,
     scores: Option<&HashMap<ArxivId, ModelScore>>,
 ) -> anyhow::Result<Verdicts> {
-    let papers = &corpus.papers;
-    let refs: Vec<&Paper> = papers.iter().map(|p| &p.paper).collect();
-    let (model, vectors) = Model::fit_with_vectors(&refs);
-    let by_id: HashMap<&ArxivId, &Sparse> = refs.iter().map(|p| &p.id).zip(&vectors).collect();
-    let rules: Vec<TopicRules> = settings
-        .topics
-        .iter()
-        .map(|t| rules(t, store))
-        .collect::<anyhow::Result<_>>()?;
-    let scorers: Vec<TopicScorer> = rules
-        .iter()
-        .map(|r| TopicScorer::new(&model, r, &|id| by_id.get(id).map(|v| (*v).clone())))
-        .collect();
-    let index: HashMap<&str, usize> = settings
-        .topics
-        .iter()
-        .enumerate()
-        .map(|(i, t)| (t.name.as_str(), i))
-        .collect();
-    let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); settings.topics.len()];
-    let mut places: Vec<Vec<Place>> = vec![Vec::new(); settings.topics.len()];
-    for (p, (stored, vector)) in papers.iter().zip(&vectors).enumerate() {
-        let doc = Doc::new(&stored.paper);
-        for (m, membership) in stored.topics.iter().enumerate() {
-            if let Some(&t) = index.get(membership.name.as_str()) {
-                let score = scores.and_then(|s| s.get(&stored.paper.id)).copied();
-                let d = scorers[t].decide(&stored.paper, vector, &doc, score, false);
-                rows[t].push((stored.paper.id.clone(), d.shown, d.score, d.reason));
-                places[t].push((p, m));
-            }
+    let rules = all_rules(settings, store)?;
+    Ok(Deciders::new(settings, corpus, &rules).verdicts(corpus, scores))
+}
+
+/// Every topic's rules, in config order.
+pub fn all_rules(settings: &Settings, store: &Store) -> anyhow::Result<Vec<TopicRules>> {
+    settings.topics.iter().map(|t| rules(t, store)).collect()
+}
+
+/// What decides a corpus's papers, computed once: the TF-IDF model fitted on the corpus, every
+/// paper's vector, and each topic's scorer. Deciding again (with a learned model's scores,
+/// or another fold's) reuses them.
+pub struct Deciders<'r> {
+    vectors: Vec<Sparse>,
+    scorers: Vec<TopicScorer<'r>>,
+    index: HashMap<String, usize>,
+}
+
+impl<'r> Deciders<'r> {
+    /// Fits the model on `corpus` and builds each topic's scorer from its `rules`.
+    pub fn new(settings: &Settings, corpus: &Corpus, rules: &'r [TopicRules]) -> Self {
+        let refs: Vec<&Paper> = corpus.papers.iter().map(|p| &p.paper).collect();
+        let (model, vectors) = Model::fit_with_vectors(&refs);
+        let by_id: HashMap<&ArxivId, &Sparse> = refs.iter().map(|p| &p.id).zip(&vectors).collect();
+        let scorers = rules
+            .iter()
+            .map(|r| TopicScorer::new(&model, r, &|id| by_id.get(id).map(|v| (*v).clone())))
+            .collect();
+        let index = settings
+            .topics
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.name.clone(), i))
+            .collect();
+        Deciders {
+            vectors,
+            scorers,
+            index,
         }
     }
-    Ok((rows, places))
+
+    /// Every topic's verdicts on `corpus` (the one the deciders were built on), with the
+    /// learned model's `scores` when given.
+    pub fn verdicts(
+        &self,
+        corpus: &Corpus,
+        scores: Option<&HashMap<ArxivId, ModelScore>>,
+    ) -> Verdicts {
+        let topics = self.scorers.len();
+        let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); topics];
+        let mut places: Vec<Vec<Place>> = vec![Vec::new(); topics];
+        for (p, (stored, vector)) in corpus.papers.iter().zip(&self.vectors).enumerate() {
+            let doc = Doc::new(&stored.paper);
+            for (m, membership) in stored.topics.iter().enumerate() {
+                if let Some(&t) = self.index.get(&membership.name) {
+                    let score = scores.and_then(|s| s.get(&stored.paper.id)).copied();
+                    let d = self.scorers[t].decide(&stored.paper, vector, &doc, score, false);
+                    rows[t].push((stored.paper.id.clone(), d.shown, d.score, d.reason));
+                    places[t].push((p, m));
+                }
+            }
+        }
+        (rows, places)
+    }
 }

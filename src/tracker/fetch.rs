@@ -1,11 +1,12 @@
 //! The fetch stage: ask arXiv for each topic and store what comes back, then decide the topics'
 //! papers and record the run.
 //!
-//! Per topic: search pages newest-first, advancing `start` by the entries actually received and
-//! stopping at the first page with nothing new; then pinned ids not yet stored, by `id_list` in
-//! batches. A topic's papers are written in one transaction only when all its requests
-//! succeeded: a half-fetched topic would otherwise look "known" to the early stop next time,
-//! and its older pages would never be fetched. A failed topic keeps what it had; the others go on.
+//! Per topic: its history ([`super::history`]: the head pass of newest papers, and the backfill
+//! of older ones until the history is complete); then pinned ids not yet stored, by `id_list`
+//! in batches. The head pass and the pinned papers are written in one transaction only when all
+//! the topic's requests succeeded: a half-fetched head would otherwise look "known" to the
+//! early stop next time. Backfill pages are stored one by one with their cursor. A failed topic
+//! keeps what it had; the others go on.
 
 use std::collections::HashSet;
 

@@ -111,9 +111,9 @@ pub(super) fn backfill(
     let mut write = TopicWrite::default();
     let mut window = history.cursor.clone();
     let mut start = 0usize;
+    let mut size_before = store.topic_size(name)?;
     loop {
         let q = windowed(query, since, window.as_deref());
-        let size_before = store.topic_size(name)?;
         let left = cap.map_or(usize::MAX, |c| c.saturating_sub(size_before as usize));
         if left == 0 {
             // An older, larger history already fills the cap.
@@ -148,7 +148,8 @@ pub(super) fn backfill(
         let page = store.save_history_page(&feed.entries, &history, pass.now)?;
         write.new += page.new;
         write.revised += page.revised;
-        pass.bar.set_position(store.topic_size(name)?);
+        size_before += page.new;
+        pass.bar.set_position(size_before);
         info!(
             "{name}: backfill page of {received} at start={} (submitted up to {}), {} new, {} results in all",
             start - received,
