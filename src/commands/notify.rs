@@ -10,7 +10,7 @@ use crate::config::Settings;
 use crate::model::ArxivId;
 use crate::notify::{Item, render, send};
 use crate::output::Ui;
-use crate::tracker::{self, deliver};
+use crate::tracker;
 
 /// Runs `notify`.
 pub fn run(
@@ -57,21 +57,16 @@ pub fn run(
     let mut store = open_store(settings, false)?;
     let corpus = tracker::redecide(settings, &mut store)?;
     let code = tracker::links::code_map(settings, &corpus.papers, &store.hf_answers()?);
-    // Queuing is what the next run would do anyway; only sending waits for a real run.
-    deliver::enqueue(settings, &mut store, &corpus, now)?;
-    let summarizer = settings
-        .summarize
-        .enabled
-        .then(|| crate::summarize::Client::new(&settings.summarize, &env));
-    let options = deliver::Options {
-        dry_run: args.dry_run,
-        to: args.to.as_deref(),
-        env: &env,
-        sleep: &std::thread::sleep,
-        summarizer: summarizer.as_ref(),
-    };
-    let reports = deliver::deliver(settings, &mut store, &corpus, &code, &options, now, ui)?;
-    tracker::snapshot::write(settings, &store)?;
+    let reports = tracker::notify(
+        settings,
+        &mut store,
+        &corpus,
+        &code,
+        args.dry_run,
+        args.to.as_deref(),
+        now,
+        ui,
+    )?;
     for r in &reports {
         for p in &r.previews {
             emit(p);

@@ -39,14 +39,10 @@ pub struct Options<'a> {
 pub struct Report {
     /// The destination.
     pub destination: String,
-    /// Papers newly queued this run.
-    pub queued: usize,
     /// Papers delivered this run.
     pub sent: usize,
     /// Messages delivered (or printed, with `--dry-run`).
     pub messages: usize,
-    /// Bytes of the messages.
-    pub bytes: usize,
     /// Papers still waiting after this run.
     pub waiting: usize,
     /// Why delivery failed, if it did (no URL or secret in it).
@@ -98,8 +94,7 @@ pub fn enqueue(
     store: &mut Store,
     corpus: &Corpus,
     now: Timestamp,
-) -> anyhow::Result<Vec<usize>> {
-    let mut queued = Vec::with_capacity(settings.notify.len());
+) -> anyhow::Result<()> {
     for dest in &settings.notify {
         let shown = shown_to(settings, dest, corpus);
         let ids: Vec<(ArxivId, u32)> = shown
@@ -124,12 +119,11 @@ pub fn enqueue(
                 .cloned()
                 .collect();
             store.add_destination(&dest.name, &history, &backfill, now)?;
-            queued.push(backfill.len());
         } else {
-            queued.push(store.enqueue(&dest.name, &ids, dest.revisions, now)?);
+            store.enqueue(&dest.name, &ids, dest.revisions, now)?;
         }
     }
-    Ok(queued)
+    Ok(())
 }
 
 /// Whether `dest`'s schedule lets it be sent something now.
@@ -210,15 +204,14 @@ struct Budget {
     failed: bool,
 }
 
-/// The summaries of the queued papers: cached ones, and (with `ask`, within the run's budget)
-/// new ones from the endpoint, cached. A failing endpoint is a warning, once a run: the papers
+/// The summaries of the queued papers: cached ones, and (within the run's budget) new ones from
+/// the endpoint, cached. A failing endpoint is a warning, once a run: the papers
 /// go out with the abstract's first sentences.
 fn summaries(
     store: &Store,
     corpus: &Corpus,
     queue: &[Queued],
-    cached: Option<&summarize::Client>,
-    ask: Option<&summarize::Client>,
+    client: Option<&summarize::Client>,
     budget: &mut Budget,
     now: Timestamp,
 ) -> anyhow::Result<HashMap<ArxivId, String>> {
@@ -230,7 +223,7 @@ fn summaries(
             out.insert(q.id.clone(), text);
         }
     }
-    let Some(client) = cached else {
+    let Some(client) = client else {
         return Ok(out);
     };
     let (model, language) = client.key();
@@ -239,7 +232,7 @@ fn summaries(
             out.insert(q.id.clone(), text);
             continue;
         }
-        if ask.is_none() || budget.failed || budget.left == 0 {
+        if budget.failed || budget.left == 0 {
             continue;
         }
         let Ok(i) = corpus.papers.binary_search_by(|p| p.paper.id.cmp(&q.id)) else {
@@ -271,8 +264,13 @@ pub fn deliver(
     ui: Ui,
 ) -> anyhow::Result<Vec<Report>> {
     let mut reports = Vec::new();
+    // A dry run asks the endpoint nothing: it shows the cached summaries only.
     let mut budget = Budget {
-        left: settings.summarize.max_per_run,
+        left: if options.dry_run {
+            0
+        } else {
+            settings.summarize.max_per_run
+        },
         failed: false,
     };
     for dest in &settings.notify {
@@ -285,16 +283,7 @@ pub fn deliver(
         };
         let last = store.destination(&dest.name)?.and_then(|d| d.1);
         let queue = store.queue(&dest.name)?;
-        let summarizer = options.summarizer.filter(|_| !options.dry_run);
-        let summaries = summaries(
-            store,
-            corpus,
-            &queue,
-            options.summarizer,
-            summarizer,
-            &mut budget,
-            now,
-        )?;
+        let summaries = summaries(store, corpus, &queue, options.summarizer, &mut budget, now)?;
         let items = items(settings, dest, corpus, code, &queue, &summaries);
         if items.is_empty() || !(options.dry_run || due(dest, last.as_deref(), now)) {
             report.waiting = queue.len();
@@ -350,7 +339,6 @@ fn send_all(
                 message.body.preview()
             ));
             report.messages += 1;
-            report.bytes += message.body.size();
             continue;
         }
         match send::deliver(dest, message, options.env, options.sleep, now) {
@@ -358,7 +346,6 @@ fn send_all(
                 store.mark_sent(&dest.name, &message.papers, now)?;
                 report.sent += message.papers.len();
                 report.messages += 1;
-                report.bytes += message.body.size();
             }
             Err(e) => {
                 report.error = Some(e.to_string());

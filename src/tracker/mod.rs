@@ -191,9 +191,13 @@ pub fn update(
             &mut fetched.store,
             &fetched.corpus,
             &fetched.code,
+            false,
+            None,
             now,
             ui,
-        )?;
+        )?
+        .iter()
+        .all(|r| r.error.is_none());
     }
     info!(
         "{}",
@@ -205,20 +209,25 @@ pub fn update(
     }
 }
 
-/// The notify stage: queue each destination's new papers and deliver its queue. Returns
-/// whether every destination that had something to send got it.
+/// The notify stage: queue each destination's new papers and deliver its queue (only `to`'s,
+/// when given; with `dry_run`, print instead of sending). What was sent and what waits goes
+/// into the text snapshot too, so a rebuilt database neither resends nor drops a paper.
+#[allow(clippy::too_many_arguments)]
 pub fn notify(
     settings: &Settings,
     store: &mut Store,
     corpus: &Corpus,
     code: &CodeLinks,
+    dry_run: bool,
+    to: Option<&str>,
     now: Timestamp,
     ui: Ui,
-) -> anyhow::Result<bool> {
+) -> anyhow::Result<Vec<deliver::Report>> {
     if settings.notify.is_empty() {
-        return Ok(true);
+        return Ok(Vec::new());
     }
     let started = Instant::now();
+    // Queuing is what the next run would do anyway; only sending waits for a real run.
     deliver::enqueue(settings, store, corpus, now)?;
     let env = |k: &str| std::env::var(k).ok();
     let summarizer = settings
@@ -226,15 +235,13 @@ pub fn notify(
         .enabled
         .then(|| crate::summarize::Client::new(&settings.summarize, &env));
     let options = deliver::Options {
-        dry_run: false,
-        to: None,
+        dry_run,
+        to,
         env: &env,
         sleep: &std::thread::sleep,
         summarizer: summarizer.as_ref(),
     };
     let reports = deliver::deliver(settings, store, corpus, code, &options, now, ui)?;
-    // What was sent and what waits goes into the text snapshot too, so a rebuilt database
-    // neither resends nor drops a paper.
     snapshot::write(settings, store)?;
     info!(
         "notify took {:.3} s for {} destinations ({} papers sent)",
@@ -242,7 +249,7 @@ pub fn notify(
         reports.len(),
         reports.iter().map(|r| r.sent).sum::<usize>()
     );
-    Ok(reports.iter().all(|r| r.error.is_none()))
+    Ok(reports)
 }
 
 /// `render`: decide every topic's papers again (the config may have changed since they were
