@@ -29,22 +29,36 @@ pub const RESCUE_KEEP: f64 = 0.5;
 /// Fewest examples of each class a model needs.
 pub const MIN_PER_CLASS: usize = 3;
 
+/// Calls `f` with every word of `text` and, after the first, the pair it makes with the word
+/// before: `(word, Some(previous))`, once as `(word, None)` for the word itself.
+fn for_each_word_and_pair(analyzer: &Analyzer, text: &str, mut f: impl FnMut(&str, Option<&str>)) {
+    let mut prev = String::with_capacity(32);
+    analyzer.for_each_term(text, |t| {
+        f(t, None);
+        if !prev.is_empty() {
+            f(t, Some(&prev));
+        }
+        prev.clear();
+        prev.push_str(t);
+    });
+}
+
+/// The slot of a word (`previous` = `None`) or of the pair `previous word`.
+fn slot_of(word: &str, previous: Option<&str>) -> u32 {
+    match previous {
+        Some(p) => slot(p.as_bytes(), word.as_bytes()),
+        None => slot(word.as_bytes(), b""),
+    }
+}
+
 /// Calls `f` with the hash slot of every word and word pair of `paper` (title twice).
 fn for_each_feature(analyzer: &Analyzer, paper: &Paper, mut f: impl FnMut(u32)) {
-    let mut prev = String::with_capacity(32);
     for (text, times) in [(&paper.title, 2), (&paper.summary, 1)] {
-        prev.clear();
-        analyzer.for_each_term(text, |t| {
-            let word = slot(t.as_bytes(), b"");
-            let pair = (!prev.is_empty()).then(|| slot(prev.as_bytes(), t.as_bytes()));
+        for_each_word_and_pair(analyzer, text, |word, previous| {
+            let s = slot_of(word, previous);
             for _ in 0..times {
-                f(word);
-                if let Some(p) = pair {
-                    f(p);
-                }
+                f(s);
             }
-            prev.clear();
-            prev.push_str(t);
         });
     }
 }
@@ -118,19 +132,14 @@ impl Features {
     pub fn names(&self, paper: &Paper) -> HashMap<u32, String> {
         let mut names = HashMap::default();
         for text in [&paper.title, &paper.summary] {
-            let mut terms: Vec<String> = Vec::new();
-            self.analyzer
-                .for_each_term(text, |t| terms.push(t.to_string()));
-            for (i, t) in terms.iter().enumerate() {
+            for_each_word_and_pair(&self.analyzer, text, |word, previous| {
                 names
-                    .entry(slot(t.as_bytes(), b""))
-                    .or_insert_with(|| t.clone());
-                if let Some(next) = terms.get(i + 1) {
-                    names
-                        .entry(slot(t.as_bytes(), next.as_bytes()))
-                        .or_insert_with(|| format!("{t} {next}"));
-                }
-            }
+                    .entry(slot_of(word, previous))
+                    .or_insert_with(|| match previous {
+                        Some(p) => format!("{p} {word}"),
+                        None => word.to_string(),
+                    });
+            });
         }
         names
     }
