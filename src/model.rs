@@ -220,6 +220,21 @@ pub struct StoredPaper {
     pub first_seen: Timestamp,
 }
 
+/// The first non-blank line of a service's answer, at most `max` characters (then `…`): what
+/// error messages quote of a body ("Rate exceeded").
+pub fn first_line(body: &str, max: usize) -> String {
+    let line = body
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    let mut s: String = line.chars().take(max).collect();
+    if s.len() < line.len() {
+        s.push('…');
+    }
+    s
+}
+
 /// The `User-Agent` paperwatch sends to every service it asks (arXiv, Hugging Face).
 pub fn user_agent() -> String {
     format!(

@@ -383,16 +383,7 @@ fn transport(url: &str, error: ureq::Error) -> Failure {
 
 /// The first line of a body, shortened, for error messages ("Rate exceeded").
 fn snippet(body: &str) -> String {
-    let line = body
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let mut s: String = line.chars().take(120).collect();
-    if s.len() < line.len() {
-        s.push('…');
-    }
-    s
+    crate::model::first_line(body, 120)
 }
 
 /// `Retry-After` as delta-seconds or an HTTP date (RFC 9110 §10.2.3).

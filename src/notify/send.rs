@@ -187,16 +187,7 @@ fn describe(e: &ureq::Error) -> &'static str {
 
 /// The first line of a service's answer, short (services echo no secrets back).
 fn snippet(body: &str) -> String {
-    let line = body
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    let mut s: String = line.chars().take(160).collect();
-    if s.len() < line.len() {
-        s.push('…');
-    }
-    s
+    crate::model::first_line(body, 160)
 }
 
 fn email(dest: &Notify, url: &str, subject: &str, text: &str, html: &str) -> Result<(), String> {

@@ -3,7 +3,7 @@
 //! in one transaction, so a killed backfill resumes exactly after the last stored page.
 
 use jiff::Timestamp;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::params;
 
 use super::{Result, Store, TopicWrite, join_topic, upsert_paper};
 use crate::model::Paper;
@@ -48,39 +48,30 @@ impl History {
 impl Store {
     /// The stored history of `topic`, if any.
     pub fn history(&self, topic: &str) -> Result<Option<History>> {
-        Ok(self
-            .conn
-            .query_row(
-                "SELECT topic, search, cursor, complete, matches, kept FROM topic_history
-                 WHERE topic = ?1",
-                params![topic],
-                |r| {
-                    Ok(History {
-                        topic: r.get(0)?,
-                        search: r.get(1)?,
-                        cursor: r.get(2)?,
-                        complete: r.get::<_, i64>(3)? != 0,
-                        matches: r.get(4)?,
-                        kept: r.get(5)?,
-                    })
-                },
-            )
-            .optional()?)
+        Ok(self.histories_where(Some(topic))?.pop())
     }
 
     /// Every topic's history, by topic name.
     pub fn histories(&self) -> Result<Vec<History>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT topic FROM topic_history ORDER BY topic")?;
-        let topics: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        let mut out = Vec::with_capacity(topics.len());
-        for t in topics {
-            out.extend(self.history(&t)?);
-        }
-        Ok(out)
+        self.histories_where(None)
+    }
+
+    fn histories_where(&self, topic: Option<&str>) -> Result<Vec<History>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT topic, search, cursor, complete, matches, kept FROM topic_history
+             WHERE ?1 IS NULL OR topic = ?1 ORDER BY topic",
+        )?;
+        let rows = stmt.query_map(params![topic], |r| {
+            Ok(History {
+                topic: r.get(0)?,
+                search: r.get(1)?,
+                cursor: r.get(2)?,
+                complete: r.get::<_, i64>(3)? != 0,
+                matches: r.get(4)?,
+                kept: r.get(5)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Puts back histories read from the text snapshot.
