@@ -1,7 +1,7 @@
 //! The fetch stage: ask arXiv for each topic and store what comes back, then decide the topics'
 //! papers and record the run.
 //!
-//! Per topic: its history ([`super::history`]: the head pass of newest papers, and the backfill
+//! Per topic: its history (`tracker/history.rs`: the head pass of newest papers, and the backfill
 //! of older ones until the history is complete); then pinned ids not yet stored, by `id_list`
 //! in batches. The head pass and the pinned papers are written in one transaction only when all
 //! the topic's requests succeeded: a half-fetched head would otherwise look "known" to the
