@@ -66,6 +66,26 @@ pub enum Command {
     /// Each new paper goes once to each destination; a failed delivery stays queued for the
     /// next run (exit 1).
     Notify(NotifyArgs),
+    /// Print a shell completion script: `paperwatch completions bash > /etc/bash_completion.d/paperwatch`.
+    Completions(CompletionsArgs),
+    /// Print the man page paperwatch(1) in roff, or write one page per subcommand with --dir.
+    Man(ManArgs),
+}
+
+/// Options of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Options of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write paperwatch.1 and a paperwatch-SUBCOMMAND.1 per subcommand into this folder instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Options of `notify`.

@@ -1,6 +1,7 @@
 //! The subcommands, one thin file each: read the flags, call the library, print. The daily
 //! job itself lives in [`crate::tracker`]; bulk imports in [`crate::import`].
 
+pub mod docs;
 pub mod eval;
 pub mod explain;
 pub mod export;
@@ -59,6 +60,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     if let Command::Init(args) = &cli.command {
         return init::run(args, ui);
     }
+    // Completions and man pages come from the command line's definition alone.
+    match &cli.command {
+        Command::Completions(args) => return docs::completions(args),
+        Command::Man(args) => return docs::man(args, ui),
+        _ => {}
+    }
     let names = std::env::vars_os().filter_map(|(k, _)| k.into_string().ok());
     if let Some(var) = config::unknown_env_overrides(names).into_iter().next() {
         return Err(ConfigError::Env {
@@ -85,7 +92,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Import(args) => import::run(&settings, &args, now, ui),
         Command::Notify(args) => notify::run(&settings, &args, now, ui),
-        Command::ImportCv(_) | Command::Init(_) => unreachable!("run before the config is read"),
+        Command::ImportCv(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+            unreachable!("run before the config is read")
+        }
     }
 }
 

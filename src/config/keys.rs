@@ -118,6 +118,8 @@ pub const KEYS: &[Key] = &[
         "README size cap in bytes (at least 10,000); older months move to archive pages."),
     key("readme", "archive_dir", K::Str, D::Str("docs/archive"),
         "Where the per-month archive pages go."),
+    key("readme", "updated_on", K::Choice(&["run", "news"]), D::Str("run"),
+        "The `## Updated on` date: the day of the run (the seed's format), or of the newest paper shown, so quiet days change no file."),
     key("site", "enabled", K::Bool, D::Bool(true), "Write the static site and feeds."),
     key("site", "path", K::Str, D::Str("site"), "The site's folder."),
     key("site", "title", K::Str, D::Str("paperwatch"), "The site's and feeds' title."),

@@ -156,6 +156,17 @@ pub struct ReadmeSettings {
     pub max_bytes: Option<usize>,
     /// `archive_dir`, resolved: where the per-month archive pages go.
     pub archive_dir: PathBuf,
+    /// `updated_on`: which day the `## Updated on` line shows.
+    pub updated_on: UpdatedOn,
+}
+
+/// `[readme] updated_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdatedOn {
+    /// The day of the run.
+    Run,
+    /// The day of the newest news: the latest time a shown paper was first seen or revised.
+    News,
 }
 
 /// `[summarize]`.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use super::{
     ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, ConfigError, ExampleSource, LinksSettings,
     Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings, SummarizeSettings,
-    is_arxiv_host,
+    UpdatedOn, is_arxiv_host,
 };
 use crate::model::Bucket;
 
@@ -188,6 +188,10 @@ pub(super) fn readme(v: &Read, base: &Path) -> Result<ReadmeSettings, ConfigErro
         trend_image: v.opt_str("readme", "trend_image"),
         max_bytes: max_bytes.map(|m| m as usize),
         archive_dir: path(v, "readme", "archive_dir", base)?,
+        updated_on: match v.str("readme", "updated_on").as_str() {
+            "news" => UpdatedOn::News,
+            _ => UpdatedOn::Run,
+        },
     })
 }
 

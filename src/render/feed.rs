@@ -34,8 +34,9 @@ pub struct FeedMeta<'a> {
     pub self_url: Option<&'a str>,
     /// The site's page for the feed, when known.
     pub site_url: Option<&'a str>,
-    /// The feed's `updated` time (now).
-    pub updated: Timestamp,
+    /// The feed's `updated` time when it has no entries. With entries it is the newest
+    /// entry's, so the feed's bytes move only when its content does.
+    pub updated_if_empty: Timestamp,
 }
 
 /// The stable id of a paper's entry: its version-less abstract URL.
@@ -60,6 +61,20 @@ fn sorted<'a>(items: &'a [FeedItem<'a>]) -> Vec<&'a FeedItem<'a>> {
     v
 }
 
+/// An entry's `updated`: when it was first seen, or revised since.
+fn entry_updated(item: &FeedItem) -> Timestamp {
+    item.first_seen.max(item.paper.updated)
+}
+
+/// The feed's `updated`: its newest entry's.
+fn feed_updated(meta: &FeedMeta, entries: &[&FeedItem]) -> Timestamp {
+    entries
+        .iter()
+        .map(|item| entry_updated(item))
+        .max()
+        .unwrap_or(meta.updated_if_empty)
+}
+
 fn link(href: &str, rel: &str, mime: Option<&str>) -> atom::Link {
     let mut l = atom::Link::default();
     l.set_href(href);
@@ -73,7 +88,8 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
     let mut feed = atom::Feed::default();
     feed.set_title(atom::Text::plain(meta.title));
     feed.set_id(meta.id);
-    feed.set_updated(fixed(meta.updated));
+    let items = sorted(items);
+    feed.set_updated(fixed(feed_updated(meta, &items)));
     let mut links = Vec::new();
     if let Some(url) = meta.self_url {
         links.push(link(url, "self", Some("application/atom+xml")));
@@ -86,7 +102,7 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
     generator.set_value("paperwatch");
     generator.set_version(Some(env!("CARGO_PKG_VERSION").to_string()));
     feed.set_generator(Some(generator));
-    let entries: Vec<atom::Entry> = sorted(items)
+    let entries: Vec<atom::Entry> = items
         .into_iter()
         .map(|item| {
             let p = item.paper;
@@ -94,7 +110,7 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
             e.set_id(entry_id(p));
             e.set_title(atom::Text::plain(p.title.as_str()));
             // A revision after the paper was first seen moves `updated`: readers see it again.
-            e.set_updated(fixed(item.first_seen.max(p.updated)));
+            e.set_updated(fixed(entry_updated(item)));
             e.set_published(Some(fixed(p.published)));
             e.set_summary(Some(atom::Text::plain(p.summary.as_str())));
             let mut links = vec![
@@ -159,7 +175,8 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
     channel.set_link(meta.site_url.unwrap_or("https://arxiv.org"));
     channel.set_description(format!("New arXiv papers tracked by {}", meta.title));
     channel.set_generator(Some(format!("paperwatch {}", env!("CARGO_PKG_VERSION"))));
-    channel.set_last_build_date(Some(date(meta.updated)));
+    let items = sorted(items);
+    channel.set_last_build_date(Some(date(feed_updated(meta, &items))));
     if let Some(url) = meta.self_url {
         let mut ext = rss::extension::atom::AtomExtension::default();
         let mut self_link = rss::extension::atom::Link::default();
@@ -169,7 +186,7 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
         ext.set_links(vec![self_link]);
         channel.set_atom_ext(Some(ext));
     }
-    let items: Vec<rss::Item> = sorted(items)
+    let items: Vec<rss::Item> = items
         .into_iter()
         .map(|item| {
             let p = item.paper;
@@ -237,7 +254,7 @@ mod tests {
             id: "urn:x",
             self_url: None,
             site_url: None,
-            updated: "2025-03-02T00:00:00Z".parse().unwrap(),
+            updated_if_empty: "2025-03-02T00:00:00Z".parse().unwrap(),
         };
         let feed = atom(&meta, &[item("2025-01-02T00:00:00Z")]);
         let parsed = atom_syndication::Feed::read_from(feed.as_bytes()).unwrap();
@@ -260,5 +277,9 @@ mod tests {
             "2025-04-01T00:00:00+00:00",
             "first seen after its last revision"
         );
+        // The feed dates itself by its newest entry, not by the clock; empty, by its fallback.
+        assert_eq!(parsed.updated().to_rfc3339(), "2025-04-01T00:00:00+00:00");
+        let empty = atom_syndication::Feed::read_from(atom(&meta, &[]).as_bytes()).unwrap();
+        assert_eq!(empty.updated().to_rfc3339(), "2025-03-02T00:00:00+00:00");
     }
 }

@@ -51,6 +51,28 @@ impl Corpus {
         debug!("read the corpus from SQLite: {} papers", papers.len());
         Ok(Corpus { papers })
     }
+
+    /// When the outputs last had news: the latest time a shown paper was first seen, joined a
+    /// topic it is shown in, or was revised. Outputs date themselves by it rather than by the
+    /// clock, so a run that finds nothing new writes the same bytes.
+    pub fn last_news(&self) -> Option<Timestamp> {
+        last_news(&self.papers)
+    }
+}
+
+/// [`Corpus::last_news`] of a slice of papers.
+pub fn last_news(papers: &[StoredPaper]) -> Option<Timestamp> {
+    papers
+        .iter()
+        .filter_map(|s| {
+            s.topics
+                .iter()
+                .filter(|m| m.shown)
+                .map(|m| m.first_seen)
+                .max()
+                .map(|joined| joined.max(s.first_seen).max(s.paper.updated))
+        })
+        .max()
 }
 
 /// The code link of each paper that has one.

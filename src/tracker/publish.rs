@@ -8,7 +8,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::{CodeLinks, Corpus};
-use crate::config::{Settings, Sort, Topic};
+use crate::config::{Settings, Sort, Topic, UpdatedOn};
 use crate::model::Paper;
 use crate::output::{Ui, write_atomic};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
@@ -39,7 +39,13 @@ pub fn publish(
         })
         .collect();
     let svg = write_chart(settings, &sections, ui)?;
-    write_readme(settings, &sections, code, now, ui)?;
+    // Dated by their content, outputs stay byte for byte the same on a day without news.
+    let last_news = corpus.last_news();
+    let readme_day = match settings.readme.updated_on {
+        UpdatedOn::Run => now,
+        UpdatedOn::News => last_news.unwrap_or(now),
+    };
+    write_readme(settings, &sections, code, readme_day, ui)?;
     if settings.site.enabled {
         super::site::site(
             settings,
@@ -47,7 +53,7 @@ pub fn publish(
             code,
             summaries,
             svg.as_deref(),
-            now,
+            last_news.unwrap_or(now),
             ui,
         )?;
     }
@@ -104,7 +110,7 @@ fn write_readme(
     settings: &Settings,
     sections: &[Section],
     code: &CodeLinks,
-    now: Timestamp,
+    day: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<()> {
     let r = &settings.readme;
@@ -112,7 +118,7 @@ fn write_readme(
         badges: r.badges.as_deref(),
         intro: r.intro.as_deref(),
         trend_image: r.trend_image.as_deref(),
-        date: now.to_zoned(TimeZone::UTC).date(),
+        date: day.to_zoned(TimeZone::UTC).date(),
         code_links: Some(code),
     };
     let readme_dir = r.path.parent().unwrap_or(Path::new(""));

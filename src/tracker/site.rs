@@ -14,14 +14,15 @@ use crate::render::feed::{FeedItem, FeedMeta, atom, rss};
 use crate::render::site::{SiteInput, SitePaper, site as site_files, slugs};
 
 /// Writes the site and its feeds into `[site] path`, removing topic pages of topics that no
-/// longer exist.
+/// longer exist. `as_of` dates the site and empty feeds: the time of the last news, so that a
+/// run without news writes the same bytes.
 pub fn site(
     settings: &Settings,
     papers: &[StoredPaper],
     code: &CodeLinks,
     summaries: &super::Summaries,
     trend_svg: Option<&str>,
-    now: Timestamp,
+    as_of: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<()> {
     let dir = &settings.site.path;
@@ -56,7 +57,7 @@ pub fn site(
         .collect();
     let input = SiteInput {
         title: &settings.site.title,
-        generated: now,
+        generated: as_of,
         topics: names.clone(),
         papers: shown,
         trend_svg,
@@ -75,7 +76,7 @@ pub fn site(
         &input.papers,
         &names,
         &slugs,
-        now,
+        as_of,
     )?);
     remove_stale_topic_files(&dir.join("topics"), &written)?;
     ui.say(&format!(
@@ -95,7 +96,7 @@ fn write_feeds(
     shown: &[SitePaper],
     names: &[&str],
     slugs: &[String],
-    now: Timestamp,
+    as_of: Timestamp,
 ) -> anyhow::Result<Vec<String>> {
     let dir = &settings.site.path;
     let url = settings.site.url.as_deref();
@@ -119,7 +120,7 @@ fn write_feeds(
         id: &overall_id,
         self_url: self_url.as_deref(),
         site_url: site_url.as_deref(),
-        updated: now,
+        updated_if_empty: as_of,
     };
     write_atomic(&dir.join("feed.xml"), atom(&feed_meta, &items).as_bytes())?;
     let rss_self = absolute("rss.xml");
@@ -158,7 +159,7 @@ fn write_feeds(
             id: &id,
             self_url: self_url.as_deref(),
             site_url: page.as_deref(),
-            updated: now,
+            updated_if_empty: as_of,
         };
         write_atomic(&dir.join(&rel), atom(&meta, &topic_items).as_bytes())?;
         written.push(rel);

@@ -1,6 +1,6 @@
 //! The snapshot stage: the database's text snapshot, for git: `data/papers.jsonl` (one paper per line, sorted by
 //! id, stable field order, only stable facts: a day's update changes only the lines of new or
-//! revised papers), `runs.jsonl` beside it (one run per line), `history.jsonl` (how far back
+//! revised papers), `runs.jsonl` beside it (one line per run that brought news, the last 2,000), `history.jsonl` (how far back
 //! each topic's history has been fetched, so a rebuilt database does not fetch it all again)
 //! and, with `[[notify]]`, `deliveries.jsonl` (what each destination was sent or still waits
 //! for, so a rebuilt database neither resends nor drops a paper). The
@@ -55,6 +55,22 @@ fn read(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
     }
 }
 
+/// The runs the snapshot keeps: the last [`KEPT_RUNS`] that brought new or revised papers.
+/// A run without news is left out, so it changes no committed file; the database keeps them
+/// all (`paperwatch stats` shows the last five).
+fn news_runs(runs: Vec<SnapshotRun>) -> Vec<SnapshotRun> {
+    let mut kept: Vec<SnapshotRun> = runs
+        .into_iter()
+        .filter(|r| r.topics.iter().any(|t| t.counts.0 > 0 || t.counts.1 > 0))
+        .collect();
+    let cut = kept.len().saturating_sub(KEPT_RUNS);
+    kept.drain(..cut);
+    kept
+}
+
+/// How many news runs `runs.jsonl` keeps: about three years of twice-daily news.
+const KEPT_RUNS: usize = 2000;
+
 /// Writes the snapshot from the database and records which snapshot the database matches.
 pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
     if !settings.snapshot.enabled {
@@ -66,7 +82,7 @@ pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
         papers.push('\n');
     }
     let mut runs = String::new();
-    for r in store.snapshot_runs()? {
+    for r in news_runs(store.snapshot_runs()?) {
         runs.push_str(&serde_json::to_string(&r)?);
         runs.push('\n');
     }

@@ -312,3 +312,37 @@ fn config_reference_in_the_readme_is_generated_from_the_key_table() {
         }
     }
 }
+
+#[test]
+fn completions_and_man_pages_come_from_the_flags() {
+    let env = TestEnv::new();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = env.run(&["completions", shell]);
+        assert_eq!(run.code, 0, "{shell}: {}", run.stderr);
+        for word in ["import-cv", "install-from", "dry-run"] {
+            assert!(run.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    // The bash script is valid bash.
+    let script = env.path("paperwatch.bash");
+    std::fs::write(&script, env.run(&["completions", "bash"]).stdout).unwrap();
+    let check = std::process::Command::new("bash")
+        .arg("-n")
+        .arg(&script)
+        .output()
+        .unwrap();
+    assert!(check.status.success(), "{check:?}");
+    assert_eq!(env.run(&["completions", "tcsh"]).code, 2);
+
+    let man = env.run(&["man"]);
+    assert_eq!(man.code, 0, "{}", man.stderr);
+    assert!(man.stdout.starts_with(".ie"), "{}", man.stdout);
+    assert!(man.stdout.contains(".TH paperwatch 1"));
+    assert!(man.stdout.contains("paperwatch\\-update(1)"), "{}", man.stdout);
+    let run = env.run(&["man", "--dir", "man"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let update = env.read("man/paperwatch-update.1");
+    assert!(update.contains("\\-\\-topic"), "{update}");
+    let pages = std::fs::read_dir(env.path("man")).unwrap().count();
+    assert_eq!(pages, 17, "paperwatch.1 and one page per subcommand");
+}

@@ -277,3 +277,81 @@ fn the_workflow_passes_actionlint() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every file under `dir` but the database, with its bytes.
+fn committed_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !rel.starts_with("paperwatch.db") {
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn a_run_without_news_changes_no_file_and_a_run_with_news_moves_the_dates() {
+    let (mut env, mock, ids) = edge_env();
+    assert_eq!(env.run(&["update"]).code, 0);
+    let before = committed_files(env.dir.path());
+    assert!(before.contains_key("site/feed.xml") && before.contains_key("data/runs.jsonl"));
+    // Six hours later, the same day: nothing new.
+    env.set_env("SOURCE_DATE_EPOCH", "1770487200");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let after = committed_files(env.dir.path());
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(changed.is_empty(), "a quiet run changed {changed:?}");
+    assert_eq!(before.len(), after.len());
+
+    // A day later, one new paper: the feeds' and the site's dates follow it.
+    mock.add_search("seed:edge", ids.clone());
+    env.remove_env("SOURCE_DATE_EPOCH");
+    env.set_env("SOURCE_DATE_EPOCH", "1770552000");
+    let run = env.run(&["update"]);
+    run.says("edge: 1 new");
+    let news = committed_files(env.dir.path());
+    let feed = String::from_utf8_lossy(&news["site/feed.xml"]).into_owned();
+    assert!(feed.contains("<updated>2026-02-08T12:00:00+00:00</updated><generator"), "{feed}");
+    let mut changed: Vec<&str> = news
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(*v))
+        .map(|(k, _)| k.as_str())
+        .collect();
+    changed.sort_unstable();
+    insta::assert_snapshot!("files_a_news_run_changes", changed.join("\n"));
+}
+
+#[test]
+fn updated_on_news_keeps_the_readme_date_of_the_last_news() {
+    let (mut env, _mock, _) = edge_env();
+    let config = env.read("paperwatch.toml").replace(
+        "[readme]\n",
+        "[readme]\nupdated_on = \"news\"\n",
+    );
+    env.write("paperwatch.toml", &config);
+    assert_eq!(env.run(&["update"]).code, 0);
+    let readme = env.read("README.md");
+    assert!(readme.contains("## Updated on 2026.02.07\n"), "{readme}");
+    // Three days later, nothing new: the README keeps its date, byte for byte.
+    env.set_env("SOURCE_DATE_EPOCH", "1770724800");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(env.read("README.md"), readme);
+    // With the default (`run`), the same quiet run moves the date.
+    let config = config.replace("updated_on = \"news\"\n", "");
+    env.write("paperwatch.toml", &config);
+    assert_eq!(env.run(&["update"]).code, 0);
+    assert!(env.read("README.md").contains("## Updated on 2026.02.10\n"));
+}
