@@ -142,6 +142,41 @@ pub struct InitArgs {
         default_value = "https://github.com/paperwatch/paperwatch"
     )]
     pub install_from: String,
+    /// Start from a cv-arxiv-daily fork's config.yaml: its topics replace the default ones.
+    #[arg(long, value_name = "FILE")]
+    pub cv_config: Option<PathBuf>,
+    /// Write no site or feeds (`[site] enabled = false`).
+    #[arg(long, conflicts_with_all = ["pages", "site_url"])]
+    pub no_site: bool,
+    /// Publish the site on GitHub Pages from the workflow.
+    #[arg(long)]
+    pub pages: bool,
+    /// `[site] url` (default with --pages: https://OWNER.github.io/REPO from the `origin` remote).
+    #[arg(long, value_name = "URL")]
+    pub site_url: Option<String>,
+    /// Add a digest destination of this kind (repeatable); its secrets are wired in the workflow.
+    #[arg(long, value_enum, value_name = "KIND")]
+    pub notify: Vec<InitNotify>,
+    /// Ask nothing, even on a terminal: the flags (and their defaults) decide.
+    #[arg(long)]
+    pub no_input: bool,
+}
+
+/// A digest destination `init` can add.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitNotify {
+    /// E-mail over SMTP.
+    Email,
+    /// A Slack incoming webhook.
+    Slack,
+    /// A Discord webhook.
+    Discord,
+    /// A Telegram bot.
+    Telegram,
+    /// A Feishu/Lark bot.
+    Feishu,
+    /// Any URL, signed.
+    Webhook,
 }
 
 /// Options of `search`.

