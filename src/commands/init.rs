@@ -59,12 +59,24 @@ impl InitNotify {
     /// Its `[[notify]]` block, to edit.
     pub fn block(self) -> &'static str {
         match self {
-            InitNotify::Email => "[[notify]]\nname = \"email\"\nkind = \"email\"\nurl_env = \"PAPERWATCH_SMTP_URL\"  # smtps://user:password@smtp.example.org:465\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\n",
-            InitNotify::Slack => "[[notify]]\nname = \"slack\"\nkind = \"slack\"\nurl_env = \"SLACK_WEBHOOK_URL\"\n",
-            InitNotify::Discord => "[[notify]]\nname = \"discord\"\nkind = \"discord\"\nurl_env = \"DISCORD_WEBHOOK_URL\"\n",
-            InitNotify::Telegram => "[[notify]]\nname = \"telegram\"\nkind = \"telegram\"\nurl_env = \"TELEGRAM_BOT_URL\"  # https://api.telegram.org/bot<TOKEN>\nchat_id = \"@my_channel\"\n",
-            InitNotify::Feishu => "[[notify]]\nname = \"feishu\"\nkind = \"feishu\"\nurl_env = \"FEISHU_WEBHOOK_URL\"\nsecret_env = \"FEISHU_SECRET\"\n",
-            InitNotify::Webhook => "[[notify]]\nname = \"webhook\"\nkind = \"webhook\"\nurl_env = \"WEBHOOK_URL\"\nsecret_env = \"WEBHOOK_SECRET\"\n",
+            InitNotify::Email => {
+                "[[notify]]\nname = \"email\"\nkind = \"email\"\nurl_env = \"PAPERWATCH_SMTP_URL\"  # smtps://user:password@smtp.example.org:465\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\n"
+            }
+            InitNotify::Slack => {
+                "[[notify]]\nname = \"slack\"\nkind = \"slack\"\nurl_env = \"SLACK_WEBHOOK_URL\"\n"
+            }
+            InitNotify::Discord => {
+                "[[notify]]\nname = \"discord\"\nkind = \"discord\"\nurl_env = \"DISCORD_WEBHOOK_URL\"\n"
+            }
+            InitNotify::Telegram => {
+                "[[notify]]\nname = \"telegram\"\nkind = \"telegram\"\nurl_env = \"TELEGRAM_BOT_URL\"  # https://api.telegram.org/bot<TOKEN>\nchat_id = \"@my_channel\"\n"
+            }
+            InitNotify::Feishu => {
+                "[[notify]]\nname = \"feishu\"\nkind = \"feishu\"\nurl_env = \"FEISHU_WEBHOOK_URL\"\nsecret_env = \"FEISHU_SECRET\"\n"
+            }
+            InitNotify::Webhook => {
+                "[[notify]]\nname = \"webhook\"\nkind = \"webhook\"\nurl_env = \"WEBHOOK_URL\"\nsecret_env = \"WEBHOOK_SECRET\"\n"
+            }
         }
     }
 }
@@ -116,7 +128,10 @@ pub fn workflow(install_from: &str, pages: bool, notify: &[InitNotify]) -> Strin
         Some(slug) => format!("https://github.com/{slug}/releases"),
         None => format!("{}/releases", install_from.trim_end_matches(".git")),
     };
-    let wanted: Vec<&str> = notify.iter().flat_map(|n| n.secrets().iter().copied()).collect();
+    let wanted: Vec<&str> = notify
+        .iter()
+        .flat_map(|n| n.secrets().iter().copied())
+        .collect();
     let mut secrets = String::new();
     if !wanted.is_empty() {
         secrets.push_str("        env:\n");
@@ -136,10 +151,7 @@ pub fn workflow(install_from: &str, pages: bool, notify: &[InitNotify]) -> Strin
         .replace("{{version}}", env!("CARGO_PKG_VERSION"))
         .replace("{{pages}}", if pages { "true" } else { "false" })
         .replace("{{secrets}}\n", &secrets)
-        .replace(
-            "        # env:\n        env:\n",
-            "        env:\n",
-        )
+        .replace("        # env:\n        env:\n", "        env:\n")
 }
 
 /// Sets `key = value` in `[section]` of a TOML text: replaces the key's line when the section
@@ -217,7 +229,9 @@ pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         notify: args.notify.clone(),
     };
     if !args.no_input && std::io::stdin().is_terminal() {
-        let found = Path::new("config.yaml").exists().then(|| PathBuf::from("config.yaml"));
+        let found = Path::new("config.yaml")
+            .exists()
+            .then(|| PathBuf::from("config.yaml"));
         choices = ask::ask(
             &mut std::io::stdin().lock(),
             &mut std::io::stderr(),
@@ -343,8 +357,14 @@ mod tests {
     fn set_key_replaces_inserts_or_adds_a_section() {
         let t = "[a]\nx = 1\n\n[b]\ny = 2\n";
         assert_eq!(set_key(t, "a", "x", "3"), "[a]\nx = 3\n\n[b]\ny = 2\n");
-        assert_eq!(set_key(t, "b", "x", "3"), "[a]\nx = 1\n\n[b]\nx = 3\ny = 2\n");
-        assert_eq!(set_key(t, "c", "z", "4"), "[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\nz = 4\n");
+        assert_eq!(
+            set_key(t, "b", "x", "3"),
+            "[a]\nx = 1\n\n[b]\nx = 3\ny = 2\n"
+        );
+        assert_eq!(
+            set_key(t, "c", "z", "4"),
+            "[a]\nx = 1\n\n[b]\ny = 2\n\n[c]\nz = 4\n"
+        );
     }
 
     #[test]
@@ -355,9 +375,15 @@ mod tests {
         assert!(w.contains("PAPERWATCH_RELEASES: \"https://github.com/o/p/releases\""));
         assert!(w.contains("PAPERWATCH_PAGES: \"true\""));
         let w = workflow("https://github.com/o/p", false, &[]);
-        assert!(w.contains("        # env:\n        #   PAPERWATCH_SMTP_URL"), "{w}");
+        assert!(
+            w.contains("        # env:\n        #   PAPERWATCH_SMTP_URL"),
+            "{w}"
+        );
         for placeholder in ["install_from", "releases", "version", "pages", "secrets"] {
-            assert!(!w.contains(&format!("{{{{{placeholder}}}}}")), "{placeholder} filled");
+            assert!(
+                !w.contains(&format!("{{{{{placeholder}}}}}")),
+                "{placeholder} filled"
+            );
         }
     }
 }

@@ -338,7 +338,11 @@ fn completions_and_man_pages_come_from_the_flags() {
     assert_eq!(man.code, 0, "{}", man.stderr);
     assert!(man.stdout.starts_with(".ie"), "{}", man.stdout);
     assert!(man.stdout.contains(".TH paperwatch 1"));
-    assert!(man.stdout.contains("paperwatch\\-update(1)"), "{}", man.stdout);
+    assert!(
+        man.stdout.contains("paperwatch\\-update(1)"),
+        "{}",
+        man.stdout
+    );
     let run = env.run(&["man", "--dir", "man"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let update = env.read("man/paperwatch-update.1");

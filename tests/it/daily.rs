@@ -176,7 +176,11 @@ fn committed_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, 
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).unwrap().flatten() {
             let path = entry.path();
-            let rel = path.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
             if path.is_dir() {
                 stack.push(path);
             } else if !rel.starts_with("paperwatch.db") {
@@ -214,7 +218,10 @@ fn a_run_without_news_changes_no_file_and_a_run_with_news_moves_the_dates() {
     run.says("edge: 1 new");
     let news = committed_files(env.dir.path());
     let feed = String::from_utf8_lossy(&news["site/feed.xml"]).into_owned();
-    assert!(feed.contains("<updated>2026-02-08T12:00:00+00:00</updated><generator"), "{feed}");
+    assert!(
+        feed.contains("<updated>2026-02-08T12:00:00+00:00</updated><generator"),
+        "{feed}"
+    );
     let mut changed: Vec<&str> = news
         .iter()
         .filter(|(k, v)| before.get(*k) != Some(*v))
@@ -227,10 +234,9 @@ fn a_run_without_news_changes_no_file_and_a_run_with_news_moves_the_dates() {
 #[test]
 fn updated_on_news_keeps_the_readme_date_of_the_last_news() {
     let (mut env, _mock, _) = edge_env();
-    let config = env.read("paperwatch.toml").replace(
-        "[readme]\n",
-        "[readme]\nupdated_on = \"news\"\n",
-    );
+    let config = env
+        .read("paperwatch.toml")
+        .replace("[readme]\n", "[readme]\nupdated_on = \"news\"\n");
     env.write("paperwatch.toml", &config);
     assert_eq!(env.run(&["update"]).code, 0);
     let readme = env.read("README.md");

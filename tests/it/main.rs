@@ -16,7 +16,7 @@ mod oai;
 mod parser;
 mod publish;
 mod relevance;
-mod workflow;
 #[path = "../../benches/support/synthetic.rs"]
 #[allow(dead_code)]
 mod synthetic;
+mod workflow;

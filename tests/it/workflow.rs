@@ -61,7 +61,10 @@ impl Tracker {
             home.join(".cargo/bin/paperwatch"),
         )
         .unwrap();
-        git(tmp.path(), &["init", "-q", "--bare", "-b", "main", "remote.git"]);
+        git(
+            tmp.path(),
+            &["init", "-q", "--bare", "-b", "main", "remote.git"],
+        );
         git(tmp.path(), &["clone", "-q", "remote.git", "tracker"]);
         git(&work, &["config", "user.email", "dry-run@example.org"]);
         git(&work, &["config", "user.name", "dry run"]);
@@ -95,8 +98,8 @@ impl Tracker {
     }
 
     fn workflow(&self) -> Value {
-        let yaml = std::fs::read_to_string(self.work.join(".github/workflows/paperwatch.yml"))
-            .unwrap();
+        let yaml =
+            std::fs::read_to_string(self.work.join(".github/workflows/paperwatch.yml")).unwrap();
         serde_saphyr::from_str(&yaml).expect("the workflow is YAML")
     }
 
@@ -178,7 +181,11 @@ impl Tracker {
                 .filter_map(|l| l.split_once('='))
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect();
-            let outcome = if out.status.success() { "success" } else { "failure" };
+            let outcome = if out.status.success() {
+                "success"
+            } else {
+                "failure"
+            };
             outputs.insert("outcome".into(), outcome.into());
             if let Some(id) = step["id"].as_str() {
                 run.outputs.insert(id.to_string(), outputs);
@@ -241,7 +248,12 @@ fn the_workflow_run_twice_commits_the_news_once_and_then_nothing() {
     assert!(first.uploaded_site, "the site goes to Pages: {}", first.log);
     assert_eq!(t.status(), "", "everything written was committed");
     let files = git(&t.work, &["ls-files"]);
-    for f in ["README.md", "data/papers.jsonl", "site/index.html", "imgs/trend.png"] {
+    for f in [
+        "README.md",
+        "data/papers.jsonl",
+        "site/index.html",
+        "imgs/trend.png",
+    ] {
         assert!(files.lines().any(|l| l == f), "{f} committed: {files}");
     }
     assert!(!files.contains("paperwatch.db"), "the database is a cache");
@@ -315,7 +327,10 @@ fn the_workflow_has_the_properties_a_daily_job_needs() {
         "one minute, not every minute: {cron}"
     );
     assert_eq!(fields[1].split(',').count(), 2, "twice daily: {cron}");
-    assert_eq!(w["permissions"]["contents"], "read", "least privilege by default");
+    assert_eq!(
+        w["permissions"]["contents"], "read",
+        "least privilege by default"
+    );
     assert_eq!(w["jobs"]["update"]["permissions"]["contents"], "write");
     assert_eq!(w["jobs"]["deploy"]["permissions"]["pages"], "write");
     assert_eq!(w["jobs"]["deploy"]["permissions"]["id-token"], "write");
@@ -351,8 +366,14 @@ fn the_workflow_has_the_properties_a_daily_job_needs() {
     let steps = w["jobs"]["update"]["steps"].as_array().unwrap();
     let all: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
     let all = all.join("\n");
-    assert!(all.contains("sha256sum --check"), "the prebuilt binary's sum is checked");
-    assert!(all.contains("cargo install --locked --git"), "source fallback");
+    assert!(
+        all.contains("sha256sum --check"),
+        "the prebuilt binary's sum is checked"
+    );
+    assert!(
+        all.contains("cargo install --locked --git"),
+        "source fallback"
+    );
     assert!(all.contains("git diff --cached --quiet"));
     // The binary's cache entry changes with the release, so a new release is picked up.
     let bin_cache = steps
@@ -409,4 +430,136 @@ fn the_workflows_pass_actionlint() {
         env!("CARGO_MANIFEST_DIR"),
         "/.github/workflows/release.yml"
     )));
+}
+
+/// The script of the step called `name` in `job` of a workflow file.
+fn step_script(workflow: &Path, job: &str, name: &str) -> String {
+    let w: Value = serde_saphyr::from_str(&std::fs::read_to_string(workflow).unwrap()).unwrap();
+    w["jobs"][job]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .and_then(|s| s["run"].as_str())
+        .unwrap_or_else(|| panic!("no step {name:?} in {job}"))
+        .to_string()
+}
+
+fn bash(script: &str, dir: &Path, env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = Command::new("bash");
+    cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+        .current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// Serves `files` (URL path → bytes) on loopback.
+fn serve(files: Vec<(String, Vec<u8>)>) -> (tokio::runtime::Runtime, wiremock::MockServer) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let server = rt.block_on(wiremock::MockServer::start());
+    for (path, bytes) in files {
+        rt.block_on(
+            wiremock::Mock::given(wiremock::matchers::path(path))
+                .respond_with(wiremock::ResponseTemplate::new(200).set_body_bytes(bytes))
+                .mount(&server),
+        );
+    }
+    (rt, server)
+}
+
+#[test]
+fn the_tracker_installs_the_archive_the_release_workflow_packs_and_checks_its_sum() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = match std::env::consts::ARCH {
+        "aarch64" => "aarch64-unknown-linux-musl",
+        _ => "x86_64-unknown-linux-musl",
+    };
+    // The release workflow's packaging step, on a stand-in build and stand-in extras.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    let bin_dir = repo.join(format!("target/{target}/release"));
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    // A stand-in binary: packing the real, unstripped test build takes seconds.
+    let stand_in = concat!(
+        "#!/bin/sh\necho paperwatch ",
+        env!("CARGO_PKG_VERSION"),
+        "\n"
+    );
+    std::fs::write(bin_dir.join("paperwatch"), stand_in).unwrap();
+    std::fs::set_permissions(
+        bin_dir.join("paperwatch"),
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    for f in [
+        "README.md",
+        "CHANGELOG.md",
+        "assets/fonts/LICENSE-DejaVu.txt",
+    ] {
+        std::fs::create_dir_all(repo.join(f).parent().unwrap()).unwrap();
+        std::fs::copy(root.join(f), repo.join(f)).unwrap();
+    }
+    for d in ["extras/complete", "extras/man"] {
+        std::fs::create_dir_all(repo.join(d)).unwrap();
+        std::fs::write(repo.join(d).join("x"), "x").unwrap();
+    }
+    let release = root.join(".github/workflows/release.yml");
+    let pack = step_script(&release, "build", "Package with its SHA-256");
+    let out = bash(
+        &pack,
+        &repo,
+        &[("TARGET", target), ("GITHUB_REF_NAME", "v0.1.0")],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let archive = format!("paperwatch-v0.1.0-{target}.tar.gz");
+    let bytes = std::fs::read(repo.join("dist").join(&archive)).unwrap();
+    let sum = std::fs::read(repo.join("dist").join(format!("{archive}.sha256"))).unwrap();
+
+    // The tracker's install step, against a loopback "GitHub releases".
+    let env = TestEnv::new();
+    assert_eq!(env.run(&["init", ".", "--no-input"]).code, 0);
+    let install = step_script(
+        &env.path(".github/workflows/paperwatch.yml"),
+        "update",
+        "Install paperwatch",
+    );
+    let download = format!("/releases/download/v0.1.0/{archive}");
+    for (sum, ok) in [(b"0000  x\n".to_vec(), false), (sum, true)] {
+        let (_rt, server) = serve(vec![
+            (download.clone(), bytes.clone()),
+            (format!("{download}.sha256"), sum),
+        ]);
+        let home = tempfile::tempdir().unwrap();
+        let temp = tempfile::tempdir().unwrap();
+        let releases = format!("{}/releases", server.uri());
+        let out = bash(
+            &install,
+            env.dir.path(),
+            &[
+                ("HOME", home.path().to_str().unwrap()),
+                ("RUNNER_TEMP", temp.path().to_str().unwrap()),
+                ("PAPERWATCH_RELEASES", &releases),
+                ("PAPERWATCH_INSTALL", "http://127.0.0.1:9/none"),
+                ("VERSION", "0.1.0"),
+            ],
+        );
+        let installed = home.path().join(".cargo/bin/paperwatch");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        if ok {
+            assert!(out.status.success(), "{out:?}");
+            assert!(stdout.contains(concat!("paperwatch ", env!("CARGO_PKG_VERSION"))));
+            assert!(installed.exists());
+        } else {
+            assert!(
+                !out.status.success(),
+                "a wrong sum must stop the install: {out:?}"
+            );
+            assert!(!installed.exists());
+        }
+    }
 }

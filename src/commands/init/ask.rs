@@ -38,7 +38,12 @@ pub fn ask(
     };
     c.site = yes_no(input, out, "Write a static site with feeds?", c.site)?;
     if c.site {
-        c.pages = yes_no(input, out, "Publish it on GitHub Pages?", c.pages || slug.is_some())?;
+        c.pages = yes_no(
+            input,
+            out,
+            "Publish it on GitHub Pages?",
+            c.pages || slug.is_some(),
+        )?;
         let default = c.site_url.clone().or_else(|| slug.map(pages_url));
         let prompt = format!(
             "The site's URL, for absolute links in the feeds [{}]: ",
@@ -73,7 +78,11 @@ pub fn ask(
             kinds.join(", ")
         );
         let answer = line(input, out, &prompt)?;
-        let answer = if answer.is_empty() { default.clone() } else { answer };
+        let answer = if answer.is_empty() {
+            default.clone()
+        } else {
+            answer
+        };
         if answer == "none" {
             c.notify.clear();
             break;
