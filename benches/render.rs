@@ -111,7 +111,7 @@ fn site_bench(c: &mut Criterion) {
                 id: "urn:x",
                 self_url: None,
                 site_url: None,
-                updated: now,
+                updated_if_empty: now,
             };
             let feeds = [
                 atom(&meta, &items),
