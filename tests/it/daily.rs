@@ -211,7 +211,7 @@ fn a_run_without_news_changes_no_file_and_a_run_with_news_moves_the_dates() {
     assert_eq!(before.len(), after.len());
 
     // A day later, one new paper: the feeds' and the site's dates follow it.
-    mock.add_search("seed:edge", ids.clone());
+    mock.add_search("seed:edge", ids);
     env.remove_env("SOURCE_DATE_EPOCH");
     env.set_env("SOURCE_DATE_EPOCH", "1770552000");
     let run = env.run(&["update"]);
