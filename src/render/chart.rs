@@ -18,15 +18,21 @@ use crate::model::Paper;
 /// DejaVu Sans (Bitstream Vera licence, see `assets/fonts/LICENSE-DejaVu.txt`).
 pub const FONT: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 
-/// SVG width and height, in CSS pixels.
-pub const SVG_SIZE: (u32, u32) = (1800, 800);
+/// SVG width and height, in CSS pixels. Small enough that its text, at least 34 px, stays
+/// 9 px tall when a phone shows the image 360 px wide.
+pub const SVG_SIZE: (u32, u32) = (1350, 600);
 /// PNG pixels per SVG pixel: 2700 × 1200, as the seed's chart.
-pub const PNG_SCALE: f32 = 1.5;
+pub const PNG_SCALE: f32 = 2.0;
 
-const LEFT: f64 = 130.0;
-const RIGHT: f64 = 1750.0;
-const TOP: f64 = 120.0;
-const BOTTOM: f64 = 700.0;
+const LEFT: f64 = 120.0;
+const RIGHT: f64 = 1320.0;
+const TOP: f64 = 130.0;
+const BOTTOM: f64 = 500.0;
+/// Every text's size: the smallest that reads on a phone.
+const TEXT: f64 = 34.0;
+/// The legend's row height and most rows per column.
+const LEGEND_ROW: f64 = 44.0;
+const LEGEND_ROWS: usize = 4;
 const TOTAL_COLOR: &str = "#1f5fa8";
 const AVERAGE_COLOR: &str = "#e8710a";
 const TOPIC_COLORS: &[&str] = &[
@@ -65,6 +71,36 @@ pub struct MonthlyCounts {
     pub per_topic: Vec<(String, Vec<u64>)>,
     /// Unique papers counted.
     pub papers: usize,
+    /// A sparse early tail left off the axis: how many papers, from which month.
+    pub earlier: Option<(usize, i32)>,
+}
+
+/// Where the month axis starts: past a sparse early tail, so one old paper does not flatten
+/// the chart into a long empty stretch. The tail ends at the first busy month (a tenth of the
+/// busiest month's papers, at least 2) or where 5 % of the papers are behind, whichever comes
+/// first, and is cut only when it spans at least a quarter of the months. `months` is sorted;
+/// returns how many papers the axis leaves off.
+fn axis_start(months: &[i32]) -> usize {
+    let (first, last) = (months[0], months[months.len() - 1]);
+    let mut per_month: Vec<(i32, usize)> = Vec::new();
+    for &m in months {
+        match per_month.last_mut() {
+            Some((month, n)) if *month == m => *n += 1,
+            _ => per_month.push((m, 1)),
+        }
+    }
+    let peak = per_month.iter().map(|p| p.1).max().unwrap_or(0);
+    let busy = per_month
+        .iter()
+        .find(|p| p.1 * 10 >= peak && p.1 >= 2)
+        .map_or(last, |p| p.0);
+    let start = busy.min(months[months.len() / 20]);
+    let skipped = months.partition_point(|&m| m < start);
+    if skipped > 0 && (start - first) * 4 >= last - first + 1 {
+        skipped
+    } else {
+        0
+    }
 }
 
 fn month_of(paper: &Paper, bucket: Bucket) -> i32 {
@@ -98,12 +134,18 @@ pub fn monthly_counts(bucket: Bucket, sections: &[Section]) -> Option<MonthlyCou
         }
         per_topic.push(months);
     }
-    let first = *unique.iter().min()?;
-    let last = *unique.iter().max()?;
+    if unique.is_empty() {
+        return None;
+    }
+    let mut sorted = unique.clone();
+    sorted.sort_unstable();
+    let skipped = axis_start(&sorted);
+    let first = sorted[skipped];
+    let last = *sorted.last()?;
     let len = (last - first + 1) as usize;
     let count = |months: &[i32]| {
         let mut v = vec![0u64; len];
-        for m in months {
+        for m in months.iter().filter(|&&m| m >= first) {
             v[(m - first) as usize] += 1;
         }
         v
@@ -117,6 +159,7 @@ pub fn monthly_counts(bucket: Bucket, sections: &[Section]) -> Option<MonthlyCou
             .map(|(s, months)| (s.name.to_string(), count(months)))
             .collect(),
         papers: unique.len(),
+        earlier: (skipped > 0).then(|| (skipped, sorted[0])),
     })
 }
 
@@ -152,7 +195,7 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
     let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
     let _ = writeln!(
         s,
-        r##"<text x="{LEFT}" y="62" font-size="44" fill="#1a1a1a">{}</text>"##,
+        r##"<text x="{LEFT}" y="54" font-size="46" fill="#1a1a1a">{}</text>"##,
         escape(options.title)
     );
     let Some(counts) = monthly_counts(options.bucket, sections) else {
@@ -164,7 +207,7 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
         );
         let _ = writeln!(
             s,
-            r##"<text x="{}" y="{}" font-size="44" fill="#777777" text-anchor="middle">No papers yet</text>"##,
+            r##"<text x="{}" y="{}" font-size="46" fill="#777777" text-anchor="middle">No papers yet</text>"##,
             (LEFT + RIGHT) / 2.0,
             (TOP + BOTTOM) / 2.0
         );
@@ -176,10 +219,19 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
     let (ly, lm) = month_label(counts.first + n as i32 - 1);
     let _ = writeln!(
         s,
-        r##"<text x="{LEFT}" y="100" font-size="26" fill="#555555">{} unique papers, {}, {fy}-{fm:02} to {ly}-{lm:02}</text>"##,
+        r##"<text x="{LEFT}" y="100" font-size="{TEXT}" fill="#555555">{} unique papers {}, {fy}-{fm:02} to {ly}-{lm:02}</text>"##,
         counts.papers,
         options.bucket.describe()
     );
+    if let Some((count, from)) = counts.earlier {
+        let (ey, em) = month_label(from);
+        let _ = writeln!(
+            s,
+            r##"<text x="{LEFT}" y="{}" font-size="{TEXT}" fill="#555555">({count} earlier paper{}, from {ey}-{em:02}, not drawn)</text>"##,
+            BOTTOM + 88.0,
+            if count == 1 { "" } else { "s" }
+        );
+    }
 
     // Axes and grid.
     let max = counts
@@ -190,6 +242,15 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
         .max()
         .unwrap_or(0)
         .max(1);
+    // Head room for the legend, so no line runs behind it.
+    let drawn_topics = counts
+        .per_topic
+        .iter()
+        .filter(|(_, v)| options.per_topic && v.iter().any(|&c| c > 0))
+        .count();
+    let legend_rows = (2 + drawn_topics).min(LEGEND_ROWS) as f64;
+    let free = 1.0 - (20.0 + LEGEND_ROW * legend_rows) / (BOTTOM - TOP);
+    let max = (max as f64 / free).ceil() as u64;
     let step = nice_step(max, 6);
     let top_value = max.div_ceil(step) * step;
     let y = |v: f64| BOTTOM - v / top_value as f64 * (BOTTOM - TOP);
@@ -293,43 +354,51 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
         );
     }
 
-    // Legend, top left inside the plot.
-    let row = 36.0;
-    let longest = legend
-        .iter()
-        .map(|l| l.0.chars().count())
-        .max()
-        .unwrap_or(0) as f64;
-    let _ = writeln!(
-        s,
-        r##"<rect x="{}" y="{}" width="{:.1}" height="{:.1}" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>"##,
-        LEFT + 16.0,
-        TOP + 8.0,
-        90.0 + longest * 14.5,
-        16.0 + row * legend.len() as f64
-    );
-    for (k, (label, color, dash, width)) in legend.iter().enumerate() {
-        let yy = TOP + 8.0 + 26.0 + row * k as f64;
-        let dash = if dash.is_empty() {
-            String::new()
-        } else {
-            format!(r#" stroke-dasharray="{dash}""#)
-        };
-        let _ = writeln!(
-            s,
-            r#"<line x1="{}" y1="{yy:.1}" x2="{}" y2="{yy:.1}" stroke="{color}" stroke-width="{width}"{dash}/>"#,
-            LEFT + 30.0,
-            LEFT + 80.0
-        );
-        let _ = writeln!(
-            s,
-            r##"<text x="{}" y="{:.1}" font-size="24" fill="#1a1a1a">{label}</text>"##,
-            LEFT + 92.0,
-            yy + 8.0
-        );
-    }
+    draw_legend(&mut s, &legend);
     s.push_str("</svg>\n");
     s
+}
+
+/// The legend, top left inside the plot: columns of at most four entries, each a line
+/// sample and its label.
+fn draw_legend(s: &mut String, legend: &[(String, &str, &str, f64)]) {
+    let (row, sample, char_width) = (LEGEND_ROW, 56.0, TEXT * 0.56);
+    let mut x0 = LEFT + 16.0;
+    for column in legend.chunks(LEGEND_ROWS) {
+        let longest = column
+            .iter()
+            .map(|l| l.0.chars().count())
+            .max()
+            .unwrap_or(0) as f64;
+        let width = 36.0 + sample + longest * char_width;
+        let _ = writeln!(
+            s,
+            r##"<rect x="{x0:.1}" y="{}" width="{width:.1}" height="{:.1}" fill="#ffffff" fill-opacity="0.9" stroke="#cccccc"/>"##,
+            TOP + 8.0,
+            12.0 + row * column.len() as f64
+        );
+        for (k, (label, color, dash, stroke)) in column.iter().enumerate() {
+            let yy = TOP + 8.0 + 28.0 + row * k as f64;
+            let dash = if dash.is_empty() {
+                String::new()
+            } else {
+                format!(r#" stroke-dasharray="{dash}""#)
+            };
+            let _ = writeln!(
+                s,
+                r#"<line x1="{:.1}" y1="{yy:.1}" x2="{:.1}" y2="{yy:.1}" stroke="{color}" stroke-width="{stroke}"{dash}/>"#,
+                x0 + 12.0,
+                x0 + 12.0 + sample
+            );
+            let _ = writeln!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" font-size="{TEXT}" fill="#1a1a1a">{label}</text>"##,
+                x0 + 24.0 + sample,
+                yy + 12.0
+            );
+        }
+        x0 += width + 12.0;
+    }
 }
 
 /// The value axis: grid lines with their labels every `step` up to `top_value`, and its title.
@@ -345,24 +414,24 @@ fn value_axis(s: &mut String, top_value: u64, step: u64, y: &dyn Fn(f64) -> f64)
         );
         let _ = writeln!(
             s,
-            r##"<text x="{}" y="{:.1}" font-size="26" fill="#333333" text-anchor="end">{tick}</text>"##,
-            LEFT - 14.0,
-            yy + 9.0
+            r##"<text x="{}" y="{:.1}" font-size="{TEXT}" fill="#333333" text-anchor="end">{tick}</text>"##,
+            LEFT - 12.0,
+            yy + 12.0
         );
         tick += step;
     }
     let _ = writeln!(
         s,
-        r##"<text transform="translate(44 {:.1}) rotate(-90)" font-size="26" fill="#333333" text-anchor="middle">Papers per month</text>"##,
+        r##"<text transform="translate(34 {:.1}) rotate(-90)" font-size="{TEXT}" fill="#333333" text-anchor="middle">Papers per month</text>"##,
         (TOP + BOTTOM) / 2.0
     );
 }
 
-/// Month ticks along the bottom: at most 12 labels, on month boundaries that read naturally.
+/// Month ticks along the bottom: at most 7 labels, on month boundaries that read naturally.
 fn month_ticks(s: &mut String, first: i32, n: usize, x: &dyn Fn(usize) -> f64) {
     let every = [1usize, 2, 3, 6, 12, 24, 60, 120]
         .into_iter()
-        .find(|k| n.div_ceil(*k) <= 12)
+        .find(|k| n.div_ceil(*k) <= 7)
         .unwrap_or(240);
     for i in 0..n {
         let (year, month) = month_label(first + i as i32);
@@ -385,7 +454,7 @@ fn month_ticks(s: &mut String, first: i32, n: usize, x: &dyn Fn(usize) -> f64) {
             );
             let _ = writeln!(
                 s,
-                r##"<text x="{xx:.1}" y="{}" font-size="26" fill="#333333" text-anchor="middle">{label}</text>"##,
+                r##"<text x="{xx:.1}" y="{}" font-size="{TEXT}" fill="#333333" text-anchor="middle">{label}</text>"##,
                 BOTTOM + 44.0
             );
         }
@@ -489,6 +558,90 @@ mod tests {
         );
         assert_eq!(by_id.unwrap().first, 2026 * 12 + 1);
         assert_eq!(monthly_counts(Bucket::Published, &[]), None);
+    }
+
+    fn options() -> ChartOptions<'static> {
+        ChartOptions {
+            title: "arXiv papers per month",
+            bucket: Bucket::Published,
+            per_topic: true,
+        }
+    }
+
+    /// One 2018 paper, then 120 papers over 2024–2025.
+    fn with_an_early_outlier() -> Vec<Paper> {
+        let mut papers = vec![paper("1806.00001", "2018-06-15T00:00:00Z")];
+        for i in 0..120 {
+            let (y, m) = (2024 + i / 60, (i % 12) + 1);
+            papers.push(paper(
+                &format!("{}{:02}.{:05}", y - 2000, m, i + 1),
+                &format!("{y}-{m:02}-10T00:00:00Z"),
+            ));
+        }
+        papers
+    }
+
+    #[test]
+    fn an_early_outlier_does_not_stretch_the_month_axis() {
+        let papers = with_an_early_outlier();
+        let sections = [Section {
+            name: "a",
+            papers: &papers,
+            by_id: false,
+        }];
+        let c = monthly_counts(Bucket::Published, &sections).unwrap();
+        assert_eq!(c.first, 2024 * 12, "the axis starts where the papers do");
+        assert_eq!(c.total.len(), 24);
+        assert_eq!(c.earlier, Some((1, 2018 * 12 + 5)));
+        assert_eq!(c.papers, 121);
+        let svg = trend_svg(&options(), &sections);
+        assert!(svg.contains("2024-01 to 2025-12</text>"), "{svg}");
+        assert!(
+            svg.contains(">(1 earlier paper, from 2018-06, not drawn)<"),
+            "{svg}"
+        );
+        // A steady history keeps its whole axis.
+        let steady: Vec<Paper> = with_an_early_outlier()[1..].to_vec();
+        let sections = [Section {
+            name: "a",
+            papers: &steady,
+            by_id: false,
+        }];
+        assert_eq!(
+            monthly_counts(Bucket::Published, &sections)
+                .unwrap()
+                .earlier,
+            None
+        );
+    }
+
+    #[test]
+    fn every_text_is_legible_on_a_phone() {
+        // A README image is shown about 360 CSS pixels wide on a phone: text must stay at
+        // least 9 px tall there.
+        let papers = with_an_early_outlier();
+        let sections = [Section {
+            name: "a topic with a long name",
+            papers: &papers,
+            by_id: false,
+        }];
+        let svg = trend_svg(&options(), &sections);
+        let scale = 360.0 / f64::from(SVG_SIZE.0);
+        let sizes: Vec<f64> = svg
+            .split("font-size=\"")
+            .skip(1)
+            .map(|rest| rest.split('"').next().unwrap().parse().unwrap())
+            .collect();
+        assert!(sizes.len() > 10);
+        for size in sizes {
+            assert!(
+                size * scale >= 9.0,
+                "font-size {size} is {:.1} px on a phone",
+                size * scale
+            );
+        }
+        let png = svg_to_png(&svg).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
     }
 
     #[test]
