@@ -96,7 +96,7 @@ fn axis_start(months: &[i32]) -> usize {
         .map_or(last, |p| p.0);
     let start = busy.min(months[months.len() / 20]);
     let skipped = months.partition_point(|&m| m < start);
-    if skipped > 0 && (start - first) * 4 >= last - first + 1 {
+    if skipped > 0 && (start - first) * 4 > last - first {
         skipped
     } else {
         0
