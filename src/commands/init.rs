@@ -229,9 +229,7 @@ pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
         notify: args.notify.clone(),
     };
     if !args.no_input && std::io::stdin().is_terminal() {
-        let found = Path::new("config.yaml")
-            .exists()
-            .then(|| PathBuf::from("config.yaml"));
+        let found = Some(dir.join("config.yaml")).filter(|p| p.exists());
         choices = ask::ask(
             &mut std::io::stdin().lock(),
             &mut std::io::stderr(),
