@@ -170,6 +170,27 @@ pub struct Paper {
 }
 
 impl Paper {
+    /// The paper with [`clean_text`] applied to every text field: what each reader (Atom,
+    /// OAI-PMH, Kaggle, cv-arxiv-daily rows) does once, where papers enter.
+    pub fn cleaned(mut self) -> Paper {
+        fn clean(s: &mut String) {
+            if let std::borrow::Cow::Owned(c) = clean_text(s) {
+                *s = c;
+            }
+        }
+        clean(&mut self.title);
+        clean(&mut self.summary);
+        clean(&mut self.primary_category);
+        self.authors.iter_mut().for_each(clean);
+        self.categories.iter_mut().for_each(clean);
+        for field in [&mut self.comment, &mut self.journal_ref, &mut self.doi] {
+            if let Some(s) = field {
+                clean(s);
+            }
+        }
+        self
+    }
+
     /// `2510.15312v4`.
     pub fn versioned_id(&self) -> String {
         format!("{}v{}", self.id, self.version)
@@ -243,9 +264,31 @@ pub fn user_agent() -> String {
     )
 }
 
-/// Collapses every whitespace run to one space and trims.
+/// Whether a character has no place in stored text: C0 and C1 control characters other than
+/// tab and line feed (an ANSI colour code's ESC, a bell, a NUL, a carriage return) and Unicode's
+/// non-characters (U+FDD0–U+FDEF, U+xFFFE, U+xFFFF). (A Rust `String` holds no lone
+/// surrogates: bytes decoded lossily already carry U+FFFD in their place.)
+pub fn is_unwanted_char(c: char) -> bool {
+    let u = c as u32;
+    (c.is_control() && c != '\t' && c != '\n')
+        || (0xFDD0..=0xFDEF).contains(&u)
+        || (u & 0xFFFE) == 0xFFFE
+}
+
+/// Text with every [`is_unwanted_char`] removed; borrowed when there is none.
+pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.chars().any(is_unwanted_char) {
+        std::borrow::Cow::Owned(s.chars().filter(|&c| !is_unwanted_char(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
+/// Collapses every whitespace run to one space and trims, after removing unwanted characters
+/// ([`clean_text`]).
 pub fn collapse_whitespace(s: &str) -> String {
-    let s = s.trim();
+    let cleaned = clean_text(s);
+    let s = cleaned.trim();
     // Most titles, names and comments are already collapsed: one copy, no scan per word.
     let bytes = s.as_bytes();
     let collapsed = s.is_ascii()

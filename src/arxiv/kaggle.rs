@@ -142,7 +142,8 @@ impl RawRecord {
                 comment: optional(l.comments),
                 journal_ref: optional(l.journal_ref),
                 doi: optional(l.doi),
-            },
+            }
+            .cleaned(),
             versions,
         })
     }

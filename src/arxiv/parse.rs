@@ -420,7 +420,8 @@ fn finish_entry(f: RawEntry) -> Result<Paper, String> {
         comment: optional(f.comment),
         journal_ref: optional(f.journal_ref),
         doi: optional(f.doi),
-    })
+    }
+    .cleaned())
 }
 
 /// Whether a `<category term>` is an arXiv category (`cs.CL`, `hep-th`, `cond-mat.mes-hall`)

@@ -38,6 +38,7 @@ fn stub(row: &CvRow, now: Timestamp) -> Paper {
         journal_ref: None,
         doi: None,
     }
+    .cleaned()
 }
 
 /// What to migrate.

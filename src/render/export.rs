@@ -133,7 +133,8 @@ pub fn latex_escape(text: &str) -> String {
             '~' => out.push_str("\\textasciitilde{}"),
             '^' => out.push_str("\\textasciicircum{}"),
             '\\' => out.push_str("\\textbackslash{}"),
-            '\n' | '\r' => out.push(' '),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if crate::model::is_unwanted_char(c) => {}
             c => out.push(c),
         }
     }

@@ -61,6 +61,13 @@ fn sorted<'a>(items: &'a [FeedItem<'a>]) -> Vec<&'a FeedItem<'a>> {
     v
 }
 
+/// Text as XML 1.0 allows it: control characters and non-characters (which a database
+/// written before they were cleaned at the door may still hold) are dropped; the crates escape
+/// the rest.
+fn xml(text: &str) -> String {
+    crate::model::clean_text(text).into_owned()
+}
+
 /// An entry's `updated`: when it was first seen, or revised since.
 fn entry_updated(item: &FeedItem) -> Timestamp {
     item.first_seen.max(item.paper.updated)
@@ -86,7 +93,7 @@ fn link(href: &str, rel: &str, mime: Option<&str>) -> atom::Link {
 /// An Atom feed.
 pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
     let mut feed = atom::Feed::default();
-    feed.set_title(atom::Text::plain(meta.title));
+    feed.set_title(atom::Text::plain(xml(meta.title)));
     feed.set_id(meta.id);
     let items = sorted(items);
     feed.set_updated(fixed(feed_updated(meta, &items)));
@@ -108,11 +115,11 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
             let p = item.paper;
             let mut e = atom::Entry::default();
             e.set_id(entry_id(p));
-            e.set_title(atom::Text::plain(p.title.as_str()));
+            e.set_title(atom::Text::plain(xml(&p.title)));
             // A revision after the paper was first seen moves `updated`: readers see it again.
             e.set_updated(fixed(entry_updated(item)));
             e.set_published(Some(fixed(p.published)));
-            e.set_summary(Some(atom::Text::plain(p.summary.as_str())));
+            e.set_summary(Some(atom::Text::plain(xml(&p.summary))));
             let mut links = vec![
                 link(&p.abs_url(), "alternate", Some("text/html")),
                 link(
@@ -130,7 +137,7 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
                     .iter()
                     .map(|a| {
                         let mut person = atom::Person::default();
-                        person.set_name(a.as_str());
+                        person.set_name(xml(a));
                         person
                     })
                     .collect::<Vec<_>>(),
@@ -140,15 +147,15 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
                     .iter()
                     .map(|c| {
                         let mut cat = atom::Category::default();
-                        cat.set_term(c.as_str());
+                        cat.set_term(xml(c));
                         cat.set_scheme(Some("http://arxiv.org/schemas/atom".to_string()));
                         cat
                     })
                     .chain(item.topics.iter().map(|t| {
                         // A topic is the tracker's own term: no scheme (one must be a URI).
                         let mut cat = atom::Category::default();
-                        cat.set_term(*t);
-                        cat.set_label(Some(format!("topic: {t}")));
+                        cat.set_term(xml(t));
+                        cat.set_label(Some(format!("topic: {}", xml(t))));
                         cat
                     }))
                     .collect::<Vec<_>>(),
@@ -171,9 +178,9 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
             .expect("a timestamp in range prints")
     };
     let mut channel = rss::Channel::default();
-    channel.set_title(meta.title);
+    channel.set_title(xml(meta.title));
     channel.set_link(meta.site_url.unwrap_or("https://arxiv.org"));
-    channel.set_description(format!("New arXiv papers tracked by {}", meta.title));
+    channel.set_description(format!("New arXiv papers tracked by {}", xml(meta.title)));
     channel.set_generator(Some(format!("paperwatch {}", env!("CARGO_PKG_VERSION"))));
     let items = sorted(items);
     channel.set_last_build_date(Some(date(feed_updated(meta, &items))));
@@ -191,13 +198,13 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
         .map(|item| {
             let p = item.paper;
             let mut i = rss::Item::default();
-            i.set_title(Some(p.title.clone()));
+            i.set_title(Some(xml(&p.title)));
             i.set_link(Some(p.abs_url()));
             // Readers take an RSS description as HTML: escaped, an abstract's `x < y` stays
             // text instead of starting a tag.
             i.set_description(Some(super::site::html_escape(&p.summary)));
             let mut dc = rss::extension::dublincore::DublinCoreExtension::default();
-            dc.set_creators(p.authors.clone());
+            dc.set_creators(p.authors.iter().map(|a| xml(a)).collect::<Vec<_>>());
             i.set_dublin_core_ext(Some(dc));
             i.set_pub_date(Some(date(item.first_seen)));
             let mut guid = rss::Guid::default();
@@ -209,7 +216,7 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
                     .iter()
                     .map(|c| {
                         let mut cat = rss::Category::default();
-                        cat.set_name(c.as_str());
+                        cat.set_name(xml(c));
                         cat
                     })
                     .collect::<Vec<_>>(),

@@ -186,7 +186,7 @@ fn archive_page(
         let _ = write!(
             out,
             "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
-            section.name
+            heading(section.name)
         );
         for paper in papers {
             row(&mut out, paper, code_of(options, paper));
@@ -225,7 +225,7 @@ fn render(
         let _ = write!(
             out,
             "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
-            section.name
+            heading(section.name)
         );
         let mut papers: Vec<&Paper> = section.papers.iter().collect();
         if section.by_id {
@@ -297,6 +297,12 @@ fn row(out: &mut String, paper: &Paper, code: Option<&str>) {
     );
 }
 
+/// A topic's name as a `##` heading: on one line, and a `<` that would open an HTML tag shown
+/// as text (`|` needs no escape outside a table).
+pub fn heading(name: &str) -> String {
+    cell(name).replace("\\|", "|")
+}
+
 /// Makes text safe inside a table cell: `|` escaped, line breaks as spaces, and a `<` that
 /// would open an HTML tag (`<script>`, `</b>`, `<!--`) written as `&lt;` so it shows as text.
 /// Inside `$…$` math (when the dollars pair up) and for other `<` (`<1B`, `< 0.3%`) the text is
@@ -309,7 +315,8 @@ pub fn cell(text: &str) -> String {
     while let Some(c) = chars.next() {
         match c {
             '|' => s.push_str("\\|"),
-            '\n' | '\r' => s.push(' '),
+            '\n' | '\r' | '\t' => s.push(' '),
+            c if crate::model::is_unwanted_char(c) => {}
             '$' if math => {
                 in_math = !in_math;
                 s.push('$');

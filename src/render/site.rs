@@ -60,6 +60,7 @@ pub fn html_escape(text: &str) -> String {
             '>' => s.push_str("&gt;"),
             '"' => s.push_str("&quot;"),
             '\'' => s.push_str("&#39;"),
+            c if crate::model::is_unwanted_char(c) => {}
             c => s.push(c),
         }
     }

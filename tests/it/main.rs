@@ -10,6 +10,7 @@ mod faults;
 mod find;
 mod golden;
 mod history;
+mod hostile;
 mod layering;
 mod notify;
 mod oai;

@@ -1,0 +1,68 @@
+//! Hostile bytes, corrupt state, dead networks and a newcomer's first command: what the
+//! reliability table in CONTRIBUTING.md promises, tested.
+
+use crate::common::{MockArxiv, Seed, TestEnv, mock_config};
+
+/// Whether XML 1.0 allows `c` (and it is not a control character we clean away).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+#[test]
+fn control_characters_never_reach_an_output() {
+    let seed = Seed::load();
+    let mut papers = seed.papers();
+    let id = seed.section("edge_inference")[0].id.clone();
+    let row = papers.get_mut(&id).unwrap();
+    row.title = format!(
+        "Evil\u{1}\u{7}\u{1b}[31m title\u{FFFE} <b>x</b> & {}",
+        row.title
+    );
+    row.summary = format!("bell\u{7} and next-line\u{85} {}", row.summary);
+    let mock = MockArxiv::start(papers);
+    mock.add_search("seed:edge", vec![id.clone()]);
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge <b>\"\nquery = \"seed:edge\"\nfilter = false\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+
+    let unwanted = |text: &str| text.chars().any(|c| paperwatch::model::is_unwanted_char(c));
+    let mut feeds = vec!["site/feed.xml".to_string(), "site/rss.xml".to_string()];
+    for e in std::fs::read_dir(env.path("site/topics"))
+        .unwrap()
+        .flatten()
+    {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".xml") {
+            feeds.push(format!("site/topics/{name}"));
+        }
+    }
+    assert_eq!(feeds.len(), 3);
+    for feed in &feeds {
+        let text = env.read(feed);
+        assert!(
+            text.chars().all(xml_char),
+            "{feed} holds a character XML 1.0 forbids"
+        );
+        assert!(text.contains("Evil[31m title"), "{feed}");
+    }
+    atom_syndication::Feed::read_from(env.read("site/feed.xml").as_bytes()).unwrap();
+    rss::Channel::read_from(env.read("site/rss.xml").as_bytes()).unwrap();
+    let readme = env.read("README.md");
+    assert!(!unwanted(&readme));
+    assert!(
+        readme.contains("## edge &lt;b>\n"),
+        "the heading shows the name as text"
+    );
+    let row = readme.lines().find(|l| l.contains("Evil")).unwrap();
+    assert!(row.contains("Evil[31m title &lt;b>x&lt;/b> &"), "{row}");
+    for format in ["bibtex", "csv", "json"] {
+        let out = env.run(&["export", "--format", format]).stdout;
+        assert!(!unwanted(&out), "{format}");
+    }
+    let json: serde_json::Value = serde_json::from_str(&env.read("site/papers.json")).unwrap();
+    assert!(!unwanted(&json.to_string()));
+    assert!(!unwanted(&env.read("data/papers.jsonl")));
+    assert!(!unwanted(&env.read("site/index.html")));
+}
