@@ -1,5 +1,6 @@
 //! The `paperwatch` binary: parse the command line, run, report one error.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -9,7 +10,8 @@ fn main() -> ExitCode {
     match paperwatch::commands::run(cli) {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            // Nothing more can be done when stderr itself fails: the exit code still tells.
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
             let is_usage = err.chain().any(|e| {
                 e.is::<paperwatch::config::ConfigError>()
                     || e.is::<paperwatch::output::UsageError>()

@@ -24,11 +24,28 @@ impl Ui {
         }
     }
 
-    /// A status line on stderr, unless quiet.
+    /// A status line on stderr, unless quiet. A stderr that cannot be written (a full disk
+    /// under a log file) loses the line, never the run.
     pub fn say(&self, message: &str) {
         if !self.quiet {
-            eprintln!("{message}");
+            let _ = writeln!(std::io::stderr().lock(), "{message}");
         }
+    }
+}
+
+/// Stderr for the log: a write that fails (a full disk under a redirected log) is dropped
+/// instead of reported, since reporting it would need stderr too, and the run goes on.
+pub struct LossyStderr;
+
+impl Write for LossyStderr {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let _ = std::io::stderr().lock().write_all(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let _ = std::io::stderr().flush();
+        Ok(())
     }
 }
 

@@ -36,7 +36,10 @@ pub fn emit(text: &str) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }
-        eprintln!("error: cannot write to standard output: {e}");
+        let _ = writeln!(
+            std::io::stderr(),
+            "error: cannot write to standard output: {e}"
+        );
         std::process::exit(1);
     }
 }
@@ -109,7 +112,7 @@ fn init_logging(quiet: bool, verbose: u8) {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("paperwatch={level}")));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(|| crate::output::LossyStderr)
         .without_time()
         .with_target(false)
         .try_init();

@@ -66,3 +66,30 @@ fn control_characters_never_reach_an_output() {
     assert!(!unwanted(&env.read("data/papers.jsonl")));
     assert!(!unwanted(&env.read("site/index.html")));
 }
+
+#[test]
+fn a_full_disk_under_stderr_does_not_stop_the_run() {
+    let mock = MockArxiv::seed_sections();
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full exists on Linux");
+    // -v: the log (tracing) and the status lines (Ui) both write to the full stderr.
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_paperwatch"))
+        .args(["-v", "update"])
+        .current_dir(env.dir.path())
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("SOURCE_DATE_EPOCH", crate::common::SEED_EPOCH)
+        .env("PAPERWATCH_LINKS_HUGGINGFACE", "false")
+        .stderr(full)
+        .status()
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "no panic (101), the work finished");
+    assert!(env.read("README.md").contains("## edge"));
+    assert!(env.path("site/index.html").exists());
+    assert!(env.path("data/papers.jsonl").exists());
+}
