@@ -151,7 +151,7 @@ pub struct InitArgs {
     /// Publish the site on GitHub Pages from the workflow.
     #[arg(long)]
     pub pages: bool,
-    /// `[site] url` (default with --pages: https://OWNER.github.io/REPO from the `origin` remote).
+    /// `[site] url` (default with --pages: `https://OWNER.github.io/REPO` from the `origin` remote).
     #[arg(long, value_name = "URL")]
     pub site_url: Option<String>,
     /// Add a digest destination of this kind (repeatable); its secrets are wired in the workflow.

@@ -1,6 +1,6 @@
 //! `paperwatch init [DIR]`: scaffold a tracker that runs every day on GitHub Actions. The
 //! choices (topics, site, Pages, digests) come from flags, or from questions when stdin is a
-//! terminal ([`ask`]).
+//! terminal (the `ask` module).
 
 mod ask;
 
