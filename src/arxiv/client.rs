@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
-use tracing::warn;
+use tracing::{info, warn};
 
 use super::error::Error;
 use super::parse::{Feed, parse_feed};
@@ -20,6 +20,10 @@ use crate::model::ArxivId;
 pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 /// The longest backoff between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// The shortest first backoff, whatever `delay_seconds` is: retries never burn in a burst.
+const MIN_BACKOFF: Duration = Duration::from_secs(1);
+/// Retries of a request whose host cannot be reached (DNS, refused, TLS), at most.
+const UNREACHABLE_RETRIES: u32 = 1;
 /// Largest body read from one response.
 const BODY_LIMIT: u64 = 256 * 1024 * 1024;
 
@@ -127,6 +131,8 @@ pub struct Client {
     last_end: Option<Instant>,
     requests: u64,
     timing: Timing,
+    /// Hosts found unreachable in this run, with why: later requests to them fail at once.
+    down: Vec<(String, String)>,
 }
 
 /// Where a client's time went.
@@ -179,6 +185,7 @@ impl Client {
             last_end: None,
             requests: 0,
             timing: Timing::default(),
+            down: Vec::new(),
         }
     }
 
@@ -236,6 +243,14 @@ impl Client {
         url: &str,
         read: impl Fn(u16, &str) -> Result<T, Error>,
     ) -> Result<T, Error> {
+        let host = host_of(url);
+        if let Some((_, message)) = self.down.iter().find(|(h, _)| *h == host) {
+            return Err(Error::Unreachable {
+                url: url.to_string(),
+                message: format!("{message} (earlier in this run; not asked again)"),
+            });
+        }
+        info!("GET {url}");
         let mut attempt: u32 = 0;
         let mut wait = Duration::ZERO;
         loop {
@@ -258,7 +273,14 @@ impl Client {
                     last: Box::new(failure.error),
                 });
             }
-            if attempt >= self.config.retries {
+            let retries = match &failure.error {
+                Error::Unreachable { .. } => self.config.retries.min(UNREACHABLE_RETRIES),
+                _ => self.config.retries,
+            };
+            if attempt >= retries {
+                if let Error::Unreachable { message, .. } = &failure.error {
+                    self.down.push((host, message.clone()));
+                }
                 return Err(Error::GaveUp {
                     attempts: attempt + 1,
                     last: Box::new(failure.error),
@@ -274,7 +296,7 @@ impl Client {
                 failure.error,
                 wait.as_secs_f64(),
                 attempt + 1,
-                self.config.retries + 1
+                retries + 1
             );
         }
     }
@@ -292,9 +314,13 @@ impl Client {
         }
     }
 
-    /// `delay × 2^attempt`, plus up to 25 % jitter, capped.
+    /// `max(delay, 1 s) × 2^attempt`, plus up to 25 % jitter, capped.
     fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.config.delay.saturating_mul(1u32 << attempt.min(16));
+        let base = self
+            .config
+            .delay
+            .max(MIN_BACKOFF)
+            .saturating_mul(1u32 << attempt.min(16));
         let jitter = base.mul_f64(fastrand::f64() * 0.25);
         (base + jitter).min(MAX_BACKOFF)
     }
@@ -368,9 +394,34 @@ fn transport(url: &str, error: ureq::Error) -> Failure {
         ureq::Error::Io(io) => io.kind() == std::io::ErrorKind::TimedOut,
         _ => false,
     };
+    let unreachable = match &error {
+        ureq::Error::HostNotFound
+        | ureq::Error::ConnectionFailed
+        | ureq::Error::BadUri(_)
+        | ureq::Error::Tls(_)
+        | ureq::Error::TlsRequired
+        | ureq::Error::Rustls(_)
+        | ureq::Error::Pem(_) => true,
+        ureq::Error::Io(io) => {
+            use std::io::ErrorKind as K;
+            matches!(
+                io.kind(),
+                K::ConnectionRefused
+                    | K::HostUnreachable
+                    | K::NetworkUnreachable
+                    | K::AddrNotAvailable
+            ) || io.to_string().contains("failed to lookup address")
+        }
+        _ => false,
+    };
     let error = if timed_out {
         Error::Timeout {
             url: url.to_string(),
+        }
+    } else if unreachable {
+        Error::Unreachable {
+            url: url.to_string(),
+            message: error.to_string(),
         }
     } else {
         Error::Transport {
@@ -379,6 +430,13 @@ fn transport(url: &str, error: ureq::Error) -> Failure {
         }
     };
     error.into()
+}
+
+/// `scheme://host:port` of a URL: what "unreachable" is remembered for.
+fn host_of(url: &str) -> String {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let end = rest.find(['/', '?']).unwrap_or(rest.len());
+    url[..url.len() - rest.len() + end].to_string()
 }
 
 /// The first line of a body, shortened, for error messages ("Rate exceeded").

@@ -25,13 +25,23 @@ pub enum Error {
         message: String,
     },
     /// The request did not finish within the timeout.
-    #[error("timed out waiting for {url}")]
+    #[error("timed out waiting for {}", short(url))]
     Timeout {
         /// The request URL.
         url: String,
     },
-    /// Connection refused, DNS failure, reset, a body cut short.
-    #[error("could not reach {url}: {message}")]
+    /// The host cannot be reached at all: its name does not resolve, the connection is
+    /// refused, TLS fails. Waiting rarely helps: retried once, then the host is given up for the
+    /// run.
+    #[error("could not reach {}: {message}", short(url))]
+    Unreachable {
+        /// The request URL.
+        url: String,
+        /// What failed.
+        message: String,
+    },
+    /// A connection reset, a body cut short.
+    #[error("lost the connection to {}: {message}", short(url))]
     Transport {
         /// The request URL.
         url: String,
@@ -39,7 +49,7 @@ pub enum Error {
         message: String,
     },
     /// The body was not a readable Atom feed.
-    #[error("unreadable response from {url}: {error}")]
+    #[error("unreadable response from {}: {error}", short(url))]
     Parse {
         /// The request URL.
         url: String,
@@ -47,7 +57,7 @@ pub enum Error {
         error: ParseError,
     },
     /// A 200 answer of another interface (OAI-PMH) that could not be read: retried.
-    #[error("unreadable response from {url}: {message}")]
+    #[error("unreadable response from {}: {message}", short(url))]
     Unreadable {
         /// The request URL.
         url: String,
@@ -86,12 +96,35 @@ impl Error {
         match self {
             Error::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
             Error::Timeout { .. }
+            | Error::Unreachable { .. }
             | Error::Transport { .. }
             | Error::Parse { .. }
             | Error::Unreadable { .. }
             | Error::EmptyPage { .. } => true,
             Error::Api { .. } | Error::RetryAfterTooLong { .. } | Error::GaveUp { .. } => false,
         }
+    }
+}
+
+impl Error {
+    /// Whether the host could not be reached at all (also behind a final give-up).
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            Error::Unreachable { .. } => true,
+            Error::GaveUp { last, .. } | Error::RetryAfterTooLong { last, .. } => {
+                last.is_unreachable()
+            }
+            _ => false,
+        }
+    }
+}
+
+/// A URL as errors show it: without its query string, which for a topic's search can run to
+/// 1,500 characters (`-v` logs each whole URL once).
+pub fn short(url: &str) -> String {
+    match url.split_once('?') {
+        Some((base, _)) => format!("{base}?…"),
+        None => url.to_string(),
     }
 }
 

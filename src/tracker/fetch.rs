@@ -81,6 +81,7 @@ pub fn fetch_and_decide(
 ) -> anyhow::Result<(Vec<TopicOutcome>, Corpus)> {
     let run = store.start_run(command, now)?;
     let mut outcomes = Vec::with_capacity(topics.len());
+    let mut unreachable = false;
     for topic in topics {
         let requests_before = client.requests();
         let bar = progress_bar(ui, topic);
@@ -108,7 +109,10 @@ pub fn fetch_and_decide(
             }
             Err(TopicError::Arxiv(e)) => TopicOutcome {
                 topic: topic.name.clone(),
-                error: Some(e.to_string()),
+                error: Some({
+                    unreachable |= e.is_unreachable();
+                    e.to_string()
+                }),
                 new: 0,
                 revised: 0,
                 total: store.topic_size(&topic.name)?,
@@ -144,6 +148,12 @@ pub fn fetch_and_decide(
             "{failed} of {} topics failed ({}); their stored papers are kept",
             outcomes.len(),
             names.join(", ")
+        );
+    }
+    if unreachable {
+        warn!(
+            "arXiv could not be reached: check the network connection, or `[arxiv] api_url` ({})",
+            settings.arxiv.api_url
         );
     }
     Ok((outcomes, corpus))

@@ -93,3 +93,56 @@ fn a_full_disk_under_stderr_does_not_stop_the_run() {
     assert!(env.path("site/index.html").exists());
     assert!(env.path("data/papers.jsonl").exists());
 }
+
+#[test]
+fn an_unreachable_arxiv_ends_the_run_in_seconds_with_one_hint() {
+    let env = TestEnv::new();
+    // Nothing listens on port 1: every connection is refused at once. The polite defaults
+    // (3 s pause, 5 retries) stay, as a user has them.
+    env.write(
+        "paperwatch.toml",
+        "[arxiv]\napi_url = \"http://127.0.0.1:1/api/query\"\n\n[relevance]\nexamples = []\n\n\
+         [[topic]]\nname = \"a\"\nkeywords = [\"npu\"]\n\n[[topic]]\nname = \"b\"\nkeywords = [\"edge\"]\n\n\
+         [[topic]]\nname = \"c\"\nkeywords = [\"llm\"]\n",
+    );
+    let started = std::time::Instant::now();
+    let run = env.run(&["update"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+    for topic in ["a", "b", "c"] {
+        assert_eq!(
+            run.stderr
+                .matches(&format!("\n{topic}: FAILED: could not reach"))
+                .count()
+                + usize::from(run.stderr.starts_with(&format!("{topic}: FAILED"))),
+            1,
+            "{}",
+            run.stderr
+        );
+    }
+    assert_eq!(
+        run.stderr.matches("check the network connection").count(),
+        1
+    );
+    assert!(
+        !run.stderr.contains("search_query"),
+        "no query URL without -v: {}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("gave up after 2 attempts"),
+        "{}",
+        run.stderr
+    );
+    // At -v each URL is logged once, however often it is tried.
+    let run = env.run(&["-v", "update"]);
+    assert_eq!(
+        run.stderr
+            .matches("GET http://127.0.0.1:1/api/query?")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+}
