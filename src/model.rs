@@ -183,11 +183,10 @@ impl Paper {
         clean(&mut self.primary_category);
         self.authors.iter_mut().for_each(clean);
         self.categories.iter_mut().for_each(clean);
-        for field in [&mut self.comment, &mut self.journal_ref, &mut self.doi] {
-            if let Some(s) = field {
-                clean(s);
-            }
-        }
+        [&mut self.comment, &mut self.journal_ref, &mut self.doi]
+            .into_iter()
+            .flatten()
+            .for_each(clean);
         self
     }
 
