@@ -27,7 +27,7 @@ fn control_characters_never_reach_an_output() {
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 
-    let unwanted = |text: &str| text.chars().any(|c| paperwatch::model::is_unwanted_char(c));
+    let unwanted = |text: &str| text.chars().any(paperwatch::model::is_unwanted_char);
     let mut feeds = vec!["site/feed.xml".to_string(), "site/rss.xml".to_string()];
     for e in std::fs::read_dir(env.path("site/topics"))
         .unwrap()
