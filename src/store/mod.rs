@@ -68,6 +68,23 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// Whether SQLite found the file damaged: not a database at all, or malformed.
+    pub fn is_damaged(&self) -> bool {
+        let code = match self {
+            Error::Sqlite(e) => e.sqlite_error_code(),
+            Error::Migration(rusqlite_migration::Error::RusqliteError { err, .. }) => {
+                err.sqlite_error_code()
+            }
+            _ => None,
+        };
+        matches!(
+            code,
+            Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+        )
+    }
+}
+
 // The causes are printed in the messages above, so they are not `source`s: an error report
 // (`{:#}`, which prints the chain) names each cause once.
 impl From<rusqlite::Error> for Error {
@@ -224,6 +241,20 @@ impl Store {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         Self::init(conn)
+    }
+
+    /// Opens the database and reads its bookkeeping, to find a damaged file before any work
+    /// starts (the first read of a file that is not a database fails; so does one whose first
+    /// pages are cut off).
+    pub fn open_checked(path: &Path) -> Result<Store> {
+        let store = Self::open(path)?;
+        store
+            .conn
+            .query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0))?;
+        store
+            .conn
+            .query_row("SELECT count(*) FROM papers", [], |r| r.get::<_, i64>(0))?;
+        Ok(store)
     }
 
     /// A private in-memory database, for tests.

@@ -126,8 +126,56 @@ fn parse_lines<T: serde::de::DeserializeOwned>(
         .collect()
 }
 
-/// Rebuilds the database from the snapshot when the database is missing or does not match it.
+/// A database SQLite finds damaged: moved aside (with its `-wal` and `-shm`) to
+/// `NAME.corrupt-<time>` when a snapshot can rebuild it; otherwise an error that says what to
+/// do, the file left in place.
+fn set_aside_if_damaged(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
+    let db = &settings.database;
+    if !db.exists() {
+        return Ok(());
+    }
+    let reason = match Store::open_checked(db) {
+        Ok(_) => return Ok(()),
+        Err(e) if e.is_damaged() => e.to_string(),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot open database {}", db.display()));
+        }
+    };
+    let snapshot = &settings.snapshot.path;
+    if !settings.snapshot.enabled || !snapshot.exists() {
+        anyhow::bail!(
+            "{} is damaged ({reason}) and there is no snapshot to rebuild it from ({}): \
+             restore it from a backup, or move it aside and run `paperwatch update` to start a new \
+             one (a topic's history is then fetched again)",
+            db.display(),
+            snapshot.display()
+        );
+    }
+    let stamp = jiff::Timestamp::now()
+        .strftime("%Y%m%dT%H%M%SZ")
+        .to_string();
+    let aside = PathBuf::from(format!("{}.corrupt-{stamp}", db.display()));
+    std::fs::rename(db, &aside)
+        .with_context(|| format!("cannot move the damaged {} aside", db.display()))?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", db.display()));
+        if side.exists() {
+            let _ = std::fs::rename(&side, format!("{}{suffix}", aside.display()));
+        }
+    }
+    ui.say(&format!(
+        "{} was damaged ({reason}): moved it to {}; rebuilding it from {}",
+        db.display(),
+        aside.display(),
+        snapshot.display()
+    ));
+    Ok(())
+}
+
+/// Rebuilds the database from the snapshot when the database is missing, damaged, or does not
+/// match the snapshot.
 pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
+    set_aside_if_damaged(settings, ui)?;
     if !settings.snapshot.enabled {
         return Ok(());
     }

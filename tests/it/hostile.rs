@@ -146,3 +146,60 @@ fn an_unreachable_arxiv_ends_the_run_in_seconds_with_one_hint() {
         run.stderr
     );
 }
+
+fn corrupt_files(env: &TestEnv) -> Vec<String> {
+    std::fs::read_dir(env.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("paperwatch.db.corrupt-"))
+        .collect()
+}
+
+#[test]
+fn a_damaged_database_is_set_aside_and_rebuilt_from_the_snapshot() {
+    let mock = MockArxiv::seed_sections();
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    assert_eq!(env.run(&["update"]).code, 0);
+    let readme = env.read("README.md");
+    let db = env.path("paperwatch.db");
+    let good = std::fs::read(&db).unwrap();
+    assert!(good.len() > 8192, "{}", good.len());
+    let damages: [(&str, Vec<u8>); 2] = [
+        (
+            "garbage",
+            b"this is not a database at all, just bytes".repeat(200),
+        ),
+        ("truncated", good[..good.len() / 2].to_vec()),
+    ];
+    for (what, bytes) in damages {
+        std::fs::write(&db, &bytes).unwrap();
+        let run = env.run(&["render"]);
+        assert_eq!(run.code, 0, "{what}: {}", run.stderr);
+        run.says("was damaged");
+        run.says("rebuilt");
+        assert_eq!(env.read("README.md"), readme, "{what}");
+        let aside = corrupt_files(&env);
+        assert_eq!(aside.len(), 1, "{what}: {aside:?}");
+        assert_eq!(
+            std::fs::read(env.path(&aside[0])).unwrap(),
+            bytes,
+            "kept as it was"
+        );
+        std::fs::remove_file(env.path(&aside[0])).unwrap();
+        assert_eq!(env.run(&["stats"]).code, 0);
+    }
+    // Without a snapshot there is nothing to rebuild from: the file stays, the error says what
+    // to do.
+    std::fs::remove_dir_all(env.path("data")).unwrap();
+    std::fs::write(&db, b"garbage".repeat(100)).unwrap();
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    run.says("is damaged");
+    run.says("no snapshot to rebuild it from");
+    run.says("restore it from a backup, or move it aside");
+    assert!(corrupt_files(&env).is_empty());
+    assert_eq!(std::fs::read(&db).unwrap(), b"garbage".repeat(100));
+}
