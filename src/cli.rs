@@ -35,11 +35,12 @@ pub enum Command {
     /// Exits 0 when every topic was fetched, 1 when any failed (the others are still stored and
     /// rendered; a failed topic keeps its stored papers). When every topic fails nothing is
     /// rewritten.
-    Update(FetchArgs),
+    Update(UpdateArgs),
     /// Fetch and store only; write nothing else.
     Fetch(FetchArgs),
-    /// Write the README from the database, without touching the network.
-    Render,
+    /// Write the README, the trend chart, the site and its feeds from the database, without
+    /// touching the network.
+    Render(RenderArgs),
     /// Print every stored paper.
     Export(ExportArgs),
     /// Label a paper relevant or irrelevant for a topic (trains the topic's feedback model).
@@ -300,6 +301,27 @@ pub struct FetchArgs {
     /// Ask arXiv again for pinned ids that are already stored.
     #[arg(long)]
     pub refresh: bool,
+}
+
+/// Options of `update`.
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Which topics, and pinned ids again.
+    #[command(flatten)]
+    pub fetch: FetchArgs,
+    /// Replace the README even when paperwatch did not write it (it has no `## Updated on`
+    /// line).
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// Options of `render`.
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Replace the README even when paperwatch did not write it (it has no `## Updated on`
+    /// line).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Options of `export`.

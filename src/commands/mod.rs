@@ -85,7 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Command::Update(args) => update::run(&settings, &args, now, ui),
         Command::Fetch(args) => fetch::run(&settings, &args, now, ui),
-        Command::Render => render::run(&settings, now, ui),
+        Command::Render(args) => render::run(&settings, args.force, now, ui),
         Command::Export(args) => export::run(&settings, &args),
         Command::Mark(args) => mark::run(&settings, &args, now, ui),
         Command::Explain(args) => explain::run(&settings, &args),

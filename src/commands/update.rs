@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use jiff::Timestamp;
 
-use crate::cli::FetchArgs;
+use crate::cli::{FetchArgs, UpdateArgs};
 use crate::config::Settings;
 use crate::output::Ui;
 use crate::tracker::{self, FetchOptions};
@@ -12,11 +12,13 @@ use crate::tracker::{self, FetchOptions};
 /// Runs `update`.
 pub fn run(
     settings: &Settings,
-    args: &FetchArgs,
+    args: &UpdateArgs,
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
-    tracker::update(settings, options(args), now, ui)
+    // Before any request: a README paperwatch did not write is not replaced.
+    tracker::check_readme(settings, args.force)?;
+    tracker::update(settings, options(&args.fetch), now, ui)
 }
 
 /// The flags as the pipeline's options.

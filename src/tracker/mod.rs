@@ -16,6 +16,7 @@ mod history;
 pub mod learn;
 pub mod links;
 pub mod publish;
+pub use publish::check_readme;
 pub mod site;
 pub mod snapshot;
 

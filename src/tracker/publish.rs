@@ -14,6 +14,36 @@ use crate::output::{Ui, write_atomic};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use crate::render::{ArchiveOptions, ReadmeOptions, Section, readme_capped};
 
+/// Whether a README is one paperwatch (or a cv-arxiv-daily script it replaces) wrote: it has
+/// the `## Updated on` line every such README has.
+pub fn is_tracker_readme(text: &str) -> bool {
+    text.lines().any(|l| l.starts_with("## Updated on "))
+}
+
+/// Stops before any work when `[readme] path` holds a README paperwatch did not write (a
+/// project's own README, say), unless `force`.
+pub fn check_readme(settings: &Settings, force: bool) -> anyhow::Result<()> {
+    let path = &settings.readme.path;
+    if force {
+        return Ok(());
+    }
+    let text = match std::fs::read(path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    if is_tracker_readme(&text) {
+        return Ok(());
+    }
+    Err(crate::output::UsageError(format!(
+        "{} exists and paperwatch did not write it (it has no `## Updated on` line), so it is left \
+         as it is: run paperwatch in a folder of its own, set `[readme] path` to another file, or \
+         pass --force to replace it",
+        path.display()
+    ))
+    .into())
+}
+
 /// Writes every output from a corpus whose verdicts are current.
 pub fn publish(
     settings: &Settings,

@@ -203,3 +203,31 @@ fn a_damaged_database_is_set_aside_and_rebuilt_from_the_snapshot() {
     assert!(corrupt_files(&env).is_empty());
     assert_eq!(std::fs::read(&db).unwrap(), b"garbage".repeat(100));
 }
+
+#[test]
+fn a_readme_paperwatch_did_not_write_is_never_replaced() {
+    let mock = MockArxiv::seed_sections();
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let project = "# My project\n\nHow to build it.\n";
+    env.write("README.md", project);
+    for args in [&["update"][..], &["render"][..]] {
+        let run = env.run(args);
+        assert_eq!(run.code, 2, "{args:?}: {}", run.stderr);
+        run.says("README.md exists and paperwatch did not write it");
+        run.says("--force");
+        assert_eq!(env.read("README.md"), project);
+    }
+    assert!(mock.requests().is_empty(), "stopped before any request");
+    assert!(!env.path("paperwatch.db").exists());
+    // A README in the tracker format (a cv-arxiv-daily fork's, or our own) is replaced.
+    env.write("README.md", "## Updated on 2024.01.01\n\n## edge\n");
+    assert_eq!(env.run(&["update"]).code, 0);
+    assert!(env.read("README.md").contains("## Updated on 2026.02.07"));
+    // --force replaces any README.
+    env.write("README.md", project);
+    let run = env.run(&["render", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(env.read("README.md").contains("## edge"));
+}
