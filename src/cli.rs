@@ -41,7 +41,8 @@ pub enum Command {
     /// Write the README, the trend chart, the site and its feeds from the database, without
     /// touching the network.
     Render(RenderArgs),
-    /// Print every stored paper.
+    /// Print the papers: the shown ones (csv, bibtex, cv-json), or every stored paper with its
+    /// topics, shown or hidden (json).
     Export(ExportArgs),
     /// Label a paper relevant or irrelevant for a topic (trains the topic's feedback model).
     Mark(MarkArgs),

@@ -648,9 +648,52 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// serde's type names in a message as a user reads them: "invalid type: string \"ten\",
+/// expected i64" becomes "expected a whole number, got the string \"ten\"".
+fn plain_words(message: &str) -> String {
+    const TYPES: [(&str, &str); 14] = [
+        ("i8", "a whole number"),
+        ("i16", "a whole number"),
+        ("i32", "a whole number"),
+        ("i64", "a whole number"),
+        ("u8", "a whole number"),
+        ("u16", "a whole number"),
+        ("u32", "a whole number"),
+        ("u64", "a whole number"),
+        ("usize", "a whole number"),
+        ("f32", "a number"),
+        ("f64", "a number"),
+        ("a boolean", "true or false"),
+        ("a sequence", "a list"),
+        ("a string", "a string in quotes"),
+    ];
+    let Some(rest) = message.strip_prefix("invalid type: ") else {
+        return message.to_string();
+    };
+    let Some((got, wanted)) = rest.split_once(", expected ") else {
+        return message.to_string();
+    };
+    let wanted = TYPES
+        .iter()
+        .find(|(t, _)| *t == wanted)
+        .map_or(wanted, |(_, plain)| plain);
+    let got = match got.split_once(' ') {
+        Some((kind, value)) => format!("the {kind} {value}"),
+        None => format!(
+            "{} {got}",
+            if got.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            }
+        ),
+    };
+    format!("expected {wanted}, got {got}")
+}
+
 /// A TOML syntax or shape error, with the line, column and the key on that line.
 fn toml_error(name: &str, text: &str, error: &toml::de::Error) -> ConfigError {
-    let message = error.message().trim().to_string();
+    let message = plain_words(error.message().trim());
     match error.span() {
         Some(span) => {
             let (line, column) = line_col(text, span.start);
@@ -930,6 +973,25 @@ mod tests {
         );
         let vars = ["PAPERWATCH_SNAPSHOT_TYPO".to_string()];
         assert_eq!(unknown_env_overrides(vars.into_iter()).len(), 1);
+        for (toml, plain) in [
+            (
+                "min_score = \"high\"",
+                "key `min_score`: expected a number, got the string \"high\"",
+            ),
+            (
+                "filter = 1",
+                "key `filter`: expected true or false, got the integer `1`",
+            ),
+            (
+                "exemplars = \"2401.00001\"",
+                "key `exemplars`: expected a list, got the string \"2401.00001\"",
+            ),
+        ] {
+            let err = parse(&format!("[[topic]]\nname = \"t\"\nquery = \"a\"\n{toml}\n"))
+                .unwrap_err()
+                .to_string();
+            assert!(err.contains(plain), "{err}");
+        }
         let err = parse("[arxiv]\napi_url = \"http://127.0.0.1:/api/query\"\n")
             .unwrap_err()
             .to_string();

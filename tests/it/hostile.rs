@@ -231,3 +231,20 @@ fn a_readme_paperwatch_did_not_write_is_never_replaced() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(env.read("README.md").contains("## edge"));
 }
+
+#[test]
+fn help_says_what_export_and_render_do() {
+    let env = TestEnv::new();
+    let export = env.run(&["export", "--help"]).stdout;
+    assert!(
+        export.contains("the shown ones (csv, bibtex, cv-json)"),
+        "{export}"
+    );
+    let render = env.run(&["render", "--help"]).stdout;
+    for what in ["README", "trend chart", "site", "feeds"] {
+        assert!(
+            render.contains(what),
+            "render --help lacks {what}: {render}"
+        );
+    }
+}
