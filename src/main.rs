@@ -16,7 +16,18 @@ fn main() -> ExitCode {
                 e.is::<paperwatch::config::ConfigError>()
                     || e.is::<paperwatch::output::UsageError>()
             });
-            ExitCode::from(if is_usage { 2 } else { 1 })
+            // EX_TEMPFAIL: another run holds the database; trying later will work.
+            let busy = err.chain().any(|e| {
+                matches!(
+                    e.downcast_ref::<paperwatch::store::lock::LockError>(),
+                    Some(paperwatch::store::lock::LockError::Busy(_))
+                )
+            });
+            ExitCode::from(match (busy, is_usage) {
+                (true, _) => 75,
+                (_, true) => 2,
+                _ => 1,
+            })
         }
     }
 }

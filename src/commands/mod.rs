@@ -81,6 +81,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return import_cv::run(args, now, ui);
     }
     let settings = config::load(cli.config.as_deref(), &|k| std::env::var(k).ok())?;
+    // One run at a time on a database: held until this command returns.
+    let _lock = crate::store::lock::acquire(&settings.database, settings.lock_wait, |pid| {
+        ui.say(&format!(
+            "waiting for another paperwatch run (pid {pid}) on {} to finish…",
+            settings.database.display()
+        ))
+    })?;
     snapshot::ensure_database(&settings, ui)?;
     match cli.command {
         Command::Update(args) => update::run(&settings, &args, now, ui),

@@ -105,6 +105,8 @@ pub const KEYS: &[Key] = &[
         "`YYYY-MM-DD`: a topic's first run pages back to papers submitted on or after this date."),
     key("arxiv", "retries", K::Int, D::Int(5), "Retries after the first attempt (0–20)."),
     key("arxiv", "timeout_seconds", K::Seconds, D::Seconds(30.0), "Time limit for one request."),
+    key("database", "lock_wait_seconds", K::Seconds, D::Seconds(30.0),
+        "How long a command waits for another paperwatch run on the same database to finish before it exits 75."),
     key("database", "path", K::Str, D::Str("paperwatch.db"),
         "The SQLite database (created with its folder when missing)."),
     key("readme", "path", K::Str, D::Str("README.md"), "Where the README is written."),

@@ -100,6 +100,8 @@ pub struct Settings {
     pub arxiv: ArxivSettings,
     /// `[database] path`, resolved.
     pub database: PathBuf,
+    /// `[database] lock_wait_seconds`: how long to wait for another run's lock.
+    pub lock_wait: Duration,
     /// `[readme]`.
     pub readme: ReadmeSettings,
     /// `[chart]`.
@@ -402,7 +404,8 @@ pub fn from_str(
         values: &values,
     };
     let arxiv = sections::arxiv(&v)?;
-    let database = base.join(sections::database(&v)?);
+    let (database, lock_wait) = sections::database(&v)?;
+    let database = base.join(database);
     let readme = sections::readme(&v, &base)?;
     let site = sections::site(&v, &base)?;
     let snapshot = sections::snapshot(&v, &base);
@@ -416,6 +419,7 @@ pub fn from_str(
     Ok(Settings {
         arxiv,
         database,
+        lock_wait,
         readme,
         site,
         snapshot,

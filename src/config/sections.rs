@@ -152,8 +152,11 @@ fn since(v: &Read) -> Result<Option<jiff::civil::Date>, ConfigError> {
 }
 
 /// `[database] path`, not yet resolved.
-pub(super) fn database(v: &Read) -> Result<PathBuf, ConfigError> {
-    path(v, "database", "path", Path::new(""))
+pub(super) fn database(v: &Read) -> Result<(PathBuf, Duration), ConfigError> {
+    Ok((
+        path(v, "database", "path", Path::new(""))?,
+        seconds(v, "database", "lock_wait_seconds", false)?,
+    ))
 }
 
 /// `[readme]`.

@@ -18,6 +18,7 @@ use crate::model::{ArxivId, Membership, Paper, StoredPaper};
 mod bulk;
 mod deliveries;
 mod history;
+pub mod lock;
 
 pub use bulk::BulkRow;
 pub use deliveries::{DeliveryLine, Queued};

@@ -248,3 +248,32 @@ fn help_says_what_export_and_render_do() {
         );
     }
 }
+
+#[test]
+fn a_second_run_on_the_same_database_waits_then_exits_75() {
+    let mock = MockArxiv::seed_sections();
+    let mut env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    assert_eq!(env.run(&["update"]).code, 0);
+    let db = env.path("paperwatch.db");
+    let held = paperwatch::store::lock::acquire(&db, std::time::Duration::ZERO, |_| {}).unwrap();
+    env.set_env("PAPERWATCH_DATABASE_LOCK_WAIT_SECONDS", "0.5");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 75, "{}", run.stderr);
+    let me = std::process::id();
+    run.says(&format!("waiting for another paperwatch run (pid {me})"));
+    run.says(&format!("another paperwatch run (pid {me}) is using"));
+    mock.clear_log();
+    // A run that ends while the next waits lets it through.
+    env.set_env("PAPERWATCH_DATABASE_LOCK_WAIT_SECONDS", "20");
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(800));
+        drop(held);
+    });
+    let run = env.run(&["update"]);
+    release.join().unwrap();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.says("waiting for another paperwatch run");
+    assert_eq!(mock.requests().len(), 1, "it ran after waiting");
+}
