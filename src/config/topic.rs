@@ -189,13 +189,14 @@ fn check_name(
             format!("topic.name {name:?} must be non-empty without surrounding spaces"),
         ));
     }
-    if name
-        .chars()
-        .any(|c| c.is_control() || matches!(c, '/' | '\\' | '|'))
-    {
+    if name.chars().any(|c| {
+        c.is_control() || crate::model::is_unwanted_char(c) || matches!(c, '/' | '\\' | '|')
+    }) {
         return Err(ctx.at(
             span,
-            format!("topic.name {name:?} must not contain `/`, `\\`, `|` or control characters"),
+            format!(
+                "topic.name {name:?} must not contain `/`, `\\`, `|`, control characters or non-characters"
+            ),
         ));
     }
     if let Some(line) = first_line.get(name) {

@@ -110,6 +110,7 @@ pub fn latex_escape(text: &str) -> String {
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
+            c if crate::model::is_unwanted_char(c) => {}
             '\\' if chars.peek() == Some(&'$') => {
                 out.push_str("\\$");
                 chars.next();
@@ -134,7 +135,6 @@ pub fn latex_escape(text: &str) -> String {
             '^' => out.push_str("\\textasciicircum{}"),
             '\\' => out.push_str("\\textbackslash{}"),
             '\n' | '\r' | '\t' => out.push(' '),
-            c if crate::model::is_unwanted_char(c) => {}
             c => out.push(c),
         }
     }
@@ -180,7 +180,11 @@ pub fn bibtex(papers: &[StoredPaper]) -> String {
         let _ = writeln!(out, "  eprint = {{{}}},", p.id);
         let _ = writeln!(out, "  archivePrefix = {{arXiv}},");
         if !p.primary_category.is_empty() {
-            let _ = writeln!(out, "  primaryClass = {{{}}},", p.primary_category);
+            let _ = writeln!(
+                out,
+                "  primaryClass = {{{}}},",
+                latex_escape(&p.primary_category)
+            );
         }
         let _ = writeln!(
             out,

@@ -4,13 +4,14 @@
 //! and sorting, and a stylesheet. No CDN, no build step. Untrusted text reaches the page only
 //! through `textContent` (in the script) or [`html_escape`] (in the shell).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::Serialize;
 
-use crate::model::Paper;
+use crate::model::{Paper, clean_text};
 
 const APP_JS: &str = include_str!("site/app.js");
 const STYLE_CSS: &str = include_str!("site/style.css");
@@ -122,11 +123,11 @@ struct PaperData<'a> {
     id: &'a str,
     anchor: String,
     version: u32,
-    title: &'a str,
-    authors: &'a [String],
+    title: Cow<'a, str>,
+    authors: Vec<Cow<'a, str>>,
     #[serde(rename = "abstract")]
-    summary: &'a str,
-    categories: &'a [String],
+    summary: Cow<'a, str>,
+    categories: Vec<Cow<'a, str>>,
     /// The latest version's date, as the README shows it.
     date: String,
     published: String,
@@ -136,7 +137,7 @@ struct PaperData<'a> {
     score: Option<f64>,
     code: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    tldr: Option<&'a str>,
+    tldr: Option<Cow<'a, str>>,
 }
 
 fn day(t: Timestamp) -> String {
@@ -172,10 +173,11 @@ fn data_json(input: &SiteInput, slugs: &[String]) -> String {
                 id: p.paper.id.as_str(),
                 anchor: anchor(p.paper),
                 version: p.paper.version,
-                title: &p.paper.title,
-                authors: &p.paper.authors,
-                summary: &p.paper.summary,
-                categories: &p.paper.categories,
+                // Text as stored may predate cleaning at the door: no control characters here.
+                title: clean_text(&p.paper.title),
+                authors: p.paper.authors.iter().map(|a| clean_text(a)).collect(),
+                summary: clean_text(&p.paper.summary),
+                categories: p.paper.categories.iter().map(|c| clean_text(c)).collect(),
                 date: day(p.paper.updated),
                 published: day(p.paper.published),
                 topics: &p.topics,
@@ -186,7 +188,7 @@ fn data_json(input: &SiteInput, slugs: &[String]) -> String {
                     .collect(),
                 score: p.score.map(|s| (s * 1000.0).round() / 1000.0),
                 code: p.code,
-                tldr: p.tldr,
+                tldr: p.tldr.map(clean_text),
             })
             .collect(),
     };

@@ -15,6 +15,7 @@ mod layering;
 mod notify;
 mod oai;
 mod parser;
+mod properties;
 mod publish;
 mod relevance;
 #[path = "../../benches/support/synthetic.rs"]
