@@ -49,7 +49,7 @@ impl ArxivId {
             }
         }
         s = s.strip_suffix(".pdf").unwrap_or(s);
-        if s.len() > 6 && s[..6].eq_ignore_ascii_case("arxiv:") {
+        if s.get(..6).is_some_and(|p| p.eq_ignore_ascii_case("arxiv:")) && s.len() > 6 {
             s = &s[6..];
         }
         let (body, version) = split_version(s).ok_or_else(err)?;
@@ -376,6 +376,10 @@ mod tests {
             "hep-th/990100",
             "HEP/9901001",
             "1234.123456",
+            // Found by the fuzzer: a multi-byte character across the `arXiv:` prefix's end.
+            "2509\u{FFFD}.23324",
+            "0704.\u{FFFD}0012",
+            "http\u{FFFD}://arxiv.org/abs/1605.08386v1",
         ] {
             assert!(ArxivId::parse_versioned(bad).is_err(), "{bad:?} accepted");
         }

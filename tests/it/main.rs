@@ -8,6 +8,7 @@ mod common;
 mod daily;
 mod faults;
 mod find;
+mod fuzz;
 mod golden;
 mod history;
 mod hostile;
