@@ -489,6 +489,13 @@ mod tests {
             assert!(got >= base && got <= base * 1.25 + 1e-9, "{attempt}: {got}");
         }
         assert_eq!(client.backoff(20), MAX_BACKOFF);
+        // `delay_seconds = 0` does not make retries burn in a burst: the floor is 1 s.
+        let eager = Client::new(ClientConfig {
+            delay: Duration::ZERO,
+            ..client.config.clone()
+        });
+        assert!(eager.backoff(0) >= MIN_BACKOFF);
+        assert!(eager.backoff(2) >= MIN_BACKOFF * 4);
     }
 
     #[test]
