@@ -492,7 +492,7 @@ mod tests {
         // `delay_seconds = 0` does not make retries burn in a burst: the floor is 1 s.
         let eager = Client::new(ClientConfig {
             delay: Duration::ZERO,
-            ..client.config.clone()
+            ..client.config
         });
         assert!(eager.backoff(0) >= MIN_BACKOFF);
         assert!(eager.backoff(2) >= MIN_BACKOFF * 4);
