@@ -53,6 +53,9 @@ pub struct Record {
     pub paper: Paper,
     /// `(version, submitted)` of every version.
     pub versions: Vec<(u32, Timestamp)>,
+    /// Version dates whose weekday disagrees with the date (`Tue, 2 Apr 2007`): kept, dated
+    /// by the date.
+    pub wrong_weekdays: usize,
 }
 
 /// Undoes the hard wraps of Kaggle/OAI abstracts the way the export API does: a line break
@@ -65,11 +68,17 @@ pub fn unwrap_abstract(text: &str) -> String {
         .replace('\u{0}', "\n  ")
 }
 
-/// `Mon, 2 Apr 2007 19:18:42 GMT`.
-fn created(text: &str) -> Option<Timestamp> {
-    jiff::fmt::rfc2822::parse(text.trim())
+/// `Mon, 2 Apr 2007 19:18:42 GMT`, and whether its weekday had to be ignored because it
+/// disagrees with the date (some records have one; the date is what counts).
+fn created(text: &str) -> Option<(Timestamp, bool)> {
+    let text = text.trim();
+    if let Ok(z) = jiff::fmt::rfc2822::parse(text) {
+        return Some((z.timestamp(), false));
+    }
+    let (_, rest) = text.split_once(", ")?;
+    jiff::fmt::rfc2822::parse(rest.trim())
         .ok()
-        .map(|z| z.timestamp())
+        .map(|z| (z.timestamp(), true))
 }
 
 /// Parses one line of the Kaggle snapshot; the error says what is wrong with it.
@@ -87,12 +96,15 @@ impl RawRecord {
         if title.is_empty() {
             return Err(format!("{id}: no title"));
         }
+        let mut wrong_weekdays = 0;
         let mut versions: Vec<(u32, Timestamp)> = l
             .versions
             .iter()
             .filter_map(|v| {
                 let n: u32 = v.version.trim().trim_start_matches('v').parse().ok()?;
-                Some((n, created(&v.created)?))
+                let (when, wrong_weekday) = created(&v.created)?;
+                wrong_weekdays += usize::from(wrong_weekday);
+                Some((n, when))
             })
             .collect();
         versions.sort_by_key(|v| v.0);
@@ -145,6 +157,7 @@ impl RawRecord {
             }
             .cleaned(),
             versions,
+            wrong_weekdays,
         })
     }
 }

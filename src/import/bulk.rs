@@ -56,6 +56,8 @@ struct Seen {
     records: usize,
     skipped: usize,
     matched: usize,
+    /// Records kept although a version date's weekday disagreed with its date.
+    wrong_weekdays: usize,
 }
 
 /// One record of a source: where it is (a line or page number, named by the source's `place`
@@ -93,7 +95,12 @@ fn read_batches(
         };
         seen.records += 1;
         match record {
-            Ok(Record { paper, versions }) => {
+            Ok(Record {
+                paper,
+                versions,
+                wrong_weekdays,
+            }) => {
+                seen.wrong_weekdays += usize::from(wrong_weekdays > 0);
                 let index = batch.records.len();
                 let mut doc: Option<Doc> = None;
                 for (topic, (expr, pinned)) in matchers.iter().enumerate() {
@@ -442,7 +449,14 @@ fn import(
         records,
         skipped,
         matched,
+        wrong_weekdays,
     } = seen;
+    if wrong_weekdays > 0 {
+        warn!(
+            "{wrong_weekdays} records have a version date whose weekday disagrees with its date \
+             (e.g. `Tue, 2 Apr 2007`): kept, dated by the date"
+        );
+    }
     let malformed = if unit == "lines" {
         "malformed lines skipped"
     } else {

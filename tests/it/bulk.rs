@@ -98,3 +98,47 @@ fn gzip_files_are_read_directly() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     run.says("200 new papers");
 }
+
+#[test]
+fn a_version_date_with_the_wrong_weekday_keeps_its_record() {
+    let env = env_with_topics();
+    let sample = std::fs::read_to_string(SAMPLE).unwrap();
+    let lines: Vec<String> = sample
+        .lines()
+        .take(4)
+        .enumerate()
+        .map(|(i, l)| {
+            if i < 2 {
+                // 2 Apr 2007 was a Monday: these say Tuesday.
+                let mut v: serde_json::Value = serde_json::from_str(l).unwrap();
+                v["versions"][0]["created"] = "Tue, 2 Apr 2007 19:18:42 GMT".into();
+                v.to_string()
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    env.write("weekdays.jsonl", &(lines.join("\n") + "\n"));
+    let run = env.run(&["import", "--kaggle", "weekdays.jsonl"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.says("4 new papers, 0 already stored, 0 malformed lines skipped");
+    assert_eq!(
+        run.stderr.matches("weekday disagrees").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    run.says("2 records have a version date whose weekday disagrees with its date");
+    let first = env
+        .exported()
+        .into_iter()
+        .find(|p| p["id"] == "0704.0001")
+        .unwrap();
+    assert!(
+        first["published"]
+            .as_str()
+            .unwrap()
+            .starts_with("2007-04-02T19:18:42"),
+        "{first}"
+    );
+}
