@@ -8,6 +8,15 @@ fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
+/// A tracker of one topic, the seed's `edge_inference` section, against the mock arXiv.
+fn edge_tracker() -> (TestEnv, MockArxiv) {
+    let mock = MockArxiv::seed_sections();
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    (env, mock)
+}
+
 #[test]
 fn control_characters_never_reach_an_output() {
     let seed = Seed::load();
@@ -69,10 +78,7 @@ fn control_characters_never_reach_an_output() {
 
 #[test]
 fn a_full_disk_under_stderr_does_not_stop_the_run() {
-    let mock = MockArxiv::seed_sections();
-    let env = TestEnv::new();
-    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
-    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let (env, _mock) = edge_tracker();
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
@@ -158,10 +164,7 @@ fn corrupt_files(env: &TestEnv) -> Vec<String> {
 
 #[test]
 fn a_damaged_database_is_set_aside_and_rebuilt_from_the_snapshot() {
-    let mock = MockArxiv::seed_sections();
-    let env = TestEnv::new();
-    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
-    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let (env, _mock) = edge_tracker();
     assert_eq!(env.run(&["update"]).code, 0);
     let readme = env.read("README.md");
     let db = env.path("paperwatch.db");
@@ -206,10 +209,7 @@ fn a_damaged_database_is_set_aside_and_rebuilt_from_the_snapshot() {
 
 #[test]
 fn a_readme_paperwatch_did_not_write_is_never_replaced() {
-    let mock = MockArxiv::seed_sections();
-    let env = TestEnv::new();
-    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
-    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let (env, mock) = edge_tracker();
     let project = "# My project\n\nHow to build it.\n";
     env.write("README.md", project);
     for args in [&["update"][..], &["render"][..]] {
@@ -251,10 +251,7 @@ fn help_says_what_export_and_render_do() {
 
 #[test]
 fn a_second_run_on_the_same_database_waits_then_exits_75() {
-    let mock = MockArxiv::seed_sections();
-    let mut env = TestEnv::new();
-    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge_inference\"\nfilter = false\n";
-    env.write("paperwatch.toml", &mock_config(&mock.url(), "", topics));
+    let (mut env, mock) = edge_tracker();
     assert_eq!(env.run(&["update"]).code, 0);
     let db = env.path("paperwatch.db");
     let held = paperwatch::store::lock::acquire(&db, std::time::Duration::ZERO, |_| {}).unwrap();
