@@ -13,7 +13,7 @@ use tracing::{info, warn};
 
 use super::error::Error;
 use super::parse::{Feed, parse_feed};
-use super::query::{id_list_url, search_url};
+use super::query::{Order, id_list_url, search_url_by};
 use crate::model::ArxivId;
 
 /// The longest `Retry-After` we wait for; a server asking for more fails the request instead.
@@ -202,7 +202,19 @@ impl Client {
     /// One page of a search, newest submissions first. An empty page while `totalResults`
     /// says more exist is retried like a server error.
     pub fn search(&mut self, query: &str, start: usize, max_results: usize) -> Result<Feed, Error> {
-        let url = search_url(&self.config.api_url, query, start, max_results);
+        self.search_by(query, start, max_results, Order::Submitted)
+    }
+
+    /// One page of a search ordered by `order`, newest first. A query too long for a URL is
+    /// sent as a form (`POST`), which the export API accepts with the same parameters.
+    pub fn search_by(
+        &mut self,
+        query: &str,
+        start: usize,
+        max_results: usize,
+        order: Order,
+    ) -> Result<Feed, Error> {
+        let url = search_url_by(&self.config.api_url, query, start, max_results, order);
         self.get(&url, Some(start))
     }
 
@@ -250,7 +262,10 @@ impl Client {
                 message: format!("{message} (earlier in this run; not asked again)"),
             });
         }
-        info!("GET {url}");
+        info!(
+            "{} {url}",
+            if posted(url).is_some() { "POST" } else { "GET" }
+        );
         let mut attempt: u32 = 0;
         let mut wait = Duration::ZERO;
         loop {
@@ -331,7 +346,15 @@ impl Client {
         read: &impl Fn(u16, &str) -> Result<T, Error>,
     ) -> Result<T, Failure> {
         let sent = Instant::now();
-        let mut response = self.agent.get(url).call().map_err(|e| transport(url, e))?;
+        let response = match posted(url) {
+            Some((base, form)) => self
+                .agent
+                .post(base)
+                .content_type("application/x-www-form-urlencoded")
+                .send(form),
+            None => self.agent.get(url).call(),
+        };
+        let mut response = response.map_err(|e| transport(url, e))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -355,6 +378,18 @@ impl Client {
             retry_after: retry_after.filter(|_| status != 200),
         })
     }
+}
+
+/// URLs longer than this are sent as a form: some servers and proxies refuse longer request
+/// lines (a combined query of six topics is about 10 kB).
+pub const MAX_GET_URL: usize = 4000;
+
+/// `(address, form)` when `url` is too long for a GET.
+fn posted(url: &str) -> Option<(&str, &str)> {
+    if url.len() <= MAX_GET_URL {
+        return None;
+    }
+    url.split_once('?')
 }
 
 /// The feed of an export-API response, or why it is not one.

@@ -14,4 +14,4 @@ mod xml;
 pub use client::{Client, ClientConfig, Clock, ManualClock, SystemClock, Timing};
 pub use error::Error;
 pub use parse::{Feed, ParseError, parse_feed};
-pub use query::{id_list_url, keywords_query, search_url};
+pub use query::{Order, id_list_url, keywords_query, search_url, search_url_by};

@@ -41,13 +41,38 @@ fn join(base: &str, params: &[(&str, String)]) -> String {
     format!("{base}{sep}{}", query.join("&"))
 }
 
+/// Which date a search is ordered by, newest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// `submittedDate`: the first version's date. Backfills page by it, with their cursor.
+    Submitted,
+    /// `lastUpdatedDate`: the newest version's date, so new papers and fresh revisions of old
+    /// ones both come first. Head passes page by it.
+    Updated,
+}
+
 /// A search request, newest submissions first.
 pub fn search_url(base: &str, query: &str, start: usize, max_results: usize) -> String {
+    search_url_by(base, query, start, max_results, Order::Submitted)
+}
+
+/// A search request ordered by `order`, newest first.
+pub fn search_url_by(
+    base: &str,
+    query: &str,
+    start: usize,
+    max_results: usize,
+    order: Order,
+) -> String {
+    let sort = match order {
+        Order::Submitted => "submittedDate",
+        Order::Updated => "lastUpdatedDate",
+    };
     join(
         base,
         &[
             ("search_query", query.to_string()),
-            ("sortBy", "submittedDate".into()),
+            ("sortBy", sort.into()),
             ("sortOrder", "descending".into()),
             ("start", start.to_string()),
             ("max_results", max_results.to_string()),
@@ -88,6 +113,10 @@ mod tests {
         assert_eq!(
             url,
             "http://h/api/query?search_query=abs%3A%22NPU%22+AND+%28ti%3Aa%29&sortBy=submittedDate&sortOrder=descending&start=100&max_results=50"
+        );
+        assert!(
+            search_url_by("http://h/q", "ti:a", 0, 1, Order::Updated)
+                .contains("&sortBy=lastUpdatedDate&")
         );
         let ids = [
             ArxivId::parse("2407.05858").unwrap(),

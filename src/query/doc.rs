@@ -1,5 +1,9 @@
 //! A paper's text split into words for matching, and the glob used for categories.
 
+use std::collections::HashSet;
+
+use rust_stemmers::Stemmer;
+
 use super::Field;
 use crate::model::Paper;
 
@@ -163,4 +167,48 @@ pub fn glob(pattern: &str, text: &str) -> bool {
         }
     }
     p[pi..].iter().all(|&c| c == '*')
+}
+
+/// A paper's words Snowball-stemmed, field by field: how arXiv's own search reads it (every
+/// word stemmed, case folded). Routing a combined query's results asks it whether the topic's
+/// query, as arXiv evaluates it, could have returned the paper.
+#[derive(Debug, Clone, Default)]
+pub struct Stemmed {
+    title: HashSet<String>,
+    summary: HashSet<String>,
+    comment: HashSet<String>,
+    journal_ref: HashSet<String>,
+}
+
+impl Stemmed {
+    /// Stems the words of `doc`.
+    pub fn new(doc: &Doc, stemmer: &Stemmer) -> Stemmed {
+        let stems = |w: &Words| {
+            (0..w.spans.len())
+                .map(|i| stemmer.stem(w.word(i)).into_owned())
+                .collect()
+        };
+        Stemmed {
+            title: stems(&doc.title),
+            summary: stems(&doc.summary),
+            comment: stems(&doc.comment),
+            journal_ref: stems(&doc.journal_ref),
+        }
+    }
+
+    /// Whether every stem is in `field` (for `all`, in any of its text fields), in any order:
+    /// arXiv reads a phrase as an AND of its stemmed words.
+    pub(super) fn has(&self, field: Field, stems: &[String]) -> bool {
+        let any = |sets: &[&HashSet<String>]| {
+            stems.iter().all(|s| sets.iter().any(|set| set.contains(s)))
+        };
+        match field {
+            Field::Title => any(&[&self.title]),
+            Field::Abstract => any(&[&self.summary]),
+            Field::Comment => any(&[&self.comment]),
+            Field::JournalRef => any(&[&self.journal_ref]),
+            Field::All => any(&[&self.title, &self.summary, &self.comment]),
+            Field::Category | Field::Author | Field::Unchecked => false,
+        }
+    }
 }

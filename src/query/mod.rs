@@ -11,8 +11,9 @@
 mod doc;
 mod parse;
 
-pub use doc::{Doc, glob, words};
+pub use doc::{Doc, Stemmed, glob, words};
 use parse::term;
+pub use rust_stemmers::{Algorithm, Stemmer};
 
 /// Which part of a paper a term looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +129,41 @@ impl Expr {
         }
     }
 
+    /// Whether arXiv's engine could have returned the document for this query, as users
+    /// observed it (`../shared/docs/arxiv-api.md` §1.2): words stemmed, a phrase as an AND of
+    /// its words, wildcards on whole words; authors and categories as [`Expr::matches`] reads
+    /// them. Looser than `matches`: it routes the results of a combined query to the topics
+    /// whose own query would have returned them.
+    pub fn matches_like_arxiv(&self, doc: &Doc, stemmed: &Stemmed, stemmer: &Stemmer) -> bool {
+        match self {
+            Expr::Term { field, words, .. } => match field {
+                Field::Category | Field::Author | Field::Unchecked => doc.has(*field, words),
+                _ => {
+                    !words.is_empty()
+                        && words.iter().all(|w| {
+                            if w.contains(['*', '?']) {
+                                doc.has(*field, std::slice::from_ref(w))
+                            } else {
+                                stemmed.has(*field, &[stemmer.stem(w).into_owned()])
+                            }
+                        })
+                }
+            },
+            Expr::And(a, b) => {
+                a.matches_like_arxiv(doc, stemmed, stemmer)
+                    && b.matches_like_arxiv(doc, stemmed, stemmer)
+            }
+            Expr::Or(a, b) => {
+                a.matches_like_arxiv(doc, stemmed, stemmer)
+                    || b.matches_like_arxiv(doc, stemmed, stemmer)
+            }
+            Expr::AndNot(a, b) => {
+                a.matches_like_arxiv(doc, stemmed, stemmer)
+                    && !b.matches_like_arxiv(doc, stemmed, stemmer)
+            }
+        }
+    }
+
     /// The terms (as written) of the query that occur in the document, excluding the
     /// negated side of `ANDNOT`.
     pub fn matched_terms(&self, doc: &Doc) -> Vec<String> {
@@ -187,6 +223,32 @@ mod tests {
 
     fn q(s: &str) -> Expr {
         Expr::parse(s).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn like_arxiv_stems_and_reads_phrases_as_and() {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let d = doc(
+            "Urban Air Mobility with LLMs",
+            "Models of language, running on phones.",
+        );
+        let s = Stemmed::new(&d, &stemmer);
+        let arxiv = |query: &str| q(query).matches_like_arxiv(&d, &s, &stemmer);
+        assert!(arxiv("all:model"), "Models stems to model");
+        assert!(arxiv("all:phone"), "phones stems to phone");
+        assert!(
+            arxiv(r#"all:"language models""#),
+            "a phrase is an AND of its words"
+        );
+        assert!(!arxiv(r#"all:"language vision""#), "every word of a phrase");
+        assert!(arxiv("ti:mobil*"), "wildcards");
+        assert!(!arxiv("ti:phone"), "fields stay fields");
+        assert!(arxiv("cat:cs.CL AND abs:running"));
+        assert!(!arxiv("all:phone ANDNOT all:urban"));
+        assert!(
+            !q("all:phone").matches(&d),
+            "the strict matcher does not stem"
+        );
     }
 
     #[test]

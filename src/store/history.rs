@@ -36,6 +36,12 @@ impl History {
         }
     }
 
+    /// Whether its backfill has begun (a cursor) or finished: the topic's newest papers then
+    /// come from the head pass.
+    pub fn begun(&self) -> bool {
+        self.cursor.is_some() || self.complete
+    }
+
     /// `(kept, matches)` when a cap cut the history.
     pub fn cut(&self) -> Option<(u64, u64)> {
         match (self.kept, self.matches) {

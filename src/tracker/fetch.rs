@@ -1,21 +1,24 @@
 //! The fetch stage: ask arXiv for each topic and store what comes back, then decide the topics'
 //! papers and record the run.
 //!
-//! Per topic: its history (`tracker/history.rs`: the head pass of newest papers, and the backfill
-//! of older ones until the history is complete); then pinned ids not yet stored, by `id_list`
-//! in batches. The head pass and the pinned papers are written in one transaction only when all
-//! the topic's requests succeeded: a half-fetched head would otherwise look "known" to the
-//! early stop next time. Backfill pages are stored one by one with their cursor. A failed topic
-//! keeps what it had; the others go on.
+//! First the head pass (`tracker/head.rs`): the newest papers of every topic whose history has
+//! begun, in one combined query, routed to their topics locally. Then per topic: the backfill
+//! of older papers until its history is complete (`tracker/history.rs`: a new topic, or one
+//! whose search changed, pages back on its own query); then pinned ids not yet stored, by
+//! `id_list` in batches. A topic's head papers and pinned papers are written in one transaction
+//! only when all its requests succeeded: a half-fetched head would otherwise look "known" to
+//! the early stop next time. Backfill pages are stored one by one with their cursor. A failed
+//! topic keeps what it had; the others go on.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use super::history::{Pass, backfill, head_pass, history_key};
+use super::head::{self, Member};
+use super::history::{Pass, backfill, history_key};
 use super::{Corpus, decide};
 use crate::arxiv::{self, Client, ClientConfig};
 use crate::config::{Settings, Topic};
@@ -81,13 +84,46 @@ pub fn fetch_and_decide(
 ) -> anyhow::Result<(Vec<TopicOutcome>, Corpus)> {
     let run = store.start_run(command, now)?;
     let mut outcomes = Vec::with_capacity(topics.len());
-    let mut unreachable = false;
+    let mut heads = head_passes(settings, store, client, topics, now, ui)?;
+    let mut unreachable = heads
+        .values()
+        .any(|h| h.failed.as_ref().is_some_and(|f| f.1));
     for topic in topics {
+        let head = heads.remove(topic.name.as_str());
+        let shared = head.as_ref().map_or(0, |h| h.requests);
+        if let Some(Head {
+            failed: Some((error, _)),
+            ..
+        }) = head
+        {
+            let outcome = TopicOutcome {
+                topic: topic.name.clone(),
+                error: Some(error),
+                new: 0,
+                revised: 0,
+                total: store.topic_size(&topic.name)?,
+                requests: shared,
+                cut: None,
+            };
+            store.record_topic(run, &outcome)?;
+            outcomes.push(outcome);
+            continue;
+        }
         let requests_before = client.requests();
         let bar = progress_bar(ui, topic);
-        let result = fetch_topic(settings, store, client, topic, refresh, now, &bar);
+        let head_papers = head.map(|h| (h.papers, h.revised));
+        let result = fetch_topic(
+            settings,
+            store,
+            client,
+            topic,
+            refresh,
+            now,
+            head_papers,
+            &bar,
+        );
         bar.finish_and_clear();
-        let requests = client.requests() - requests_before;
+        let requests = client.requests() - requests_before + shared;
         let outcome = match result {
             Ok(fetched) => {
                 let write = store
@@ -98,7 +134,7 @@ pub fn fetch_and_decide(
                     topic: topic.name.clone(),
                     error: None,
                     new: write.new + fetched.backfilled.new,
-                    revised: write.revised + fetched.backfilled.revised,
+                    revised: fetched.revised + fetched.backfilled.revised,
                     total: store.topic_size(&topic.name)?,
                     requests,
                     cut: fetched.cut,
@@ -157,6 +193,101 @@ pub fn fetch_and_decide(
         );
     }
     Ok((outcomes, corpus))
+}
+
+/// A topic's share of the head pass.
+struct Head {
+    /// The papers routed to it.
+    papers: Vec<Paper>,
+    /// How many of them came at a higher version than it had.
+    revised: u64,
+    /// The requests of its group (each served every topic of the group).
+    requests: u64,
+    /// Why its group's pass failed, and whether arXiv was unreachable.
+    failed: Option<(String, bool)>,
+}
+
+/// The head pass of every topic in `topics` whose history has begun (for its present search),
+/// in groups of one combined query each; keyed by topic name. Papers no topic takes are stored
+/// outside any topic.
+fn head_passes<'t>(
+    settings: &Settings,
+    store: &mut Store,
+    client: &mut Client,
+    topics: &[&'t Topic],
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<HashMap<&'t str, Head>> {
+    let mut members: Vec<Member<'t>> = Vec::new();
+    for &topic in topics {
+        if let Some((query, history)) = topic_history(settings, store, topic)?
+            && history.begun()
+        {
+            members.push(Member { topic, query });
+        }
+    }
+    let mut heads = HashMap::new();
+    for range in head::groups(&members) {
+        let group = &members[range];
+        let before = client.requests();
+        let bar = if group.len() == 1 {
+            progress_bar(ui, group[0].topic)
+        } else {
+            ProgressBar::hidden()
+        };
+        let result = head::head_pass(settings, store, client, group, &bar);
+        bar.finish_and_clear();
+        let requests = client.requests() - before;
+        if group.len() > 1 {
+            info!(
+                "newest papers of {} topics: {requests} request{} for all of them",
+                group.len(),
+                if requests == 1 { "" } else { "s" }
+            );
+        }
+        let (papers, revised, failed) = match result {
+            Ok(routed) => {
+                store.save_papers(&routed.unrouted, now)?;
+                (routed.papers, routed.revised, None)
+            }
+            Err(TopicError::Store(e)) => {
+                return Err(e).context("database error in the head pass");
+            }
+            Err(TopicError::Arxiv(e)) => (
+                vec![Vec::new(); group.len()],
+                vec![0; group.len()],
+                Some((e.to_string(), e.is_unreachable())),
+            ),
+        };
+        for ((member, papers), revised) in group.iter().zip(papers).zip(revised) {
+            let head = Head {
+                papers,
+                revised,
+                requests,
+                failed: failed.clone(),
+            };
+            heads.insert(member.topic.name.as_str(), head);
+        }
+    }
+    Ok(heads)
+}
+
+/// A searching topic's query and its history for that query (a fresh one when the search
+/// changed); `None` for a topic of pinned ids only.
+fn topic_history(
+    settings: &Settings,
+    store: &Store,
+    topic: &Topic,
+) -> Result<Option<(String, History)>, store::Error> {
+    let Some(query) = search_query(topic) else {
+        return Ok(None);
+    };
+    let key = history_key(&query, settings.arxiv.since);
+    let history = store
+        .history(&topic.name)?
+        .filter(|h| h.search == key)
+        .unwrap_or_else(|| History::new(&topic.name, &key));
+    Ok(Some((query, history)))
 }
 
 /// Example papers (`[relevance] examples`) the database lacks, fetched once by `id_list` and
@@ -257,6 +388,8 @@ impl From<store::Error> for TopicError {
 struct Fetched {
     /// Papers of the head pass and pinned papers to upsert, each once.
     papers: Vec<Paper>,
+    /// How many of `papers` came at a higher version than the topic had.
+    revised: u64,
     /// Pinned ids already stored: they join the topic without a request.
     existing: Vec<ArxivId>,
     /// Exemplars fetched for the first time (stored, not members).
@@ -267,6 +400,9 @@ struct Fetched {
     cut: Option<(u64, u64)>,
 }
 
+/// Fetches what a topic needs beyond its share of the head pass (`head`): the rest of its
+/// history, its pinned papers and its exemplars.
+#[allow(clippy::too_many_arguments)]
 fn fetch_topic(
     settings: &Settings,
     store: &mut Store,
@@ -274,6 +410,7 @@ fn fetch_topic(
     topic: &Topic,
     refresh: bool,
     now: Timestamp,
+    head: Option<(Vec<Paper>, u64)>,
     bar: &ProgressBar,
 ) -> Result<Fetched, TopicError> {
     let pass = Pass {
@@ -282,26 +419,22 @@ fn fetch_topic(
         bar,
         now,
     };
-    let mut papers: Vec<Paper> = Vec::new();
+    let (mut papers, mut revised) = head.unwrap_or_default();
     let mut backfilled = TopicWrite::default();
     let mut cut = None;
-    if let Some(query) = search_query(topic) {
-        let key = history_key(&query, settings.arxiv.since);
-        let history = store
-            .history(&topic.name)?
-            .filter(|h| h.search == key)
-            .unwrap_or_else(|| History::new(&topic.name, &key));
-        let begun = history.cursor.is_some() || history.complete;
-        if begun {
-            papers = head_pass(&pass, store, client, &query)?;
-        }
+    if let Some((query, history)) = topic_history(settings, store, topic)? {
+        let begun = history.begun();
         if !history.complete {
             (backfilled, cut) = backfill(&pass, store, client, &query, history, !begun)?;
         }
     }
     let mut seen: HashSet<ArxivId> = papers.iter().map(|p| p.id.clone()).collect();
     let (pinned, existing) = fetch_pinned(settings, store, client, topic, refresh, bar)?;
-    papers.extend(pinned.into_iter().filter(|p| seen.insert(p.id.clone())));
+    for paper in pinned.into_iter().filter(|p| seen.insert(p.id.clone())) {
+        let had = store.member_version(&topic.name, &paper.id)?;
+        revised += u64::from(had.is_some_and(|v| v < paper.version));
+        papers.push(paper);
+    }
     let mut exemplars = Vec::new();
     if !topic.exemplars.is_empty() {
         let stored = store.stored_ids(&topic.exemplars)?;
@@ -318,6 +451,7 @@ fn fetch_topic(
     }
     Ok(Fetched {
         papers,
+        revised,
         existing,
         exemplars,
         backfilled,

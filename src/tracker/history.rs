@@ -1,9 +1,7 @@
-//! A topic's history, fetched newest first: the head pass of a topic whose history has begun
-//! (stop at the first page with nothing new), and the backfill that pages back through
-//! everything its query matches, page by page with its cursor, narrowing the query by
-//! `submittedDate` past arXiv's 30,000-result window.
-
-use std::collections::HashSet;
+//! A topic's history, fetched newest first: the backfill that pages back through everything
+//! its query matches, page by page with its cursor, narrowing the query by `submittedDate` past
+//! arXiv's 30,000-result window. (The newest papers of a topic whose history has begun come
+//! from the combined head pass, `tracker/head.rs`.)
 
 use indicatif::ProgressBar;
 use jiff::Timestamp;
@@ -12,7 +10,7 @@ use tracing::{info, warn};
 use super::fetch::TopicError;
 use crate::arxiv::Client;
 use crate::config::{Settings, Topic};
-use crate::model::{ArxivId, Paper};
+use crate::model::Paper;
 use crate::store::{self, History, Store, TopicWrite};
 
 /// arXiv never serves more than this many results of one query.
@@ -40,56 +38,6 @@ impl Pass<'_> {
         };
         size.min(left).max(1)
     }
-}
-
-/// The newest papers of a topic whose history has begun: pages newest-first, stopping at the
-/// first page with nothing new. Kept in memory and stored with the topic's other papers in one
-/// transaction: storing a page alone would make the next run stop before the pages after it.
-pub(super) fn head_pass(
-    pass: &Pass,
-    store: &Store,
-    client: &mut Client,
-    query: &str,
-) -> Result<Vec<Paper>, TopicError> {
-    let name = &pass.topic.name;
-    let max = pass
-        .settings
-        .arxiv
-        .max_results
-        .unwrap_or(usize::MAX)
-        .min(ARXIV_MAX_OFFSET);
-    let mut papers: Vec<Paper> = Vec::new();
-    let mut seen: HashSet<ArxivId> = HashSet::new();
-    let mut start = 0usize;
-    while start < max {
-        let feed = client.search(query, start, pass.page(start == 0, max - start))?;
-        let received = feed.entries.len() + feed.skipped.len();
-        for reason in &feed.skipped {
-            warn!("{name}: skipped an unreadable entry ({reason})");
-        }
-        let mut new_here = 0;
-        for paper in feed.entries {
-            if store.member_version(name, &paper.id)? != Some(paper.version) {
-                new_here += 1;
-            }
-            if seen.insert(paper.id.clone()) {
-                papers.push(paper);
-            }
-        }
-        start += received;
-        pass.bar.set_position(start as u64);
-        info!(
-            "{name}: page of {received} at start={}, {new_here} new, {} results in all",
-            start - received,
-            feed.total_results
-                .map_or("?".to_string(), |t| t.to_string())
-        );
-        let total = feed.total_results.map_or(usize::MAX, |t| t as usize);
-        if received == 0 || new_here == 0 || start >= total {
-            break;
-        }
-    }
-    Ok(papers)
 }
 
 /// Pages a topic's history back from its cursor (from the newest paper on a first run) to

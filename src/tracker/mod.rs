@@ -12,6 +12,7 @@
 pub mod decide;
 pub mod deliver;
 pub mod fetch;
+mod head;
 mod history;
 pub mod learn;
 pub mod links;

@@ -19,6 +19,7 @@ mod parser;
 mod properties;
 mod publish;
 mod relevance;
+mod requests;
 #[path = "../../benches/support/synthetic.rs"]
 #[allow(dead_code)]
 mod synthetic;

@@ -50,6 +50,7 @@ impl Fault {
 #[derive(Debug, Clone)]
 pub struct Logged {
     pub at: Instant,
+    pub method: String,
     pub params: HashMap<String, String>,
     pub user_agent: String,
 }
@@ -63,6 +64,8 @@ struct State {
     page_cap: Mutex<Option<usize>>,
     /// Answer unscripted searches like arXiv's engine.
     engine: bool,
+    /// id → (version, `YYYY-MM-DD` of that version): papers revised since the mock started.
+    revisions: Mutex<HashMap<String, (u32, String)>>,
 }
 
 /// arXiv-like search over the corpus, newest id first: words lower-cased and stemmed, a quoted
@@ -119,6 +122,39 @@ pub fn search_engine(corpus: &BTreeMap<String, SeedRow>, query: &str) -> Vec<Str
         .collect()
 }
 
+/// `(a) OR (b) OR …` (a combined query of several topics) → `["a", "b", …]`; any other query
+/// → `[query]`.
+pub fn split_combined(query: &str) -> Vec<String> {
+    let mut parts = Vec::new();
+    let (mut depth, mut quoted, mut from) = (0i32, false, 0usize);
+    let bytes = query.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            b'(' if !quoted => depth += 1,
+            b')' if !quoted => depth -= 1,
+            b' ' if !quoted && depth == 0 && query[i..].starts_with(" OR ") => {
+                parts.push(&query[from..i]);
+                from = i + 4;
+                i += 4;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    parts.push(&query[from..]);
+    let wrapped = |p: &&str| p.starts_with('(') && p.ends_with(')');
+    if parts.len() < 2 || !parts.iter().all(wrapped) {
+        return vec![query.to_string()];
+    }
+    parts
+        .iter()
+        .map(|p| p[1..p.len() - 1].to_string())
+        .collect()
+}
+
 /// `(q) AND submittedDate:[FROM TO UNTIL]` → `q` and the window; any other query as it is.
 pub fn split_window(query: &str) -> (String, Option<(String, String)>) {
     let Some((inner, window)) = query.rsplit_once(") AND submittedDate:[") else {
@@ -136,7 +172,9 @@ struct Responder(Arc<State>);
 
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let params: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        let mut params: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
+        // A long query comes as a form.
+        params.extend(form_urlencoded::parse(&request.body).into_owned());
         let user_agent = request
             .headers
             .get("user-agent")
@@ -145,6 +183,7 @@ impl Respond for Responder {
             .to_string();
         self.0.log.lock().unwrap().push(Logged {
             at: Instant::now(),
+            method: request.method.to_string(),
             params: params.clone(),
             user_agent,
         });
@@ -183,20 +222,15 @@ impl Responder {
         if let Some(list) = params.get("id_list").filter(|l| !l.is_empty()) {
             let entries: Vec<String> = list
                 .split(',')
-                .filter_map(|id| self.0.corpus.get(id))
-                .map(atom_entry)
+                .filter(|id| self.0.corpus.contains_key(*id))
+                .map(|id| self.entry(id))
                 .collect();
             let total = entries.len();
             return (entries, total, 0, max);
         }
         let query = params.get("search_query").cloned().unwrap_or_default();
         let (query, window) = split_window(&query);
-        let scripted = self.0.searches.lock().unwrap().get(&query).cloned();
-        let mut ids = match scripted {
-            Some(ids) => ids,
-            None if self.0.engine => search_engine(&self.0.corpus, &query),
-            None => Vec::new(),
-        };
+        let mut ids = self.search(&query);
         // arXiv answers newest submission first (the client asks `sortBy=submittedDate`).
         ids.sort_by(|a, b| {
             let date = |id: &String| self.0.corpus.get(id).map(|r| r.date.clone());
@@ -210,13 +244,64 @@ impl Responder {
             });
         }
         let cap = self.0.page_cap.lock().unwrap().unwrap_or(usize::MAX);
+        if params.get("sortBy").map(String::as_str) == Some("lastUpdatedDate") {
+            // Stable: papers updated the same day stay newest submission first.
+            ids.sort_by_key(|id| std::cmp::Reverse(self.updated(id)));
+        }
         let entries = ids
             .iter()
             .skip(start)
             .take(max.min(cap))
-            .map(|id| atom_entry(&self.0.corpus[id]))
+            .map(|id| self.entry(id))
             .collect();
         (entries, ids.len(), start, max)
+    }
+
+    /// The date of a paper's newest version.
+    fn updated(&self, id: &str) -> String {
+        let revisions = self.0.revisions.lock().unwrap();
+        revisions
+            .get(id)
+            .map_or_else(|| self.0.corpus[id].date.clone(), |(_, d)| d.clone())
+    }
+
+    /// A paper's entry at its newest version.
+    fn entry(&self, id: &str) -> String {
+        let row = &self.0.corpus[id];
+        let entry = atom_entry(row);
+        match self.0.revisions.lock().unwrap().get(id) {
+            None => entry,
+            Some((version, date)) => entry
+                .replace(
+                    &format!("<updated>{}T", row.date),
+                    &format!("<updated>{date}T"),
+                )
+                .replace(
+                    &format!("{}v{}", row.id, row.version),
+                    &format!("{}v{version}", row.id),
+                ),
+        }
+    }
+
+    /// Ids a search returns: scripted, or the engine's answer; a combined query of several
+    /// topics is the union of its parts.
+    fn search(&self, query: &str) -> Vec<String> {
+        let scripted = self.0.searches.lock().unwrap().get(query).cloned();
+        if let Some(ids) = scripted {
+            return ids;
+        }
+        let parts = split_combined(query);
+        if parts.len() > 1 {
+            let mut ids: Vec<String> = parts.iter().flat_map(|p| self.search(p)).collect();
+            ids.sort();
+            ids.dedup();
+            return ids;
+        }
+        if self.0.engine {
+            search_engine(&self.0.corpus, query)
+        } else {
+            Vec::new()
+        }
     }
 }
 
@@ -267,6 +352,7 @@ impl MockArxiv {
             log: Mutex::new(Vec::new()),
             page_cap: Mutex::new(None),
             engine,
+            revisions: Mutex::new(HashMap::new()),
         });
         let server = runtime.block_on(MockServer::start());
         runtime.block_on(
@@ -298,6 +384,16 @@ impl MockArxiv {
     /// Serves `fault` for the next request (after those already queued).
     pub fn push(&self, fault: Fault) {
         self.state.script.lock().unwrap().push_back(fault);
+    }
+
+    /// Serves `id` from now on at its next version, updated on `date` (`YYYY-MM-DD`).
+    pub fn revise(&self, id: &str, date: &str) {
+        let mut revisions = self.state.revisions.lock().unwrap();
+        let version = revisions
+            .get(id)
+            .map_or(self.state.corpus[id].version, |(v, _)| *v)
+            + 1;
+        revisions.insert(id.to_string(), (version, date.to_string()));
     }
 
     /// Never returns more than `cap` entries per search page.
