@@ -154,7 +154,8 @@ pub struct ReadmeSettings {
     pub badges: Option<String>,
     /// `trend_image`, as written in the README (relative to it).
     pub trend_image: Option<String>,
-    /// `max_bytes`: the README's size cap; older papers move to archive pages.
+    /// `max_bytes`: the README's size cap (512,000 unless set; `None` when set to 0); older
+    /// papers move to archive pages.
     pub max_bytes: Option<usize>,
     /// `archive_dir`, resolved: where the per-month archive pages go.
     pub archive_dir: PathBuf,

@@ -174,14 +174,16 @@ pub(super) fn readme(v: &Read, base: &Path) -> Result<ReadmeSettings, ConfigErro
             ));
         }
     }
-    let max_bytes = v.int("readme", "max_bytes");
+    let max_bytes = v.int("readme", "max_bytes").filter(|&m| m != 0);
     if let Some(max) = max_bytes
         && max < 10_000
     {
         return Err(v.invalid(
             "readme",
             "max_bytes",
-            format!("readme.max_bytes must be at least 10000 (GitHub shows 512000), got {max}"),
+            format!(
+                "readme.max_bytes must be at least 10000 (GitHub shows 512000), or 0 for no cap, got {max}"
+            ),
         ));
     }
     Ok(ReadmeSettings {

@@ -235,8 +235,14 @@ fn toml_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialize")
 }
 
+/// A migrated README stays whole, as the fork's generator wrote it; the comment offers the cap.
+const UNCAPPED: &str = "# No size cap, as cv-arxiv-daily: GitHub shows only the first 512,000 bytes of a README.\n\
+                        # Set max_bytes = 512000 to move older months to archive pages instead.\n\
+                        max_bytes = 0\n";
+
 /// A paperwatch.toml for the fork: its topics with their keywords (not filtered locally, as the
-/// fork did not), its `max_results` and badges.
+/// fork did not), its `max_results` and badges, and no README cap.
+
 pub fn toml_from_config(config: &CvConfig) -> String {
     let mut out = String::from(
         "# Converted from a cv-arxiv-daily config.yaml by `paperwatch import-cv`.\n\
@@ -246,6 +252,7 @@ pub fn toml_from_config(config: &CvConfig) -> String {
         out.push_str(&format!("max_results = {}\n", max.clamp(1, 30000)));
     }
     out.push_str("\n[readme]\ntrend_image = \"imgs/trend.png\"\n");
+    out.push_str(UNCAPPED);
     if let Some(badges) = &config.badges {
         out.push_str(&format!("badges = {}\n", toml_string(badges)));
     }
@@ -267,6 +274,7 @@ pub fn toml_from_database(topics: &[(String, Vec<ArxivId>)]) -> String {
          # each topic pins the papers it held. Add `keywords` or a `query` to follow new papers.\n\n\
          [readme]\ntrend_image = \"imgs/trend.png\"\n",
     );
+    out.push_str(UNCAPPED);
     for (topic, ids) in topics {
         let ids: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
         out.push_str(&format!(

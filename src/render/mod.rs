@@ -7,4 +7,6 @@ pub mod feed;
 pub mod readme;
 pub mod site;
 
-pub use readme::{ArchiveOptions, CappedReadme, ReadmeOptions, Section, readme, readme_capped};
+pub use readme::{
+    Archive, ArchiveOptions, CappedReadme, ReadmeOptions, Section, readme, readme_capped,
+};

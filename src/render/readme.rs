@@ -62,13 +62,13 @@ pub struct ArchiveOptions<'a> {
     pub readme_link: &'a str,
 }
 
-/// A README that respects its size cap, and the archive pages it links to.
+/// A README that respects its size cap, and the months moved to archive pages.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CappedReadme {
     /// The README.
     pub readme: String,
-    /// `(YYYY-MM, page)` for each archived month, newest first.
-    pub archives: Vec<(String, String)>,
+    /// The archived months (`YYYY-MM`), newest first; [`Archive::page`] renders each.
+    pub archived: Vec<String>,
 }
 
 /// The month (`YYYY-MM`, UTC) of a paper's first version: what archive pages group by.
@@ -81,79 +81,170 @@ pub fn archive_month(paper: &Paper) -> String {
         .to_string()
 }
 
+/// A month as a sortable number, `YYYYMM`.
+fn month_key(paper: &Paper) -> u32 {
+    let d = paper.published.to_zoned(TimeZone::UTC).date();
+    d.year() as u32 * 100 + d.month() as u32
+}
+
+fn month_name(key: u32) -> String {
+    format!("{:04}-{:02}", key / 100, key % 100)
+}
+
+/// One section's papers in README order (by id, newest first, when the section asks).
+fn ordered<'p>(section: &Section<'p>) -> Vec<&'p Paper> {
+    let mut papers: Vec<&Paper> = section.papers.iter().collect();
+    if section.by_id {
+        papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
+    }
+    papers
+}
+
 /// Renders the README under `archive.max_bytes`: the newest months stay, whole older months
 /// move to one archive page each (same tables), linked from an `## Archive` section. Without
 /// a cap, or when everything fits, this is [`readme`] with no archive pages.
+///
+/// Scales with the papers, not with the size of the whole README: each row is measured once,
+/// the size of any choice of kept months is summed from those measures, and only the README
+/// that fits is rendered.
 pub fn readme_capped(
     options: &ReadmeOptions,
     sections: &[Section],
     archive: Option<&ArchiveOptions>,
 ) -> CappedReadme {
-    let full = render(options, sections, None);
-    let Some(archive) = archive.filter(|a| full.len() > a.max_bytes) else {
+    let Some(archive) = archive else {
         return CappedReadme {
-            readme: full,
-            archives: Vec::new(),
+            readme: render(options, sections, None),
+            archived: Vec::new(),
         };
     };
-    let mut months: Vec<String> = sections
+    // Per month (newest first): row bytes, and which sections have rows in it.
+    let mut by_month: std::collections::BTreeMap<u32, (usize, Vec<bool>)> = Default::default();
+    let mut scratch = String::new();
+    for (i, section) in sections.iter().enumerate() {
+        for paper in section.papers {
+            scratch.clear();
+            row(&mut scratch, paper, code_of(options, paper));
+            let entry = by_month
+                .entry(month_key(paper))
+                .or_insert_with(|| (0, vec![false; sections.len()]));
+            entry.0 += scratch.len();
+            entry.1[i] = true;
+        }
+    }
+    let months: Vec<(u32, (usize, Vec<bool>))> = by_month.into_iter().rev().collect();
+    let names: Vec<String> = months.iter().map(|(k, _)| month_name(*k)).collect();
+    let fixed = render(options, &[], None).len();
+    let table_overhead: Vec<usize> = sections
         .iter()
-        .flat_map(|s| s.papers.iter().map(archive_month))
+        .map(|s| section_head(s.name).len() + back_to_top(options).len())
         .collect();
-    months.sort_unstable_by(|a, b| b.cmp(a));
-    months.dedup();
-    // Keep the newest `kept` months; the size shrinks as `kept` does, so search for the most
-    // that fit.
-    let render_keeping = |kept: usize| {
-        let keep = &months[..kept];
-        let filtered: Vec<Vec<Paper>> = sections
-            .iter()
-            .map(|s| {
-                s.papers
-                    .iter()
-                    .filter(|p| keep.contains(&archive_month(p)))
-                    .cloned()
-                    .collect()
-            })
-            .collect();
-        let kept_sections: Vec<Section> = sections
-            .iter()
-            .zip(&filtered)
-            .map(|(s, papers)| Section {
-                name: s.name,
-                papers,
-                by_id: s.by_id,
-            })
-            .collect();
-        render(
-            options,
-            &kept_sections,
-            Some((archive.dir_link, &months[kept..])),
-        )
+    let size = |kept: usize| {
+        let rows: usize = months[..kept].iter().map(|(_, (bytes, _))| bytes).sum();
+        let tables: usize = (0..sections.len())
+            .filter(|&i| months[..kept].iter().any(|(_, (_, has))| has[i]))
+            .map(|i| table_overhead[i])
+            .sum();
+        fixed + rows + tables + archive_line(archive.dir_link, &names[kept..]).len()
     };
+    // The size grows with `kept`: find the most months that fit.
     let (mut low, mut high) = (0, months.len());
     while low < high {
         let mid = (low + high).div_ceil(2);
-        if render_keeping(mid).len() <= archive.max_bytes {
+        if size(mid) <= archive.max_bytes {
             low = mid;
         } else {
             high = mid - 1;
         }
     }
-    let readme = render_keeping(low);
-    let archives = months[low..]
+    let keep: std::collections::HashSet<u32> = months[..low].iter().map(|(k, _)| *k).collect();
+    let kept: Vec<Vec<Paper>> = sections
         .iter()
-        .map(|month| {
-            (
-                month.clone(),
-                archive_page(options, month, archive.readme_link, sections),
-            )
+        .map(|s| {
+            s.papers
+                .iter()
+                .filter(|p| keep.contains(&month_key(p)))
+                .cloned()
+                .collect()
         })
         .collect();
-    CappedReadme { readme, archives }
+    let kept_sections: Vec<Section> = sections
+        .iter()
+        .zip(&kept)
+        .map(|(s, papers)| Section {
+            name: s.name,
+            papers,
+            by_id: s.by_id,
+        })
+        .collect();
+    let archived = names[low..].to_vec();
+    let readme = render(options, &kept_sections, Some((archive.dir_link, &archived)));
+    debug_assert_eq!(
+        readme.len(),
+        size(low),
+        "the measured size is the rendered size"
+    );
+    CappedReadme { readme, archived }
 }
 
-/// One archive page: the month's papers in the README's table format.
+/// The archive pages of a capped README: the papers grouped by month once, each page
+/// rendered when asked for, so a large archive is never all in memory.
+pub struct Archive<'a> {
+    options: &'a ReadmeOptions<'a>,
+    readme_link: &'a str,
+    /// Per month: `(section, paper)` in README order.
+    months: HashMap<u32, Vec<(usize, &'a Paper)>>,
+    sections: &'a [Section<'a>],
+}
+
+impl<'a> Archive<'a> {
+    /// Groups `sections`' papers by month of first version.
+    pub fn new(
+        options: &'a ReadmeOptions<'a>,
+        sections: &'a [Section<'a>],
+        readme_link: &'a str,
+    ) -> Archive<'a> {
+        let mut months: HashMap<u32, Vec<(usize, &Paper)>> = HashMap::new();
+        for (i, section) in sections.iter().enumerate() {
+            for paper in ordered(section) {
+                months.entry(month_key(paper)).or_default().push((i, paper));
+            }
+        }
+        Archive {
+            options,
+            readme_link,
+            months,
+            sections,
+        }
+    }
+
+    /// One archive page (`month` as `YYYY-MM`): the month's papers in the README's table format.
+    pub fn page(&self, month: &str) -> String {
+        let key = month
+            .split_once('-')
+            .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
+            .unwrap_or(0);
+        let readme_link = self.readme_link;
+        let mut out = format!(
+            "# Papers of {month}\n\nPapers whose first version appeared in {month}, moved here to keep the \
+             [README]({readme_link}) under its size limit.\n\n"
+        );
+        let papers = self.months.get(&key).map_or(&[][..], Vec::as_slice);
+        for (i, section) in self.sections.iter().enumerate() {
+            let mut rows = papers.iter().filter(|(s, _)| *s == i).peekable();
+            if rows.peek().is_none() {
+                continue;
+            }
+            out.push_str(&section_head(section.name));
+            for (_, paper) in rows {
+                row(&mut out, paper, code_of(self.options, paper));
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
 fn code_of<'a>(options: &'a ReadmeOptions, paper: &Paper) -> Option<&'a str> {
     options
         .code_links
@@ -161,39 +252,33 @@ fn code_of<'a>(options: &'a ReadmeOptions, paper: &Paper) -> Option<&'a str> {
         .map(String::as_str)
 }
 
-fn archive_page(
-    options: &ReadmeOptions,
-    month: &str,
-    readme_link: &str,
-    sections: &[Section],
-) -> String {
-    let mut out = format!(
-        "# Papers of {month}\n\nPapers whose first version appeared in {month}, moved here to keep the \
-         [README]({readme_link}) under its size limit.\n\n"
-    );
-    for section in sections {
-        let mut papers: Vec<&Paper> = section
-            .papers
-            .iter()
-            .filter(|p| archive_month(p) == month)
-            .collect();
-        if papers.is_empty() {
-            continue;
-        }
-        if section.by_id {
-            papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
-        }
-        let _ = write!(
-            out,
-            "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
-            heading(section.name)
-        );
-        for paper in papers {
-            row(&mut out, paper, code_of(options, paper));
-        }
-        out.push('\n');
+/// A table's heading and header rows.
+fn section_head(name: &str) -> String {
+    format!(
+        "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
+        heading(name)
+    )
+}
+
+/// The back-to-top line after a table.
+fn back_to_top(options: &ReadmeOptions) -> String {
+    let anchor = format!("#Updated-on-{}", options.date.strftime("%Y%m%d"));
+    format!("\n<p align=right>(<a href={anchor}>back to top</a>)</p>\n\n")
+}
+
+/// The `## Archive` section linking the archived months; empty when none are.
+fn archive_line(dir: &str, months: &[String]) -> String {
+    if months.is_empty() {
+        return String::new();
     }
-    out
+    let links: Vec<String> = months
+        .iter()
+        .map(|m| format!("[{m}]({dir}/{m}.md)"))
+        .collect();
+    format!(
+        "## Archive\n\nOlder papers, by month of first version: {}\n\n",
+        links.join(", ")
+    )
 }
 
 fn render(
@@ -220,35 +305,15 @@ fn render(
     if let Some(image) = options.trend_image {
         let _ = write!(out, "![Monthly Trend]({image})\n\n");
     }
-    let anchor = format!("#Updated-on-{}", date.strftime("%Y%m%d"));
     for section in sections.iter().filter(|s| !s.papers.is_empty()) {
-        let _ = write!(
-            out,
-            "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
-            heading(section.name)
-        );
-        let mut papers: Vec<&Paper> = section.papers.iter().collect();
-        if section.by_id {
-            papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
-        }
-        for paper in papers {
+        out.push_str(&section_head(section.name));
+        for paper in ordered(section) {
             row(&mut out, paper, code_of(options, paper));
         }
-        let _ = write!(
-            out,
-            "\n<p align=right>(<a href={anchor}>back to top</a>)</p>\n\n"
-        );
+        out.push_str(&back_to_top(options));
     }
-    if let Some((dir, months)) = archived.filter(|(_, m)| !m.is_empty()) {
-        let links: Vec<String> = months
-            .iter()
-            .map(|m| format!("[{m}]({dir}/{m}.md)"))
-            .collect();
-        let _ = write!(
-            out,
-            "## Archive\n\nOlder papers, by month of first version: {}\n\n",
-            links.join(", ")
-        );
+    if let Some((dir, months)) = archived {
+        out.push_str(&archive_line(dir, months));
     }
     if let Some(slug) = options.badges {
         let _ = write!(

@@ -12,7 +12,7 @@ use crate::config::{Settings, Sort, Topic, UpdatedOn};
 use crate::model::Paper;
 use crate::output::{Ui, write_atomic};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
-use crate::render::{ArchiveOptions, ReadmeOptions, Section, readme_capped};
+use crate::render::{Archive, ArchiveOptions, ReadmeOptions, Section, readme_capped};
 
 /// Whether a README is one paperwatch (or a cv-arxiv-daily script it replaces) wrote: it has
 /// the `## Updated on` line every such README has.
@@ -160,7 +160,8 @@ fn write_readme(
         readme_link: &readme_link,
     });
     let capped = readme_capped(&options, sections, archive.as_ref());
-    write_archives(&r.archive_dir, &capped.archives)?;
+    let pages = Archive::new(&options, sections, &readme_link);
+    write_archives(&r.archive_dir, &capped.archived, |month| pages.page(month))?;
     write_atomic(&r.path, capped.readme.as_bytes())?;
     let rows = capped.readme.matches("\n|**").count();
     ui.say(&format!(
@@ -168,19 +169,23 @@ fn write_readme(
         r.path.display(),
         rows,
         capped.readme.len(),
-        if capped.archives.is_empty() {
+        if capped.archived.is_empty() {
             String::new()
         } else {
-            format!(", {} archive pages", capped.archives.len())
+            format!(", {} archive pages", capped.archived.len())
         }
     ));
     Ok(())
 }
 
 /// Writes the archive pages and removes month pages that are no longer archived.
-fn write_archives(dir: &Path, archives: &[(String, String)]) -> anyhow::Result<()> {
-    for (month, page) in archives {
-        write_atomic(&dir.join(format!("{month}.md")), page.as_bytes())?;
+fn write_archives(
+    dir: &Path,
+    months: &[String],
+    page: impl Fn(&str) -> String,
+) -> anyhow::Result<()> {
+    for month in months {
+        write_atomic(&dir.join(format!("{month}.md")), page(month).as_bytes())?;
     }
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -191,7 +196,7 @@ fn write_archives(dir: &Path, archives: &[(String, String)]) -> anyhow::Result<(
                     .chars()
                     .enumerate()
                     .all(|(i, c)| if i == 4 { c == '-' } else { c.is_ascii_digit() });
-            if is_month && !archives.iter().any(|(m, _)| format!("{m}.md") == name) {
+            if is_month && !months.iter().any(|m| format!("{m}.md") == name) {
                 std::fs::remove_file(entry.path())
                     .with_context(|| format!("cannot remove {}", entry.path().display()))?;
             }

@@ -11,6 +11,9 @@ fn seed_run(extra_readme: &str) -> (TestEnv, Seed) {
     let mock = MockArxiv::seed();
     let env = TestEnv::new();
     let mut config = mock_config(&mock.url(), "", &seed_pinned_topics(&seed));
+    if extra_readme.contains("max_bytes") {
+        config = config.replace("max_bytes = 0\n", "");
+    }
     config = config.replace("[readme]\n", &format!("[readme]\n{extra_readme}\n"));
     env.write("paperwatch.toml", &config);
     let run = env.run(&["update"]);
@@ -136,13 +139,18 @@ fn a_readme_cap_moves_old_months_to_archive_pages_that_resolve() {
         rows, 489,
         "every row is in the README or exactly one archive page"
     );
-    // Raising the cap brings everything back and removes the archive pages.
+    // No cap brings everything back and removes the archive pages.
     let config = env
         .read("paperwatch.toml")
-        .replace("max_bytes = 400000\n", "");
+        .replace("max_bytes = 400000\n", "max_bytes = 0\n");
     env.write("paperwatch.toml", &config);
     assert_eq!(env.run(&["render"]).code, 0);
     assert!(!env.read("README.md").contains("## Archive"));
+    assert_eq!(
+        env.read("README.md").len(),
+        763_872,
+        "the whole seed README"
+    );
     assert!(
         std::fs::read_dir(env.path("docs/archive"))
             .unwrap()

@@ -527,6 +527,8 @@ api_url = "{api_url}"
 intro = "For more carefully curated articles, you can refer to this [repository](https://github.com/bansky-cl/Mobile_NPU_LLM_Papers)."
 badges = "bansky-cl/mobile-npu-llm-paper-arxiv"
 trend_image = "imgs/trend.png"
+# The seed's README is 763,872 bytes: uncapped, as its generator wrote it.
+max_bytes = 0
 
 [links]
 # The seed's format: every Code cell is ` null`.
