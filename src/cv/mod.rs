@@ -242,7 +242,6 @@ const UNCAPPED: &str = "# No size cap, as cv-arxiv-daily: GitHub shows only the 
 
 /// A paperwatch.toml for the fork: its topics with their keywords (not filtered locally, as the
 /// fork did not), its `max_results` and badges, and no README cap.
-
 pub fn toml_from_config(config: &CvConfig) -> String {
     let mut out = String::from(
         "# Converted from a cv-arxiv-daily config.yaml by `paperwatch import-cv`.\n\
