@@ -122,6 +122,9 @@ impl Store {
         drop(rows);
         drop(vacuum);
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // Hand back the load's page cache: deciding a large corpus comes next.
+        self.conn.pragma_update(None, "cache_size", -2000)?;
+        self.conn.execute_batch("PRAGMA shrink_memory")?;
         let mode: String = self
             .conn
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;

@@ -442,21 +442,28 @@ impl Store {
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PAPER_COLUMNS}, p.first_seen FROM papers p WHERE {condition} ORDER BY p.id"
         ))?;
+        let count: usize = self.conn.query_row(
+            &format!("SELECT count(*) FROM papers p WHERE {condition}"),
+            [],
+            |r| r.get(0),
+        )?;
         let rows = stmt.query_map([], |r| {
             Ok((RawPaper::from_row(r)?, r.get::<_, String>(12)?))
         })?;
-        rows.map(|r| {
+        // Sized once: a corpus of 100,000 papers would otherwise pass through copies of itself.
+        let mut papers = Vec::with_capacity(count);
+        for r in rows {
             let (raw, first_seen) = r?;
             let paper = raw.into_paper()?;
             let first_seen = parse_time(paper.id.as_str(), &first_seen)?;
             let topics = memberships.remove(paper.id.as_str()).unwrap_or_default();
-            Ok(StoredPaper {
+            papers.push(StoredPaper {
                 paper,
                 topics,
                 first_seen,
-            })
-        })
-        .collect()
+            });
+        }
+        Ok(papers)
     }
 
     /// Every paper of `topic`, shown or not, by id.

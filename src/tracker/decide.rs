@@ -198,11 +198,12 @@ pub fn all_rules(settings: &Settings, store: &Store) -> anyhow::Result<Vec<Topic
     settings.topics.iter().map(|t| rules(t, store)).collect()
 }
 
-/// What decides a corpus's papers, computed once: the TF-IDF model fitted on the corpus, every
-/// paper's vector, and each topic's scorer. Deciding again (with a learned model's scores,
-/// or another fold's) reuses them.
+/// What decides a corpus's papers, computed once: the TF-IDF model fitted on the corpus and
+/// each topic's scorer. Deciding again (with a learned model's scores, or another fold's)
+/// reuses them. A paper's vector is computed when it is decided and dropped after: keeping
+/// one per paper would grow with the corpus (70 MB for 66,000 papers).
 pub struct Deciders<'r> {
-    vectors: Vec<Sparse>,
+    model: Model,
     scorers: Vec<TopicScorer<'r>>,
     index: HashMap<String, usize>,
 }
@@ -210,12 +211,15 @@ pub struct Deciders<'r> {
 impl<'r> Deciders<'r> {
     /// Fits the model on `corpus` and builds each topic's scorer from its `rules`.
     pub fn new(settings: &Settings, corpus: &Corpus, rules: &'r [TopicRules]) -> Self {
-        let refs: Vec<&Paper> = corpus.papers.iter().map(|p| &p.paper).collect();
-        let (model, vectors) = Model::fit_with_vectors(&refs);
-        let by_id: HashMap<&ArxivId, &Sparse> = refs.iter().map(|p| &p.id).zip(&vectors).collect();
+        let model = Model::fit(corpus.papers.iter().map(|p| &p.paper));
+        let by_id: HashMap<&ArxivId, &Paper> = corpus
+            .papers
+            .iter()
+            .map(|p| (&p.paper.id, &p.paper))
+            .collect();
         let scorers = rules
             .iter()
-            .map(|r| TopicScorer::new(&model, r, &|id| by_id.get(id).map(|v| (*v).clone())))
+            .map(|r| TopicScorer::new(&model, r, &|id| by_id.get(id).map(|p| model.vector(p))))
             .collect();
         let index = settings
             .topics
@@ -224,7 +228,7 @@ impl<'r> Deciders<'r> {
             .map(|(i, t)| (t.name.clone(), i))
             .collect();
         Deciders {
-            vectors,
+            model,
             scorers,
             index,
         }
@@ -240,7 +244,8 @@ impl<'r> Deciders<'r> {
         let topics = self.scorers.len();
         let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); topics];
         let mut places: Vec<Vec<Place>> = vec![Vec::new(); topics];
-        for (p, (stored, vector)) in corpus.papers.iter().zip(&self.vectors).enumerate() {
+        for (p, stored) in corpus.papers.iter().enumerate() {
+            let vector = &self.model.vector(&stored.paper);
             let doc = Doc::new(&stored.paper);
             for (m, membership) in stored.topics.iter().enumerate() {
                 if let Some(&t) = self.index.get(&membership.name) {
