@@ -165,13 +165,7 @@ pub struct Model {
 impl Model {
     /// Fits the model and returns every paper's vector too, analysing each text once.
     pub fn fit_with_vectors(papers: &[&Paper]) -> (Model, Vec<Sparse>) {
-        let mut model = Model {
-            analyzer: Analyzer::default(),
-            ids: HashMap::default(),
-            terms: Vec::new(),
-            df: Vec::new(),
-            docs: 0,
-        };
+        let mut model = Model::empty();
         // Each paper's term frequencies now, weighed by the document frequencies once all are
         // known: one vector per paper in memory, nothing else.
         let mut vectors: Vec<Sparse> = Vec::with_capacity(papers.len());
@@ -202,15 +196,58 @@ impl Model {
         (model, vectors)
     }
 
-    /// Fits the vocabulary and document frequencies on `papers`.
-    pub fn fit<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> Model {
-        let mut model = Model {
+    fn empty() -> Model {
+        Model {
             analyzer: Analyzer::default(),
             ids: HashMap::default(),
             terms: Vec::new(),
             df: Vec::new(),
             docs: 0,
-        };
+        }
+    }
+
+    /// Fits the vocabulary and document frequencies on the papers of `items`, one slice per
+    /// core. Term ids are the ones one pass in order would give (each slice's new terms in
+    /// order of first appearance, slice after slice), so the model, and every score summed
+    /// over it, is the same whatever the number of cores.
+    pub fn fit<T: Sync>(items: &[T], paper: impl Fn(&T) -> &Paper + Sync) -> Model {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Below a few thousand papers a thread costs more than it saves.
+        Model::fit_sliced(items, paper, items.len().div_ceil(threads).max(2_000))
+    }
+
+    /// [`Model::fit`] with `slice` papers to a thread.
+    fn fit_sliced<T: Sync>(
+        items: &[T],
+        paper: impl Fn(&T) -> &Paper + Sync,
+        slice: usize,
+    ) -> Model {
+        let paper = &paper;
+        let parts: Vec<Model> = std::thread::scope(|scope| {
+            let handles: Vec<_> = items
+                .chunks(slice)
+                .map(|chunk| scope.spawn(move || Model::fit_in_order(chunk.iter().map(paper))))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a fitting thread panicked"))
+                .collect()
+        });
+        let mut parts = parts.into_iter();
+        let mut model = parts.next().unwrap_or_else(Model::empty);
+        for part in parts {
+            model.docs += part.docs;
+            for (term, df) in part.terms.into_iter().zip(part.df) {
+                let id = model.intern(term);
+                model.df[id as usize] += df;
+            }
+        }
+        model
+    }
+
+    /// Fits the vocabulary and document frequencies on `papers`, in one pass.
+    fn fit_in_order<'a>(papers: impl IntoIterator<Item = &'a Paper>) -> Model {
+        let mut model = Model::empty();
         let mut ids: Vec<u32> = Vec::with_capacity(256);
         for paper in papers {
             model.docs += 1;
@@ -490,10 +527,36 @@ mod tests {
         ];
         let refs: Vec<&Paper> = papers.iter().collect();
         let (model, vectors) = Model::fit_with_vectors(&refs);
-        let two = Model::fit(refs.iter().copied());
+        let two = Model::fit(&refs, |p| p);
         for (p, v) in refs.iter().zip(&vectors) {
             assert_eq!(&two.vector(p), v);
             assert_eq!(&model.vector(p), v);
+        }
+        // Fitted in slices on several threads: the same ids, counts and vectors as one pass.
+        let titles = [
+            "Mobile NPUs",
+            "Edge LLMs",
+            "Quantized LLMs on phones",
+            "Speculative decoding",
+            "NPU kernels",
+            "Edge vision",
+            "Phones and watches",
+        ];
+        let many: Vec<Paper> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| paper(&format!("2501.{:05}", i + 1), t))
+            .collect();
+        let refs: Vec<&Paper> = many.iter().collect();
+        let whole = Model::fit_in_order(refs.iter().copied());
+        for slice in [1, 2, 3, 7] {
+            let sliced = Model::fit_sliced(&refs, |p| p, slice);
+            assert_eq!(sliced.terms, whole.terms, "slices of {slice}");
+            assert_eq!(sliced.df, whole.df, "slices of {slice}");
+            assert_eq!(sliced.docs, whole.docs);
+            for p in &refs {
+                assert_eq!(sliced.vector(p), whole.vector(p));
+            }
         }
     }
 

@@ -527,12 +527,12 @@ mod tests {
         let sections = [
             Section {
                 name: "a",
-                papers: &a,
+                papers: &a.iter().collect::<Vec<_>>(),
                 by_id: true,
             },
             Section {
                 name: "b",
-                papers: &b,
+                papers: &b.iter().collect::<Vec<_>>(),
                 by_id: true,
             },
         ];
@@ -552,7 +552,7 @@ mod tests {
             Bucket::Id,
             &[Section {
                 name: "m",
-                papers: &moderated,
+                papers: &moderated.iter().collect::<Vec<_>>(),
                 by_id: true,
             }],
         );
@@ -586,7 +586,7 @@ mod tests {
         let papers = with_an_early_outlier();
         let sections = [Section {
             name: "a",
-            papers: &papers,
+            papers: &papers.iter().collect::<Vec<_>>(),
             by_id: false,
         }];
         let c = monthly_counts(Bucket::Published, &sections).unwrap();
@@ -604,7 +604,7 @@ mod tests {
         let steady: Vec<Paper> = with_an_early_outlier()[1..].to_vec();
         let sections = [Section {
             name: "a",
-            papers: &steady,
+            papers: &steady.iter().collect::<Vec<_>>(),
             by_id: false,
         }];
         assert_eq!(
@@ -622,7 +622,7 @@ mod tests {
         let papers = with_an_early_outlier();
         let sections = [Section {
             name: "a topic with a long name",
-            papers: &papers,
+            papers: &papers.iter().collect::<Vec<_>>(),
             by_id: false,
         }];
         let svg = trend_svg(&options(), &sections);

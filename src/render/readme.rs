@@ -35,7 +35,7 @@ pub struct Section<'a> {
     /// The heading, the topic's name as configured.
     pub name: &'a str,
     /// The papers to list.
-    pub papers: &'a [Paper],
+    pub papers: &'a [&'a Paper],
     /// Sort rows by id, newest first (the seed's order); otherwise keep the given order.
     pub by_id: bool,
 }
@@ -93,7 +93,7 @@ fn month_name(key: u32) -> String {
 
 /// One section's papers in README order (by id, newest first, when the section asks).
 fn ordered<'p>(section: &Section<'p>) -> Vec<&'p Paper> {
-    let mut papers: Vec<&Paper> = section.papers.iter().collect();
+    let mut papers: Vec<&Paper> = section.papers.to_vec();
     if section.by_id {
         papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
     }
@@ -158,13 +158,13 @@ pub fn readme_capped(
         }
     }
     let keep: std::collections::HashSet<u32> = months[..low].iter().map(|(k, _)| *k).collect();
-    let kept: Vec<Vec<Paper>> = sections
+    let kept: Vec<Vec<&Paper>> = sections
         .iter()
         .map(|s| {
             s.papers
                 .iter()
                 .filter(|p| keep.contains(&month_key(p)))
-                .cloned()
+                .copied()
                 .collect()
         })
         .collect();
@@ -458,7 +458,7 @@ mod tests {
                 },
                 Section {
                     name: "topic_a",
-                    papers: &papers,
+                    papers: &papers.iter().collect::<Vec<_>>(),
                     by_id: true,
                 },
             ],
@@ -484,7 +484,7 @@ mod tests {
             },
             &[Section {
                 name: "t",
-                papers: &papers,
+                papers: &papers.iter().collect::<Vec<_>>(),
                 by_id: true,
             }],
         );

@@ -1,7 +1,8 @@
 //! The static site: a small HTML shell per page (all topics, and one per topic), the papers as
-//! data (`papers.json`, and `papers.js` so the page also works from `file://`, where browsers
-//! refuse to `fetch` local files), a vanilla script for instant search, topic and date filters
-//! and sorting, and a stylesheet. No CDN, no build step. Untrusted text reaches the page only
+//! data in scripts (`data/index.js`, then one file per year, split past [`SHARD_PAPERS`]; scripts
+//! so that the page also works from `file://`, where browsers refuse to `fetch` local files),
+//! a vanilla script for instant search, topic and date filters and sorting that loads only the
+//! data files a view needs, and a stylesheet. No CDN, no build step. Untrusted text reaches the page only
 //! through `textContent` (in the script) or [`html_escape`] (in the shell).
 
 use std::borrow::Cow;
@@ -46,10 +47,9 @@ pub struct SiteInput<'a> {
     pub papers: Vec<SitePaper<'a>>,
     /// The trend chart, when there is one.
     pub trend_svg: Option<&'a str>,
+    /// At most this many papers per data file ([`SHARD_PAPERS`]).
+    pub shard_papers: usize,
 }
-
-/// A file of the site: path relative to the site folder, and its bytes.
-pub type SiteFile = (String, Vec<u8>);
 
 /// Escapes text for HTML element content and attribute values.
 pub fn html_escape(text: &str) -> String {
@@ -103,12 +103,19 @@ pub fn anchor(paper: &Paper) -> String {
     format!("arXiv-{}", paper.id.as_str().replace('/', "-"))
 }
 
+/// At most this many papers per data file: a year with more is split into several, filled from
+/// its oldest paper on, so that news changes only the newest file of its year.
+pub const SHARD_PAPERS: usize = 2000;
+
+/// The index every page loads first: the topics and the data files, newest first, with how many
+/// papers each holds (in all and per topic) and the dates they span, so that the script loads
+/// only the files the current view needs.
 #[derive(Serialize)]
-struct Data<'a> {
+struct Index<'a> {
     title: &'a str,
     generated: String,
     topics: Vec<TopicData<'a>>,
-    papers: Vec<PaperData<'a>>,
+    shards: Vec<ShardData>,
 }
 
 #[derive(Serialize)]
@@ -116,6 +123,22 @@ struct TopicData<'a> {
     name: &'a str,
     slug: String,
     count: usize,
+}
+
+#[derive(Serialize)]
+struct ShardData {
+    file: String,
+    newest: String,
+    oldest: String,
+    count: usize,
+    counts: Vec<usize>,
+}
+
+/// One data file: `PAPERWATCH_SHARD({"file": …, "papers": […]});`.
+#[derive(Serialize)]
+struct ShardFile<'a> {
+    file: &'a str,
+    papers: Vec<PaperData<'a>>,
 }
 
 #[derive(Serialize)]
@@ -144,55 +167,57 @@ fn day(t: Timestamp) -> String {
     t.to_zoned(TimeZone::UTC).date().to_string()
 }
 
-/// The data file's JSON.
-fn data_json(input: &SiteInput, slugs: &[String]) -> String {
-    let mut counts = vec![0usize; input.topics.len()];
-    for p in &input.papers {
-        for &t in &p.topics {
-            counts[t] += 1;
+fn paper_data<'a>(p: &'a SitePaper) -> PaperData<'a> {
+    let rounded = |s: f64| (s * 1000.0).round() / 1000.0;
+    PaperData {
+        id: p.paper.id.as_str(),
+        anchor: anchor(p.paper),
+        version: p.paper.version,
+        // Text as stored may predate cleaning at the door: no control characters here.
+        title: clean_text(&p.paper.title),
+        authors: p.paper.authors.iter().map(|a| clean_text(a)).collect(),
+        summary: clean_text(&p.paper.summary),
+        categories: p.paper.categories.iter().map(|c| clean_text(c)).collect(),
+        date: day(p.paper.updated),
+        published: day(p.paper.published),
+        topics: &p.topics,
+        scores: p.scores.iter().map(|s| s.map(rounded)).collect(),
+        score: p.score.map(rounded),
+        code: p.code,
+        tldr: p.tldr.map(clean_text),
+    }
+}
+
+/// A data file's papers, newest first (by date, then id, as the page sorts).
+struct Shard<'s, 'a> {
+    file: String,
+    papers: Vec<&'s SitePaper<'a>>,
+}
+
+/// The papers split into data files: by the year of their date, at most `size` to a file,
+/// newest file first.
+fn shards<'s, 'a>(papers: &'s [SitePaper<'a>], size: usize) -> Vec<Shard<'s, 'a>> {
+    let mut sorted: Vec<(String, &SitePaper)> =
+        papers.iter().map(|p| (day(p.paper.updated), p)).collect();
+    sorted.sort_unstable_by(|a, b| {
+        (a.0.as_str(), a.1.paper.id.as_str()).cmp(&(b.0.as_str(), b.1.paper.id.as_str()))
+    });
+    let mut out = Vec::new();
+    for year in sorted.chunk_by(|a, b| a.0[..4] == b.0[..4]) {
+        for (n, chunk) in year.chunks(size.max(1)).enumerate() {
+            out.push(Shard {
+                file: format!("{}-{}.js", &chunk[0].0[..4], n + 1),
+                papers: chunk.iter().rev().map(|(_, p)| *p).collect(),
+            });
         }
     }
-    let data = Data {
-        title: input.title,
-        generated: input.generated.to_string(),
-        topics: input
-            .topics
-            .iter()
-            .zip(slugs)
-            .zip(&counts)
-            .map(|((name, slug), count)| TopicData {
-                name,
-                slug: slug.clone(),
-                count: *count,
-            })
-            .collect(),
-        papers: input
-            .papers
-            .iter()
-            .map(|p| PaperData {
-                id: p.paper.id.as_str(),
-                anchor: anchor(p.paper),
-                version: p.paper.version,
-                // Text as stored may predate cleaning at the door: no control characters here.
-                title: clean_text(&p.paper.title),
-                authors: p.paper.authors.iter().map(|a| clean_text(a)).collect(),
-                summary: clean_text(&p.paper.summary),
-                categories: p.paper.categories.iter().map(|c| clean_text(c)).collect(),
-                date: day(p.paper.updated),
-                published: day(p.paper.published),
-                topics: &p.topics,
-                scores: p
-                    .scores
-                    .iter()
-                    .map(|s| s.map(|s| (s * 1000.0).round() / 1000.0))
-                    .collect(),
-                score: p.score.map(|s| (s * 1000.0).round() / 1000.0),
-                code: p.code,
-                tldr: p.tldr.map(clean_text),
-            })
-            .collect(),
-    };
-    serde_json::to_string(&data).expect("plain data serializes")
+    out.reverse();
+    out
+}
+
+/// In a `<script>`, `</` must not appear; JSON allows `\/` for `/`.
+fn script_safe(json: &str) -> String {
+    json.replace("</", "<\\/")
 }
 
 /// One page: all topics (`topic = None`, at the site root) or one topic (under `topics/`).
@@ -283,13 +308,16 @@ fn page(input: &SiteInput, slugs: &[String], topic: Option<usize>) -> String {
 <p id="count" aria-live="polite"></p>
 <ol id="papers"></ol>
 <p><button id="more" type="button" hidden>Show more</button></p>
-<noscript><p>The list needs JavaScript; the data is in <a href="papers.json">papers.json</a> and the feeds.</p></noscript>
-</main>
 "#,
+    );
+    let _ = writeln!(
+        s,
+        r#"<noscript><p>The list needs JavaScript; the newest papers are also in the <a href="{feed}">Atom feed</a>.</p></noscript>
+</main>"#
     );
     let _ = write!(
         s,
-        r#"<script src="{root}papers.js"></script>
+        r#"<script src="{root}data/index.js"></script>
 <script src="{root}app.js"></script>
 </body>
 </html>
@@ -298,29 +326,78 @@ fn page(input: &SiteInput, slugs: &[String], topic: Option<usize>) -> String {
     s
 }
 
-/// Every file of the site.
-pub fn site(input: &SiteInput) -> Vec<SiteFile> {
+/// Writes every file of the site through `write` (a path relative to the site folder, and its
+/// bytes), one data file at a time, and returns the paths written.
+pub fn site<E>(
+    input: &SiteInput,
+    mut write: impl FnMut(&str, &[u8]) -> Result<(), E>,
+) -> Result<Vec<String>, E> {
     let slugs = slugs(&input.topics);
-    let json = data_json(input, &slugs);
-    // In a <script>, `</` must not appear; JSON allows `\/` for `/`.
-    let js = format!("window.PAPERWATCH_DATA = {};\n", json.replace("</", "<\\/"));
-    let mut files: Vec<SiteFile> = vec![
-        ("index.html".into(), page(input, &slugs, None).into_bytes()),
-        ("papers.json".into(), format!("{json}\n").into_bytes()),
-        ("papers.js".into(), js.into_bytes()),
-        ("app.js".into(), APP_JS.as_bytes().to_vec()),
-        ("style.css".into(), STYLE_CSS.as_bytes().to_vec()),
-    ];
+    let mut written = Vec::new();
+    let mut put = |path: String, bytes: &[u8]| {
+        write(&path, bytes)?;
+        written.push(path);
+        Ok(())
+    };
+    let shards = shards(&input.papers, input.shard_papers);
+    let mut counts = vec![0usize; input.topics.len()];
+    let mut index = Vec::with_capacity(shards.len());
+    for shard in &shards {
+        let mut shard_counts = vec![0usize; input.topics.len()];
+        for p in &shard.papers {
+            for &t in &p.topics {
+                shard_counts[t] += 1;
+                counts[t] += 1;
+            }
+        }
+        let file = ShardFile {
+            file: &shard.file,
+            papers: shard.papers.iter().map(|p| paper_data(p)).collect(),
+        };
+        let json = serde_json::to_string(&file).expect("plain data serializes");
+        let js = format!("PAPERWATCH_SHARD({});\n", script_safe(&json));
+        put(format!("data/{}", shard.file), js.as_bytes())?;
+        let (first, last) = (shard.papers[0], shard.papers[shard.papers.len() - 1]);
+        index.push(ShardData {
+            file: shard.file.clone(),
+            newest: day(first.paper.updated),
+            oldest: day(last.paper.updated),
+            count: shard.papers.len(),
+            counts: shard_counts,
+        });
+    }
+    let index = Index {
+        title: input.title,
+        generated: input.generated.to_string(),
+        topics: input
+            .topics
+            .iter()
+            .zip(&slugs)
+            .zip(&counts)
+            .map(|((name, slug), count)| TopicData {
+                name,
+                slug: slug.clone(),
+                count: *count,
+            })
+            .collect(),
+        shards: index,
+    };
+    let json = serde_json::to_string(&index).expect("plain data serializes");
+    let js = format!("window.PAPERWATCH_DATA = {};\n", script_safe(&json));
+    put("data/index.js".into(), js.as_bytes())?;
+    put("index.html".into(), page(input, &slugs, None).as_bytes())?;
+    put("app.js".into(), APP_JS.as_bytes())?;
+    put("style.css".into(), STYLE_CSS.as_bytes())?;
     for (i, slug) in slugs.iter().enumerate() {
-        files.push((
+        put(
             format!("topics/{slug}.html"),
-            page(input, &slugs, Some(i)).into_bytes(),
-        ));
+            page(input, &slugs, Some(i)).as_bytes(),
+        )?;
     }
     if let Some(svg) = input.trend_svg {
-        files.push(("trend.svg".into(), svg.as_bytes().to_vec()));
+        put("trend.svg".into(), svg.as_bytes())?;
     }
-    files
+    Ok(written)
 }
 
 #[cfg(test)]

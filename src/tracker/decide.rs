@@ -211,7 +211,7 @@ pub struct Deciders<'r> {
 impl<'r> Deciders<'r> {
     /// Fits the model on `corpus` and builds each topic's scorer from its `rules`.
     pub fn new(settings: &Settings, corpus: &Corpus, rules: &'r [TopicRules]) -> Self {
-        let model = Model::fit(corpus.papers.iter().map(|p| &p.paper));
+        let model = Model::fit(&corpus.papers, |p| &p.paper);
         let by_id: HashMap<&ArxivId, &Paper> = corpus
             .papers
             .iter()
@@ -235,16 +235,51 @@ impl<'r> Deciders<'r> {
     }
 
     /// Every topic's verdicts on `corpus` (the one the deciders were built on), with the
-    /// learned model's `scores` when given.
+    /// learned model's `scores` when given. The papers are decided in parallel, one slice per
+    /// core, and the verdicts come back in corpus order.
     pub fn verdicts(
         &self,
         corpus: &Corpus,
         scores: Option<&HashMap<ArxivId, ModelScore>>,
     ) -> Verdicts {
+        let papers = &corpus.papers;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        // Below a few thousand papers a thread costs more than it saves.
+        let slice = papers.len().div_ceil(threads).max(2_000);
+        let parts: Vec<Verdicts> = std::thread::scope(|scope| {
+            let handles: Vec<_> = papers
+                .chunks(slice.max(1))
+                .enumerate()
+                .map(|(n, chunk)| scope.spawn(move || self.slice(chunk, n * slice, scores)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("a deciding thread panicked"))
+                .collect()
+        });
         let topics = self.scorers.len();
         let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); topics];
         let mut places: Vec<Vec<Place>> = vec![Vec::new(); topics];
-        for (p, stored) in corpus.papers.iter().enumerate() {
+        for (part_rows, part_places) in parts {
+            for (t, (r, p)) in part_rows.into_iter().zip(part_places).enumerate() {
+                rows[t].extend(r);
+                places[t].extend(p);
+            }
+        }
+        (rows, places)
+    }
+
+    /// The verdicts on `papers`, the corpus's papers from index `first` on.
+    fn slice(
+        &self,
+        papers: &[crate::model::StoredPaper],
+        first: usize,
+        scores: Option<&HashMap<ArxivId, ModelScore>>,
+    ) -> Verdicts {
+        let topics = self.scorers.len();
+        let mut rows: Vec<Vec<Verdict>> = vec![Vec::new(); topics];
+        let mut places: Vec<Vec<Place>> = vec![Vec::new(); topics];
+        for (p, stored) in papers.iter().enumerate() {
             let vector = &self.model.vector(&stored.paper);
             let doc = Doc::new(&stored.paper);
             for (m, membership) in stored.topics.iter().enumerate() {
@@ -252,7 +287,7 @@ impl<'r> Deciders<'r> {
                     let score = scores.and_then(|s| s.get(&stored.paper.id)).copied();
                     let d = self.scorers[t].decide(&stored.paper, vector, &doc, score, false);
                     rows[t].push((stored.paper.id.clone(), d.shown, d.score, d.reason));
-                    places[t].push((p, m));
+                    places[t].push((first + p, m));
                 }
             }
         }

@@ -53,7 +53,7 @@ pub fn publish(
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<()> {
-    let papers: Vec<Vec<Paper>> = settings
+    let papers: Vec<Vec<&Paper>> = settings
         .topics
         .iter()
         .map(|t| shown_papers(corpus, t))
@@ -75,23 +75,32 @@ pub fn publish(
         UpdatedOn::Run => now,
         UpdatedOn::News => last_news.unwrap_or(now),
     };
-    write_readme(settings, &sections, code, readme_day, ui)?;
-    if settings.site.enabled {
-        super::site::site(
-            settings,
-            &corpus.papers,
-            code,
-            summaries,
-            svg.as_deref(),
-            last_news.unwrap_or(now),
-            ui,
-        )?;
+    // The site and the README read the same corpus and write different files: side by side.
+    let site = std::thread::scope(|scope| {
+        let site = settings.site.enabled.then(|| {
+            scope.spawn(|| {
+                super::site::site(
+                    settings,
+                    &corpus.papers,
+                    code,
+                    summaries,
+                    svg.as_deref(),
+                    last_news.unwrap_or(now),
+                )
+            })
+        });
+        let readme = write_readme(settings, &sections, code, readme_day, ui);
+        let site = site.map(|h| h.join().expect("the site's thread panicked"));
+        readme.and(site.transpose())
+    })?;
+    if let Some(said) = site {
+        ui.say(&said);
     }
     Ok(())
 }
 
 /// A topic's shown papers in README order: newest id first, or best score first.
-fn shown_papers(corpus: &Corpus, topic: &Topic) -> Vec<Paper> {
+fn shown_papers<'c>(corpus: &'c Corpus, topic: &Topic) -> Vec<&'c Paper> {
     let mut shown: Vec<(&Paper, f64)> = corpus
         .papers
         .iter()
@@ -104,7 +113,7 @@ fn shown_papers(corpus: &Corpus, topic: &Topic) -> Vec<Paper> {
     if topic.sort == Sort::Score {
         shown.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| b.0.id.cmp(&a.0.id)));
     }
-    shown.into_iter().map(|(p, _)| p.clone()).collect()
+    shown.into_iter().map(|(p, _)| p).collect()
 }
 
 /// Writes the trend chart (PNG and SVG) when there is a trend image; returns the SVG.

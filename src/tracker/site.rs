@@ -9,13 +9,13 @@ use jiff::Timestamp;
 use super::CodeLinks;
 use crate::config::Settings;
 use crate::model::StoredPaper;
-use crate::output::{Ui, write_atomic};
+use crate::output::write_atomic;
 use crate::render::feed::{FeedItem, FeedMeta, atom, rss};
-use crate::render::site::{SiteInput, SitePaper, site as site_files, slugs};
+use crate::render::site::{SHARD_PAPERS, SiteInput, SitePaper, site as site_files, slugs};
 
-/// Writes the site and its feeds into `[site] path`, removing topic pages of topics that no
-/// longer exist. `as_of` dates the site and empty feeds: the time of the last news, so that a
-/// run without news writes the same bytes.
+/// Writes the site and its feeds into `[site] path`, removing what an earlier run wrote and
+/// this one did not; returns the line that says so. `as_of` dates the site and empty feeds: the
+/// time of the last news, so that a run without news writes the same bytes.
 pub fn site(
     settings: &Settings,
     papers: &[StoredPaper],
@@ -23,8 +23,7 @@ pub fn site(
     summaries: &super::Summaries,
     trend_svg: Option<&str>,
     as_of: Timestamp,
-    ui: Ui,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<String> {
     let dir = &settings.site.path;
     let names: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
@@ -61,15 +60,10 @@ pub fn site(
         topics: names.clone(),
         papers: shown,
         trend_svg,
+        shard_papers: SHARD_PAPERS,
     };
-    let files = site_files(&input);
+    let mut written = site_files(&input, |path, bytes| write_atomic(&dir.join(path), bytes))?;
     let slugs = slugs(&names);
-    let mut written: Vec<String> = Vec::with_capacity(files.len() + names.len() + 2);
-    for (path, bytes) in &files {
-        write_atomic(&dir.join(path), bytes)?;
-        written.push(path.clone());
-    }
-
     written.extend(write_feeds(
         settings,
         papers,
@@ -78,13 +72,12 @@ pub fn site(
         &slugs,
         as_of,
     )?);
-    remove_stale_topic_files(&dir.join("topics"), &written)?;
-    ui.say(&format!(
+    remove_stale_files(dir, &written)?;
+    Ok(format!(
         "wrote the site and feeds in {} ({} papers)",
         dir.display(),
         input.papers.len()
-    ));
-    Ok(())
+    ))
 }
 
 /// Writes the overall Atom and RSS feeds (by the paper's first-seen time) and one Atom feed per
@@ -167,16 +160,34 @@ fn write_feeds(
     Ok(written)
 }
 
-fn remove_stale_topic_files(dir: &Path, written: &[String]) -> anyhow::Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
+/// Removes what an earlier run wrote and this one did not: pages and feeds of topics that no
+/// longer exist, data files of years that no longer have papers, and the single data files
+/// (`papers.json`, `papers.js`) that versions before the per-year files wrote.
+fn remove_stale_files(dir: &Path, written: &[String]) -> anyhow::Result<()> {
+    let stale = |rel: &str| {
+        let ours = match rel.split_once('/') {
+            Some(("topics", name)) => name.ends_with(".html") || name.ends_with(".xml"),
+            Some(("data", name)) => name.ends_with(".js"),
+            _ => rel == "papers.json" || rel == "papers.js",
+        };
+        ours && !written.iter().any(|w| w == rel)
     };
-    for entry in entries.flatten() {
-        let name = format!("topics/{}", entry.file_name().to_string_lossy());
-        let ours = name.ends_with(".html") || name.ends_with(".xml");
-        if ours && !written.contains(&name) {
-            std::fs::remove_file(entry.path())
-                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+    let mut candidates = vec!["papers.json".to_string(), "papers.js".to_string()];
+    for sub in ["topics", "data"] {
+        if let Ok(entries) = std::fs::read_dir(dir.join(sub)) {
+            candidates.extend(
+                entries
+                    .flatten()
+                    .map(|e| format!("{sub}/{}", e.file_name().to_string_lossy())),
+            );
+        }
+    }
+    for rel in candidates.iter().filter(|r| stale(r)) {
+        let path = dir.join(rel);
+        match std::fs::remove_file(&path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e).with_context(|| format!("cannot remove {}", path.display())),
         }
     }
     Ok(())

@@ -162,8 +162,26 @@ impl Driver {
         self.post(&format!("/element/{id}/click"), json!({}));
     }
 
+    /// Waits until the page has loaded the data files the view asked for.
+    fn settle(&self) {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.script("return document.getElementById('count').textContent") == "Loading…" {
+            assert!(Instant::now() < deadline, "the data files did not load");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn rows(&self) -> u64 {
+        self.settle();
         self.script("return document.querySelectorAll('#papers > li').length")
+            .as_u64()
+            .unwrap()
+    }
+
+    /// The data files (not the index) the page has asked for so far.
+    fn data_files(&self) -> u64 {
+        self.settle();
+        self.script("return document.querySelectorAll('script[src*=\"/data/\"]:not([src$=\"/index.js\"])').length")
             .as_u64()
             .unwrap()
     }
@@ -203,9 +221,17 @@ fn the_seed_site_searches_and_filters_in_chromium() {
         json!({"url": format!("file://{}", index.display())}),
     );
 
-    let count = || driver.script("return document.getElementById('count').textContent");
+    let count = || {
+        driver.settle();
+        driver.script("return document.getElementById('count').textContent")
+    };
     assert_eq!(count(), "458 papers (showing 200)");
     assert_eq!(driver.rows(), 200);
+    // The newest 200 rows need two of the nine yearly data files (2026, 2025); the count of
+    // the rest comes from the index.
+    let shards = env.site_data()["shards"].as_array().unwrap().len() as u64;
+    assert_eq!(shards, 9);
+    assert_eq!(driver.data_files(), 2);
     driver.screenshot("index");
 
     // Typing filters instantly: every row left mentions the query.
@@ -217,6 +243,8 @@ fn the_seed_site_searches_and_filters_in_chromium() {
          li.textContent.toLowerCase().includes('speculative') && li.textContent.toLowerCase().includes('decoding'))",
     );
     assert_eq!(all_match, true);
+    // Searching needs every paper: all data files are in now.
+    assert_eq!(driver.data_files(), shards);
     driver.screenshot("search");
 
     // A topic: only its papers.
@@ -245,6 +273,20 @@ fn the_seed_site_searches_and_filters_in_chromium() {
         json!({"url": format!("file://{}", topic_page.display())}),
     );
     assert_eq!(count(), "361 papers (showing 200)");
+    // A link to the oldest paper loads the files it needs and shows it.
+    let data = env.site_data();
+    let oldest = data["papers"].as_array().unwrap().last().unwrap()["anchor"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    driver.post(
+        "/url",
+        json!({"url": format!("file://{}#{oldest}", index.display())}),
+    );
+    driver.settle();
+    let found = driver.script(&format!("return !!document.getElementById('{oldest}')"));
+    assert_eq!(found, true, "{oldest}");
+    assert_eq!(driver.data_files(), shards);
     driver.post("/window/rect", json!({"width": 390, "height": 844}));
     driver.screenshot("phone");
     // "Most relevant" on a topic page ranks by that topic's own score, not a paper's best
@@ -256,7 +298,7 @@ fn the_seed_site_searches_and_filters_in_chromium() {
     let shown = driver.script(
         "return [...document.querySelectorAll('#papers > li')].slice(0, 15).map(li => li.id)",
     );
-    let data: Value = serde_json::from_str(&scored.read("site/papers.json")).unwrap();
+    let data: Value = scored.site_data();
     let t = data["topics"]
         .as_array()
         .unwrap()

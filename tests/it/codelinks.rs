@@ -94,7 +94,7 @@ fn seed_run_with_links_changes_only_code_cells() {
     assert_eq!(same + changed + 2, seed_text.lines().count());
     // Every output shows the link.
     assert!(readme.contains("|[2407.00088v2](http://arxiv.org/abs/2407.00088v2)| **[code](https://github.com/microsoft/T-MAC)**|"));
-    let json: serde_json::Value = serde_json::from_str(&env.read("site/papers.json")).unwrap();
+    let json: serde_json::Value = env.site_data();
     let tmac = json["papers"]
         .as_array()
         .unwrap()
@@ -297,7 +297,7 @@ fn hugging_faces_summary_goes_into_the_digest() {
         "no summary from Hugging Face: the abstract's first sentences"
     );
     // The site shows it too, from the same run (the lookup comes before publishing).
-    let data = env.read("site/papers.json");
+    let data = env.site_data().to_string();
     assert!(data.contains(r#""tldr":"One line about NPUs.""#), "{data}");
     assert_eq!(data.matches("\"tldr\"").count(), 1);
 }

@@ -70,7 +70,7 @@ fn control_characters_never_reach_an_output() {
         let out = env.run(&["export", "--format", format]).stdout;
         assert!(!unwanted(&out), "{format}");
     }
-    let json: serde_json::Value = serde_json::from_str(&env.read("site/papers.json")).unwrap();
+    let json: serde_json::Value = env.site_data();
     assert!(!unwanted(&json.to_string()));
     assert!(!unwanted(&env.read("data/papers.jsonl")));
     assert!(!unwanted(&env.read("site/index.html")));

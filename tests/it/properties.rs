@@ -182,7 +182,7 @@ proptest! {
             date: jiff::civil::date(2024, 2, 11),
             code_links: None,
         };
-        let sections = [Section { name: &topic, papers: &papers, by_id: true }];
+        let sections = [Section { name: &topic, papers: &papers.iter().collect::<Vec<_>>(), by_id: true }];
         let text = readme(&options, &sections);
         let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("|**")).collect();
         prop_assert_eq!(rows.len(), papers.len(), "{}", text);
@@ -234,13 +234,28 @@ proptest! {
             topics: vec![topic.as_str()],
             papers: site_papers,
             trend_svg: None,
+            shard_papers: 1,
         };
-        for (path, bytes) in site(&input) {
-            let text = String::from_utf8(bytes).unwrap();
+        let mut files = Vec::new();
+        site(&input, |path, bytes| {
+            files.push((path.to_string(), String::from_utf8(bytes.to_vec()).unwrap()));
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        // One data file per paper (shards of one), the index, two pages, script and style.
+        prop_assert_eq!(files.len(), papers.len() + 5);
+        for (path, text) in files {
             prop_assert!(!text.chars().any(paperwatch::model::is_unwanted_char), "{}", path);
-            if path.ends_with(".json") {
-                let data: serde_json::Value = serde_json::from_str(&text).unwrap();
-                prop_assert!(data.is_object() || data.is_array());
+            if let Some(json) = text
+                .strip_prefix("PAPERWATCH_SHARD(")
+                .and_then(|t| t.strip_suffix(");\n"))
+                .or_else(|| text.strip_prefix("window.PAPERWATCH_DATA = ").and_then(|t| t.strip_suffix(";\n")))
+            {
+                prop_assert!(!json.contains("</"), "{}", path);
+                let data: serde_json::Value = serde_json::from_str(json).unwrap();
+                prop_assert!(data.is_object());
+            } else {
+                prop_assert!(!path.starts_with("data/"), "{}", path);
             }
             if path.ends_with(".html") {
                 // Every tag in the page is one the page itself writes: no paper text opened one.

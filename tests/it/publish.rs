@@ -94,17 +94,51 @@ fn feeds_and_site_files_of_the_seed_run() {
         assert_eq!(feed.entries().len(), rows.len().min(200), "{name}");
         assert!(env.path(&format!("site/topics/{name}.html")).exists());
     }
-    // The data file has every shown paper once; the page shell is small.
-    let data: serde_json::Value = serde_json::from_str(&env.read("site/papers.json")).unwrap();
-    assert_eq!(data["papers"].as_array().unwrap().len(), 458);
+    // The data files hold every shown paper once, one file per year, newest first, each
+    // newest first within; the page shell is small.
+    let data = env.site_data();
+    let papers = data["papers"].as_array().unwrap();
+    assert_eq!(papers.len(), 458);
+    let ids: std::collections::HashSet<&str> =
+        papers.iter().map(|p| p["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), 458);
+    let dates: Vec<&str> = papers.iter().map(|p| p["date"].as_str().unwrap()).collect();
+    assert!(dates.is_sorted_by(|a, b| a >= b));
+    let files: Vec<&str> = data["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files.len(), 9, "{files:?}");
+    assert_eq!(files[0], format!("{}-1.js", &dates[0][..4]));
     assert_eq!(data["topics"].as_array().unwrap().len(), 6);
+    for (t, topic) in data["topics"].as_array().unwrap().iter().enumerate() {
+        let summed: u64 = data["shards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["counts"][t].as_u64().unwrap())
+            .sum();
+        assert_eq!(topic["count"], summed);
+    }
     let index = env.read("site/index.html");
     assert!(index.len() < 5000, "{} bytes", index.len());
     insta::assert_snapshot!("seed_site_index_html", index);
-    assert!(
-        env.read("site/papers.js")
-            .starts_with("window.PAPERWATCH_DATA = {")
-    );
+    assert!(!env.path("site/papers.json").exists());
+    // What an earlier version or an earlier run wrote and this one does not goes away (the
+    // single data files before per-year ones, a year with no papers left); other files stay.
+    for stale in ["site/papers.json", "site/papers.js", "site/data/1999-1.js"] {
+        env.write(stale, "old");
+    }
+    env.write("site/data/notes.txt", "mine");
+    let render = env.run(&["render"]);
+    assert_eq!(render.code, 0, "{}", render.stderr);
+    for stale in ["site/papers.json", "site/papers.js", "site/data/1999-1.js"] {
+        assert!(!env.path(stale).exists(), "{stale}");
+    }
+    assert_eq!(env.read("site/data/notes.txt"), "mine");
+    assert_eq!(env.site_data()["papers"].as_array().unwrap().len(), 458);
     assert_eq!(env.read("site/trend.svg"), env.read("imgs/trend.svg"));
 }
 
@@ -207,10 +241,9 @@ fn hostile_text_renders_as_text_everywhere() {
         rss.items()[0].dublin_core_ext().unwrap().creators(),
         ["Seed Author"]
     );
-    // HTML: the data cannot close its <script>; the JSON gives the text back unchanged.
-    let js = env.read("site/papers.js");
-    assert!(!js.contains("</script>"));
-    let json: serde_json::Value = serde_json::from_str(&env.read("site/papers.json")).unwrap();
+    // HTML: the data cannot close its <script> (site_data checks); the JSON gives the text back
+    // unchanged.
+    let json = env.site_data();
     assert_eq!(json["papers"][0]["title"], title);
     // BibTeX: LaTeX specials escaped outside math.
     let bib = env.run(&["export", "--format", "bibtex"]).stdout;

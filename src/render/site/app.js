@@ -12,16 +12,35 @@
   var to = document.getElementById("to");
   var sort = document.getElementById("sort");
   if (!data || !list) {
-    if (count) count.textContent = "No data: papers.js is missing.";
+    if (count) count.textContent = "No data: data/index.js is missing.";
     return;
   }
+  // The papers come in data files (one per year, split when large), newest first; the index
+  // says what each holds, so a view loads only the files it needs.
+  var base = document.currentScript ? document.currentScript.src.replace(/[^\/]*$/, "") : "";
   var PAGE = 200;
   var shown = PAGE;
-  var papers = data.papers;
-  for (var i = 0; i < papers.length; i++) {
-    var p = papers[i];
-    p.haystack = (p.title + " " + p["abstract"] + " " + p.authors.join(" ")).toLowerCase();
-    p.node = null;
+  var papers = [];
+  var byAnchor = {};
+  var state = {}; // file: "loading" | "loaded" | "failed"
+  var jumped = false;
+  window.PAPERWATCH_SHARD = function (shard) {
+    for (var i = 0; i < shard.papers.length; i++) {
+      var p = shard.papers[i];
+      p.haystack = (p.title + " " + p["abstract"] + " " + p.authors.join(" ")).toLowerCase();
+      p.node = null;
+      papers.push(p);
+      byAnchor[p.anchor] = p;
+    }
+    state[shard.file] = "loaded";
+  };
+  function load(file) {
+    state[file] = "loading";
+    var s = document.createElement("script");
+    s.src = base + "data/" + file;
+    s.onload = function () { if (state[file] === "loading") state[file] = "failed"; apply(); };
+    s.onerror = function () { state[file] = "failed"; apply(); };
+    document.head.appendChild(s);
   }
 
   function el(tag, cls, text) {
@@ -88,29 +107,75 @@
     "new": function (a, b) { return a.date < b.date ? 1 : a.date > b.date ? -1 : (a.id < b.id ? 1 : -1); },
     "old": function (a, b) { return a.date > b.date ? 1 : a.date < b.date ? -1 : (a.id > b.id ? 1 : -1); },
     "score": function (a, b) { return (b.rank || 0) - (a.rank || 0) || (a.id < b.id ? 1 : -1); },
-    "title": function (a, b) { return a.title.localeCompare(b.title); }
+    "title": function (a, b) { return a.title.localeCompare(b.title) || (a.id < b.id ? 1 : -1); }
   };
 
+  function view() {
+    return {
+      terms: q.value.toLowerCase().split(/\s+/).filter(Boolean),
+      topic: topic.value, from: from.value, to: to.value, sort: sort.value,
+      target: location.hash.slice(1)
+    };
+  }
+  function inRange(v, s) { return (!v.from || s.newest >= v.from) && (!v.to || s.oldest <= v.to); }
+  function inside(v, s) { return (!v.from || s.oldest >= v.from) && (!v.to || s.newest <= v.to); }
+  function size(v, s) { return v.topic === "" ? s.count : s.counts[+v.topic]; }
+
+  // The data files this view needs: all in its date range to search or rank; otherwise, in date
+  // order, enough for the rows shown, plus the files the range cuts (so the count stays exact).
+  function needed(v) {
+    var range = data.shards.filter(function (s) { return inRange(v, s); });
+    if (v.terms.length || v.sort === "score" || v.sort === "title" || (v.target && !byAnchor[v.target])) return range;
+    var ordered = v.sort === "old" ? range.slice().reverse() : range;
+    var out = [], n = 0;
+    for (var i = 0; i < ordered.length; i++) {
+      var s = ordered[i];
+      if (!inside(v, s)) { out.push(s); } else if (n < shown) { out.push(s); n += size(v, s); }
+    }
+    return out;
+  }
+
   function apply() {
-    var terms = q.value.toLowerCase().split(/\s+/).filter(Boolean);
-    var hits = papers.filter(function (p) { return matches(p, terms, topic.value, from.value, to.value); });
+    var v = view();
+    var waiting = false;
+    var need = needed(v);
+    for (var n = 0; n < need.length; n++) {
+      var file = need[n].file;
+      if (!state[file]) load(file);
+      if (state[file] === "loading") waiting = true;
+    }
+    if (waiting) { count.textContent = "Loading…"; return; }
+    var hits = papers.filter(function (p) { return matches(p, v.terms, v.topic, v.from, v.to); });
+    // Files not loaded are wholly in the range and the view has no search terms: they count whole.
+    var unloaded = 0, failed = 0;
+    for (var k = 0; k < data.shards.length; k++) {
+      var s = data.shards[k];
+      if (state[s.file] === "failed") failed++;
+      else if (state[s.file] !== "loaded" && inRange(v, s)) unloaded += size(v, s);
+    }
     // "Most relevant" in a topic ranks by that topic's score, not the best over all topics.
     for (var h = 0; h < hits.length; h++) {
-      var at = topic.value === "" ? -1 : hits[h].topics.indexOf(+topic.value);
+      var at = v.topic === "" ? -1 : hits[h].topics.indexOf(+v.topic);
       hits[h].rank = at < 0 || !hits[h].scores ? hits[h].score : hits[h].scores[at];
     }
-    hits.sort(orders[sort.value] || orders["new"]);
-    var target = location.hash.slice(1);
+    hits.sort(orders[v.sort] || orders["new"]);
     var limit = shown;
-    if (target) {
-      for (var i = 0; i < hits.length; i++) if (hits[i].anchor === target) { limit = Math.max(limit, i + 1); break; }
+    if (v.target) {
+      for (var i = 0; i < hits.length; i++) if (hits[i].anchor === v.target) { limit = Math.max(limit, i + 1); break; }
     }
     var frag = document.createDocumentFragment();
     for (var j = 0; j < hits.length && j < limit; j++) frag.appendChild(render(hits[j]));
     list.replaceChildren(frag);
-    count.textContent = hits.length + (hits.length === 1 ? " paper" : " papers") +
-      (hits.length > limit ? " (showing " + limit + ")" : "");
-    more.hidden = hits.length <= limit;
+    var total = hits.length + unloaded;
+    count.textContent = total + (total === 1 ? " paper" : " papers") +
+      (total > limit ? " (showing " + Math.min(limit, hits.length) + ")" : "") +
+      (failed ? " (" + failed + " data files could not be loaded)" : "");
+    more.hidden = total <= limit;
+    // A link to one paper scrolls to it once its data file is in.
+    if (!jumped && v.target) {
+      var node = document.getElementById(v.target);
+      if (node) { jumped = true; node.scrollIntoView(); }
+    }
   }
 
   function reset() { shown = PAGE; apply(); }
@@ -120,8 +185,6 @@
   to.addEventListener("change", reset);
   sort.addEventListener("change", reset);
   more.addEventListener("click", function () { shown += PAGE; apply(); });
-  window.addEventListener("hashchange", apply);
+  window.addEventListener("hashchange", function () { jumped = false; apply(); });
   apply();
-  var target = location.hash && document.getElementById(location.hash.slice(1));
-  if (target) target.scrollIntoView();
 })();

@@ -450,6 +450,38 @@ impl TestEnv {
         std::fs::read_to_string(self.path(rel)).unwrap()
     }
 
+    /// The site's data as one value: the index (`data/index.js`) with `papers` added, every
+    /// paper of its data files in the index's order (newest first). Checks that each data file
+    /// is a script that cannot close its `<script>` and holds what the index says.
+    pub fn site_data(&self) -> serde_json::Value {
+        let unwrap = |text: &str, head: &str, tail: &str| -> serde_json::Value {
+            assert!(!text.contains("</"), "a data script holds `</`");
+            let body = text.strip_prefix(head).and_then(|t| t.strip_suffix(tail));
+            serde_json::from_str(body.unwrap_or_else(|| panic!("not {head}…{tail}")))
+                .expect("data scripts hold JSON")
+        };
+        let mut index = unwrap(
+            &self.read("site/data/index.js"),
+            "window.PAPERWATCH_DATA = ",
+            ";\n",
+        );
+        let mut papers = Vec::new();
+        for shard in index["shards"].as_array().unwrap() {
+            let file = shard["file"].as_str().unwrap();
+            let data = unwrap(
+                &self.read(&format!("site/data/{file}")),
+                "PAPERWATCH_SHARD(",
+                ");\n",
+            );
+            assert_eq!(data["file"], file);
+            let list = data["papers"].as_array().unwrap();
+            assert_eq!(shard["count"], list.len(), "{file}");
+            papers.extend(list.iter().cloned());
+        }
+        index["papers"] = serde_json::Value::Array(papers);
+        index
+    }
+
     pub fn set_env(&mut self, key: &str, value: &str) {
         self.env.push((key.into(), value.into()));
     }
