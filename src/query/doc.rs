@@ -1,5 +1,6 @@
 //! A paper's text split into words for matching, and the glob used for categories.
 
+use std::cell::OnceCell;
 use std::collections::HashSet;
 
 use rust_stemmers::Stemmer;
@@ -100,28 +101,66 @@ impl Words {
     }
 }
 
-/// A paper's text, split into words once for matching.
-#[derive(Debug, Clone, Default)]
-pub struct Doc {
-    title: Words,
-    summary: Words,
-    comment: Words,
-    journal_ref: Words,
-    authors: Words,
-    categories: Vec<String>,
+/// A paper's text, split into words for matching: each field when a query first asks for it
+/// (a query on categories alone never splits the abstract), then kept.
+#[derive(Debug, Clone)]
+pub struct Doc<'p> {
+    paper: &'p Paper,
+    title: OnceCell<Words>,
+    summary: OnceCell<Words>,
+    comment: OnceCell<Words>,
+    journal_ref: OnceCell<Words>,
+    authors: OnceCell<Words>,
+    categories: OnceCell<Vec<String>>,
 }
 
-impl Doc {
-    /// Splits a paper's fields into words.
-    pub fn new(paper: &Paper) -> Doc {
+impl<'p> Doc<'p> {
+    /// A paper's fields, to be split into words as they are asked for.
+    pub fn new(paper: &'p Paper) -> Doc<'p> {
         Doc {
-            title: Words::new([paper.title.as_str()]),
-            summary: Words::new([paper.summary.as_str()]),
-            comment: Words::new(paper.comment.as_deref()),
-            journal_ref: Words::new(paper.journal_ref.as_deref()),
-            authors: Words::new(paper.authors.iter().map(String::as_str)),
-            categories: paper.categories.iter().map(|c| c.to_lowercase()).collect(),
+            paper,
+            title: OnceCell::new(),
+            summary: OnceCell::new(),
+            comment: OnceCell::new(),
+            journal_ref: OnceCell::new(),
+            authors: OnceCell::new(),
+            categories: OnceCell::new(),
         }
+    }
+
+    fn title(&self) -> &Words {
+        self.title
+            .get_or_init(|| Words::new([self.paper.title.as_str()]))
+    }
+
+    fn summary(&self) -> &Words {
+        self.summary
+            .get_or_init(|| Words::new([self.paper.summary.as_str()]))
+    }
+
+    fn comment(&self) -> &Words {
+        self.comment
+            .get_or_init(|| Words::new(self.paper.comment.as_deref()))
+    }
+
+    fn journal_ref(&self) -> &Words {
+        self.journal_ref
+            .get_or_init(|| Words::new(self.paper.journal_ref.as_deref()))
+    }
+
+    fn authors(&self) -> &Words {
+        self.authors
+            .get_or_init(|| Words::new(self.paper.authors.iter().map(String::as_str)))
+    }
+
+    fn categories(&self) -> &[String] {
+        self.categories.get_or_init(|| {
+            self.paper
+                .categories
+                .iter()
+                .map(|c| c.to_lowercase())
+                .collect()
+        })
     }
 
     pub(super) fn has(&self, field: Field, words: &[String]) -> bool {
@@ -129,13 +168,13 @@ impl Doc {
             return false;
         }
         match field {
-            Field::Title => self.title.contains(words),
-            Field::Abstract => self.summary.contains(words),
-            Field::All => self.title.contains(words) || self.summary.contains(words),
-            Field::Comment => self.comment.contains(words),
-            Field::JournalRef => self.journal_ref.contains(words),
-            Field::Author => self.authors.contains(words),
-            Field::Category => self.categories.iter().any(|c| glob(&words[0], c)),
+            Field::Title => self.title().contains(words),
+            Field::Abstract => self.summary().contains(words),
+            Field::All => self.title().contains(words) || self.summary().contains(words),
+            Field::Comment => self.comment().contains(words),
+            Field::JournalRef => self.journal_ref().contains(words),
+            Field::Author => self.authors().contains(words),
+            Field::Category => self.categories().iter().any(|c| glob(&words[0], c)),
             Field::Unchecked => true,
         }
     }
@@ -189,10 +228,10 @@ impl Stemmed {
                 .collect()
         };
         Stemmed {
-            title: stems(&doc.title),
-            summary: stems(&doc.summary),
-            comment: stems(&doc.comment),
-            journal_ref: stems(&doc.journal_ref),
+            title: stems(doc.title()),
+            summary: stems(doc.summary()),
+            comment: stems(doc.comment()),
+            journal_ref: stems(doc.journal_ref()),
         }
     }
 
@@ -210,5 +249,36 @@ impl Stemmed {
             Field::All => any(&[&self.title, &self.summary, &self.comment]),
             Field::Category | Field::Author | Field::Unchecked => false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::Expr;
+
+    #[test]
+    fn fields_are_split_when_a_query_first_asks_for_them() {
+        let paper = Paper {
+            id: crate::model::ArxivId::parse("2501.00001").unwrap(),
+            version: 1,
+            title: "Edge LLMs".into(),
+            authors: vec!["Jane Doe".into()],
+            summary: "Inference on phones.".into(),
+            categories: vec!["cs.CL".into()],
+            primary_category: "cs.CL".into(),
+            published: "2025-01-01T00:00:00Z".parse().unwrap(),
+            updated: "2025-01-01T00:00:00Z".parse().unwrap(),
+            comment: None,
+            journal_ref: None,
+            doi: None,
+        };
+        let doc = Doc::new(&paper);
+        assert!(Expr::parse("cat:cs.*").unwrap().matches(&doc));
+        assert!(doc.title.get().is_none() && doc.summary.get().is_none());
+        assert!(Expr::parse("ti:edge").unwrap().matches(&doc));
+        assert!(doc.title.get().is_some() && doc.summary.get().is_none());
+        assert!(Expr::parse("phones").unwrap().matches(&doc));
+        assert!(doc.summary.get().is_some() && doc.authors.get().is_none());
     }
 }

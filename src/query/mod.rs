@@ -204,8 +204,9 @@ mod tests {
     use super::*;
     use crate::model::{ArxivId, Paper};
 
-    fn doc(title: &str, summary: &str) -> Doc {
-        Doc::new(&Paper {
+    /// A paper's words; the paper lives as long as the test (leaked).
+    fn doc(title: &str, summary: &str) -> Doc<'static> {
+        Doc::new(Box::leak(Box::new(Paper {
             id: ArxivId::parse("2501.00001").unwrap(),
             version: 1,
             title: title.into(),
@@ -218,7 +219,7 @@ mod tests {
             comment: Some("Code: github".into()),
             journal_ref: None,
             doi: None,
-        })
+        })))
     }
 
     fn q(s: &str) -> Expr {

@@ -136,16 +136,16 @@ pub fn profile(model: &Model, rules: &TopicRules) -> Sparse {
 
 /// A paper prepared once for every topic: its model vector and its words for matching.
 #[derive(Debug, Clone)]
-pub struct Prepared {
+pub struct Prepared<'p> {
     /// The TF-IDF vector.
     pub vector: Sparse,
-    /// The words, indexed.
-    pub doc: Doc,
+    /// The words, indexed as matching asks for them.
+    pub doc: Doc<'p>,
 }
 
-impl Prepared {
+impl<'p> Prepared<'p> {
     /// Prepares a paper under a fitted model.
-    pub fn new(model: &Model, paper: &Paper) -> Prepared {
+    pub fn new(model: &Model, paper: &'p Paper) -> Prepared<'p> {
         Prepared {
             vector: model.vector(paper),
             doc: Doc::new(paper),
@@ -154,7 +154,7 @@ impl Prepared {
 }
 
 /// Fits the model on `papers` and prepares each of them, analysing every text once.
-pub fn prepare_all(papers: &[&Paper]) -> (Model, HashMap<ArxivId, Prepared>) {
+pub fn prepare_all<'p>(papers: &[&'p Paper]) -> (Model, HashMap<ArxivId, Prepared<'p>>) {
     let (model, vectors) = Model::fit_with_vectors(papers);
     let prepared = papers
         .iter()
@@ -240,7 +240,7 @@ pub fn classify(
     model: &Model,
     rules: &TopicRules,
     papers: &[&Paper],
-    prepared: &HashMap<ArxivId, Prepared>,
+    prepared: &HashMap<ArxivId, Prepared<'_>>,
     with_terms: bool,
 ) -> Vec<Decision> {
     let scorer = TopicScorer::new(model, rules, &|id| {
@@ -273,7 +273,7 @@ pub fn blend(profile_score: f64, feedback: Option<f64>) -> f64 {
 /// What a decision is computed from, besides the rules.
 struct Inputs<'a> {
     vector: &'a Sparse,
-    doc: &'a Doc,
+    doc: &'a Doc<'a>,
     profile: &'a Sparse,
     feedback: Option<&'a Logistic>,
     model: Option<ModelScore>,
