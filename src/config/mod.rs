@@ -242,8 +242,12 @@ pub struct LinksSettings {
     pub huggingface: bool,
     /// `huggingface_url`.
     pub huggingface_url: String,
-    /// `huggingface_delay_seconds`: pause between two Hugging Face requests.
+    /// `huggingface_delay_seconds`: pause between two requests of one lookup worker.
     pub huggingface_delay: Duration,
+    /// `huggingface_concurrency`: lookups in flight at once.
+    pub huggingface_concurrency: usize,
+    /// `huggingface_budget`: most lookups in one run.
+    pub huggingface_budget: usize,
     /// `timeout_seconds`: time limit of one Hugging Face request.
     pub timeout: Duration,
 }

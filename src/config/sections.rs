@@ -229,6 +229,9 @@ pub(super) fn links(v: &Read) -> Result<LinksSettings, ConfigError> {
             .trim_end_matches('/')
             .to_string(),
         huggingface_delay: seconds(v, "links", "huggingface_delay_seconds", false)?,
+        huggingface_concurrency: int_in(v, "links", "huggingface_concurrency", 1..=16, "")?
+            as usize,
+        huggingface_budget: int_in(v, "links", "huggingface_budget", 0..=100_000, "")? as usize,
         timeout: seconds(v, "links", "timeout_seconds", true)?,
     })
 }

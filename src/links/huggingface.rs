@@ -1,7 +1,8 @@
 //! The Hugging Face papers API as a source of code links: `GET {base}/api/papers/{id}` →
-//! `githubRepo`. A few requests per second at most, a short timeout, 404 (or an `error` body)
-//! means "no repository". Failures are returned, never retried here: the caller decides when to
-//! stop asking. Depends only on [`crate::model`].
+//! `githubRepo`. One client paces its own requests, with a short timeout; 404 (or an `error`
+//! body) means "no repository", 429 comes back with its `Retry-After`. Failures are returned,
+//! never retried here: the caller decides when to wait, retry or stop asking. Depends only on
+//! [`crate::model`].
 
 use std::time::{Duration, Instant};
 
@@ -28,9 +29,13 @@ pub struct Extra {
 /// A request that gave no answer.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// A status that says nothing about the paper (429, 5xx, …).
+    /// A status that says nothing about the paper (5xx, …).
     #[error("Hugging Face answered HTTP {0}")]
     Status(u16),
+    /// HTTP 429: too many requests; `Retry-After` in seconds when it says.
+    #[error("Hugging Face answered HTTP 429 (too many requests{})",
+        .0.map_or(String::new(), |d| format!(", retry after {} s", d.as_secs())))]
+    RateLimited(Option<Duration>),
     /// No answer in time, or no connection.
     #[error("Hugging Face unreachable: {0}")]
     Transport(String),
@@ -96,6 +101,15 @@ impl Client {
         let status = response.status().as_u16();
         if status == 404 {
             return Ok((Answer::NoRepo, Extra::default()));
+        }
+        if status == 429 {
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<u64>().ok())
+                .map(Duration::from_secs);
+            return Err(Error::RateLimited(retry_after));
         }
         if status != 200 {
             return Err(Error::Status(status));

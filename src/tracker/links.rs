@@ -1,16 +1,21 @@
 //! The links stage. Code links: from each shown paper's own text, else from the Hugging Face
-//! papers API (asked after arXiv, never at the same time). A paper is asked once; asked again at most weekly while
-//! it is under 90 days old (repositories appear after publication). A failing service never
-//! blocks or drops a paper: after a few failures in a row paperwatch stops asking for this run.
+//! papers API (asked after arXiv, never at the same time; a few lookups in flight, a per-run
+//! budget under its anonymous quota, 429 honoured). A paper is asked once; asked again at most
+//! weekly while it is under 90 days old (repositories appear after publication). A failing
+//! service never blocks or drops a paper: after a few failures in a row, or a 429 that asks for
+//! a long wait, paperwatch stops asking for this run.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, mpsc};
+use std::time::{Duration, Instant};
 
 use jiff::{Timestamp, ToSpan};
 use tracing::warn;
 
 use super::CodeLinks;
-use crate::config::Settings;
-use crate::links::huggingface::{self, Answer};
+use crate::config::{LinksSettings, Settings};
+use crate::links::huggingface::{self, Answer, Extra};
 use crate::links::text;
 use crate::model::{ArxivId, Paper, StoredPaper};
 use crate::output::Ui;
@@ -39,6 +44,8 @@ pub struct LinkSummary {
     pub failed: usize,
     /// Whether asking stopped early.
     pub stopped: bool,
+    /// Papers to ask about that the per-run budget left for the next run.
+    pub deferred: usize,
 }
 
 fn shown_in_config<'a>(settings: &Settings, papers: &'a [StoredPaper]) -> Vec<&'a StoredPaper> {
@@ -91,8 +98,10 @@ fn should_ask(
     }
 }
 
-/// Asks Hugging Face about shown papers without a link in their text, as the policy allows.
-/// `answers` gains what was asked (and the store records it).
+/// Asks Hugging Face about shown papers without a link in their text, as the policy allows:
+/// at most `huggingface_budget` of them in this run (the rest wait for the next), with
+/// `huggingface_concurrency` lookups in flight. `answers` gains what was asked (and the store
+/// records it).
 pub fn refresh(
     settings: &Settings,
     store: &Store,
@@ -106,66 +115,182 @@ pub fn refresh(
         papers: shown.len(),
         ..LinkSummary::default()
     };
-    let mut client = settings.links.huggingface.then(|| {
-        huggingface::Client::new(
-            &settings.links.huggingface_url,
-            settings.links.timeout,
-            settings.links.huggingface_delay,
-        )
-    });
-    let mut failures_in_a_row = 0;
+    let mut ask: Vec<&ArxivId> = Vec::new();
     for p in &shown {
-        let text = text_link(settings, &p.paper);
-        if text.is_some() {
+        if text_link(settings, &p.paper).is_some() {
             summary.from_text += 1;
             summary.with_link += 1;
-            continue;
-        }
-        if let Some(hf) = client.as_mut()
-            && !summary.stopped
+        } else if settings.links.huggingface
             && should_ask(answers.get(&p.paper.id), p.paper.published, now)
         {
-            summary.asked += 1;
-            match hf.paper_with_extra(&p.paper.id) {
-                Ok((answer, extra)) => {
-                    failures_in_a_row = 0;
-                    store.set_hf_extra(&p.paper.id, extra.summary.as_deref(), extra.upvotes)?;
-                    let repo = match answer {
-                        Answer::Repo(url) => Some(url),
-                        Answer::NoRepo => None,
-                    };
-                    store.set_hf_answer(&p.paper.id, repo.as_deref(), now)?;
-                    answers.insert(p.paper.id.clone(), (repo, now));
-                }
-                Err(e) => {
-                    summary.failed += 1;
-                    failures_in_a_row += 1;
-                    warn!("code link for {}: {e}", p.paper.id);
-                    if failures_in_a_row >= MAX_CONSECUTIVE_FAILURES {
-                        summary.stopped = true;
-                        warn!(
-                            "Hugging Face failed {failures_in_a_row} times in a row; not asking again in this run"
-                        );
-                    }
-                }
+            ask.push(&p.paper.id);
+        }
+    }
+    summary.deferred = ask.len().saturating_sub(settings.links.huggingface_budget);
+    ask.truncate(settings.links.huggingface_budget);
+    let asked = lookups(&settings.links, &ask);
+    for (i, result) in asked.results {
+        let id = ask[i];
+        summary.asked += 1;
+        match result {
+            Ok((answer, extra)) => {
+                store.set_hf_extra(id, extra.summary.as_deref(), extra.upvotes)?;
+                let repo = match answer {
+                    Answer::Repo(url) => Some(url),
+                    Answer::NoRepo => None,
+                };
+                store.set_hf_answer(id, repo.as_deref(), now)?;
+                answers.insert(id.clone(), (repo, now));
+            }
+            Err(e) => {
+                summary.failed += 1;
+                warn!("code link for {id}: {e}");
             }
         }
-        if answers.get(&p.paper.id).is_some_and(|a| a.0.is_some()) {
+    }
+    if let Some(why) = asked.stopped {
+        summary.stopped = true;
+        warn!("{why}; not asking again in this run");
+    }
+    for p in &shown {
+        let from_hf = text_link(settings, &p.paper).is_none()
+            && answers.get(&p.paper.id).is_some_and(|a| a.0.is_some());
+        if from_hf {
             summary.from_huggingface += 1;
             summary.with_link += 1;
         }
     }
     ui.say(&format!(
-        "code links: {} of {} shown papers ({} from their text, {} from Hugging Face); asked Hugging Face about {} papers ({} failed{})",
+        "code links: {} of {} shown papers ({} from their text, {} from Hugging Face); asked Hugging Face about {} papers ({} failed{}){}",
         summary.with_link,
         summary.papers,
         summary.from_text,
         summary.from_huggingface,
         summary.asked,
         summary.failed,
-        if summary.stopped { ", stopped asking" } else { "" }
+        if summary.stopped { ", stopped asking" } else { "" },
+        if summary.deferred > 0 {
+            format!("; {} left for the next run", summary.deferred)
+        } else {
+            String::new()
+        }
     ));
     Ok(summary)
+}
+
+/// The longest `Retry-After` a lookup waits for; a longer one stops asking for the run.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+
+/// One lookup's result.
+type Lookup = Result<(Answer, Extra), huggingface::Error>;
+
+/// What the lookups brought: each asked paper's result by its index in the asked list (in
+/// that order), and why asking stopped early, if it did.
+struct Lookups {
+    results: Vec<(usize, Lookup)>,
+    stopped: Option<String>,
+}
+
+/// What the lookup workers share: failures in a row, why they stopped, and until when a 429
+/// asked everyone to wait.
+#[derive(Default)]
+struct Shared {
+    failures_in_a_row: usize,
+    stopped: Option<String>,
+    resume_at: Option<Instant>,
+}
+
+/// Asks about `ids` with `huggingface_concurrency` workers, each pacing its own requests by
+/// `huggingface_delay_seconds`. A 429 makes every worker wait its `Retry-After` (up to
+/// [`MAX_RETRY_AFTER`]) and the paper is asked once more; a longer or missing `Retry-After`, a
+/// second 429, or [`MAX_CONSECUTIVE_FAILURES`] failures in a row stop the asking: lookups in
+/// flight finish, none start.
+fn lookups(links: &LinksSettings, ids: &[&ArxivId]) -> Lookups {
+    let next = AtomicUsize::new(0);
+    let shared = Mutex::new(Shared::default());
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..links.huggingface_concurrency.min(ids.len()) {
+            let sender = sender.clone();
+            let (next, shared) = (&next, &shared);
+            scope.spawn(move || {
+                let mut client = huggingface::Client::new(
+                    &links.huggingface_url,
+                    links.timeout,
+                    links.huggingface_delay,
+                );
+                loop {
+                    let resume_at = {
+                        let s = shared.lock().expect("lookup state");
+                        if s.stopped.is_some() {
+                            break;
+                        }
+                        s.resume_at
+                    };
+                    if let Some(wait) =
+                        resume_at.and_then(|t| t.checked_duration_since(Instant::now()))
+                    {
+                        std::thread::sleep(wait);
+                    }
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(id) = ids.get(i) else { break };
+                    let result = ask_once_more_after_429(&mut client, id, shared);
+                    note(shared, &result);
+                    if sender.send((i, result)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    drop(sender);
+    let mut results: Vec<_> = receiver.into_iter().collect();
+    results.sort_by_key(|r| r.0);
+    let stopped = shared.into_inner().expect("lookup state").stopped;
+    Lookups { results, stopped }
+}
+
+/// Asks about one paper; after a 429 with a short `Retry-After`, waits it out (and makes the
+/// other workers wait too) and asks once more.
+fn ask_once_more_after_429(
+    client: &mut huggingface::Client,
+    id: &ArxivId,
+    shared: &Mutex<Shared>,
+) -> Lookup {
+    let result = client.paper_with_extra(id);
+    let Err(huggingface::Error::RateLimited(Some(wait))) = result else {
+        return result;
+    };
+    if wait > MAX_RETRY_AFTER {
+        return result;
+    }
+    let until = Instant::now() + wait;
+    {
+        let mut s = shared.lock().expect("lookup state");
+        s.resume_at = Some(s.resume_at.map_or(until, |t| t.max(until)));
+    }
+    std::thread::sleep(wait);
+    client.paper_with_extra(id)
+}
+
+/// Counts a lookup's outcome, and decides whether to stop asking.
+fn note(shared: &Mutex<Shared>, result: &Lookup) {
+    let mut s = shared.lock().expect("lookup state");
+    match result {
+        Ok(_) => s.failures_in_a_row = 0,
+        Err(huggingface::Error::RateLimited(_)) => {
+            s.stopped
+                .get_or_insert_with(|| "Hugging Face asked to slow down (HTTP 429)".to_string());
+        }
+        Err(_) => {
+            s.failures_in_a_row += 1;
+            if s.failures_in_a_row >= MAX_CONSECUTIVE_FAILURES {
+                let n = s.failures_in_a_row;
+                s.stopped
+                    .get_or_insert_with(|| format!("Hugging Face failed {n} times in a row"));
+            }
+        }
+    }
 }
 
 #[cfg(test)]

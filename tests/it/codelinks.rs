@@ -110,7 +110,7 @@ fn quiet_corpus(n: usize) -> BTreeMap<String, SeedRow> {
     (1..=n)
         .map(|i| {
             let row = SeedRow {
-                id: format!("2501.0000{i}"),
+                id: format!("2501.{i:05}"),
                 version: 1,
                 date: "2025-01-15".into(),
                 title: format!("Paper {i}"),
@@ -125,11 +125,11 @@ fn quiet_corpus(n: usize) -> BTreeMap<String, SeedRow> {
 
 fn env_for(arxiv: &MockArxiv, hf_url: &str, n: usize) -> TestEnv {
     let mut env = TestEnv::new();
-    let ids: Vec<String> = (1..=n).map(|i| format!("\"2501.0000{i}\"")).collect();
+    let ids: Vec<String> = (1..=n).map(|i| format!("\"2501.{i:05}\"")).collect();
     let topics = format!("[[topic]]\nname = \"t\"\nids = [{}]\n", ids.join(", "));
     let config = mock_config(&arxiv.url(), "", &topics)
         .replace("from_text = false\nhuggingface = false", &format!(
-            "from_text = true\nhuggingface = true\nhuggingface_url = \"{hf_url}\"\nhuggingface_delay_seconds = 0\ntimeout_seconds = 0.5"
+            "from_text = true\nhuggingface = true\nhuggingface_url = \"{hf_url}\"\nhuggingface_delay_seconds = 0\ntimeout_seconds = 0.5\nhuggingface_concurrency = 1"
         ));
     env.write("paperwatch.toml", &config);
     env.set_env("PAPERWATCH_LINKS_HUGGINGFACE", "true");
@@ -157,10 +157,15 @@ fn hugging_face_found_404_429_500_timeout_and_a_second_run() {
     };
     answer("2501.00001", repo("https://github.com/a/one"));
     answer("2501.00002", ResponseTemplate::new(404));
-    answer(
-        "2501.00003",
-        ResponseTemplate::new(429).insert_header("Retry-After", "60"),
+    // A 429 with a short Retry-After: waited out, then asked once more.
+    rt.block_on(
+        Mock::given(method("GET"))
+            .and(path("/api/papers/2501.00003"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "1"))
+            .up_to_n_times(1)
+            .mount(&hf),
     );
+    answer("2501.00003", repo("https://github.com/a/three"));
     answer("2501.00004", repo("https://github.com/a/four"));
     answer("2501.00005", ResponseTemplate::new(500));
     answer(
@@ -178,7 +183,13 @@ fn hugging_face_found_404_429_500_timeout_and_a_second_run() {
         run.stderr
     );
     assert!(run.stderr.contains("stopped asking"), "{}", run.stderr);
-    assert!(run.stderr.contains("code links: 2 of 8 shown papers (0 from their text, 2 from Hugging Face); asked Hugging Face about 7 papers (4 failed, stopped asking)"), "{}", run.stderr);
+    assert!(run.stderr.contains("code links: 3 of 8 shown papers (0 from their text, 3 from Hugging Face); asked Hugging Face about 7 papers (3 failed, stopped asking)"), "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("Hugging Face failed 3 times in a row; not asking again in this run"),
+        "{}",
+        run.stderr
+    );
     let readme = env.read("README.md");
     assert!(
         readme
@@ -189,9 +200,14 @@ fn hugging_face_found_404_429_500_timeout_and_a_second_run() {
             "(http://arxiv.org/abs/2501.00004v1)| **[code](https://github.com/a/four)**|"
         )
     );
+    assert!(
+        readme.contains(
+            "(http://arxiv.org/abs/2501.00003v1)| **[code](https://github.com/a/three)**|"
+        )
+    );
     assert_eq!(
         readme.matches("| null|").count(),
-        6,
+        5,
         "no paper dropped, the rest null"
     );
     let asked = |from: usize| -> Vec<String> {
@@ -203,8 +219,8 @@ fn hugging_face_found_404_429_500_timeout_and_a_second_run() {
     let first = asked(0);
     assert_eq!(
         first.len(),
-        7,
-        "{first:?}: stopped after three failures in a row"
+        8,
+        "{first:?}: 2501.00003 twice, stopped after three failures in a row"
     );
     assert!(!first.contains(&"2501.00008".to_string()));
 
@@ -212,16 +228,98 @@ fn hugging_face_found_404_429_500_timeout_and_a_second_run() {
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0);
     let second = asked(first.len());
-    for answered in ["2501.00001", "2501.00002", "2501.00004"] {
+    for answered in ["2501.00001", "2501.00002", "2501.00003", "2501.00004"] {
         assert!(
             !second.contains(&answered.to_string()),
             "{answered} asked again: {second:?}"
         );
     }
     assert!(
-        second.contains(&"2501.00003".to_string()),
+        second.contains(&"2501.00005".to_string()),
         "failures are asked again"
     );
+}
+
+/// A mock Hugging Face that answers every paper "no repository" after `delay`.
+fn slow_hugging_face(rt: &tokio::runtime::Runtime, delay: Duration) -> MockServer {
+    let hf = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(404).set_delay(delay))
+            .mount(&hf),
+    );
+    hf
+}
+
+#[test]
+fn lookups_run_a_few_at_a_time_within_a_per_run_budget() {
+    let arxiv = MockArxiv::start(quiet_corpus(24));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let hf = slow_hugging_face(&rt, Duration::from_millis(400));
+    let mut env = env_for(&arxiv, &hf.uri(), 24);
+    env.set_env("PAPERWATCH_LINKS_HUGGINGFACE_CONCURRENCY", "4");
+    env.set_env("PAPERWATCH_LINKS_TIMEOUT_SECONDS", "5");
+    env.set_env("PAPERWATCH_LINKS_HUGGINGFACE_BUDGET", "20");
+    let started = Instant::now();
+    let run = env.run(&["update"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("asked Hugging Face about 20 papers (0 failed); 4 left for the next run"),
+        "{}",
+        run.stderr
+    );
+    // One at a time, 20 lookups of 0.4 s take 8 s; four at a time, 2 s; all at once, 0.4 s.
+    assert!(
+        took >= Duration::from_secs(2) && took < Duration::from_secs(6),
+        "{took:?}"
+    );
+    // The next run asks the four the budget left, and nothing else.
+    let run = env.run(&["update"]);
+    assert!(
+        run.stderr
+            .contains("asked Hugging Face about 4 papers (0 failed)"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(rt.block_on(hf.received_requests()).unwrap().len(), 24);
+}
+
+#[test]
+fn a_429_asking_for_a_long_wait_stops_asking_at_once() {
+    let arxiv = MockArxiv::start(quiet_corpus(6));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let hf = rt.block_on(MockServer::start());
+    rt.block_on(
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
+            .mount(&hf),
+    );
+    let env = env_for(&arxiv, &hf.uri(), 6);
+    let started = Instant::now();
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(
+        run.stderr
+            .contains("asked Hugging Face about 1 papers (1 failed, stopped asking)"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr
+            .contains("Hugging Face asked to slow down (HTTP 429); not asking again in this run"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(rt.block_on(hf.received_requests()).unwrap().len(), 1);
 }
 
 #[test]
