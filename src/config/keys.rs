@@ -133,7 +133,7 @@ pub const KEYS: &[Key] = &[
         "Ask the Hugging Face papers API (`githubRepo`) about shown papers without a link in their text."),
     key("links", "huggingface_url", K::Str, D::Str("https://huggingface.co"),
         "Its base URL (point it at a mock in tests)."),
-    key("links", "huggingface_delay_seconds", K::Seconds, D::Seconds(0.3),
+    key("links", "huggingface_delay_seconds", K::Seconds, D::Seconds(0.1),
         "Pause between two requests of one lookup worker."),
     key("links", "huggingface_concurrency", K::Int, D::Int(4),
         "Lookups in flight at once (1–16)."),
