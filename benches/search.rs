@@ -51,7 +51,6 @@ fn search(c: &mut Criterion) {
         let filter = SearchFilter {
             limit: 20,
             marks: ("[", "]"),
-            rank_newest: Some(paperwatch::commands::search::RANK_NEWEST),
             ..SearchFilter::default()
         };
         let mut group = c.benchmark_group(format!("search_{label}"));
@@ -61,21 +60,6 @@ fn search(c: &mut Criterion) {
             });
         }
         group.finish();
-        if n == 100_000 {
-            let exhaustive = SearchFilter {
-                rank_newest: None,
-                ..filter
-            };
-            c.bench_function("search_100k_exhaustive/one_word", |b| {
-                b.iter(|| {
-                    store
-                        .search(black_box("galaxy"), &exhaustive)
-                        .unwrap()
-                        .hits
-                        .len()
-                })
-            });
-        }
     }
 }
 

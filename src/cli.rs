@@ -201,10 +201,8 @@ pub struct SearchArgs {
     /// Print `{"results": [...]}` as JSON.
     #[arg(long)]
     pub json: bool,
-    /// Rank every match. Without it, a query with no filter that matches more than 5,000
-    /// papers ranks the 5,000 most recently stored (and says so), which keeps a search of a
-    /// bulk-imported archive fast.
-    #[arg(long)]
+    /// Accepted for scripts written for earlier versions; every match is ranked now.
+    #[arg(long, hide = true)]
     pub exhaustive: bool,
 }
 

@@ -97,7 +97,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mark(args) => mark::run(&settings, &args, now, ui),
         Command::Explain(args) => explain::run(&settings, &args),
         Command::Eval(args) => eval::run(&settings, &args),
-        Command::Search(args) => search::run(&settings, &args, ui),
+        Command::Search(args) => search::run(&settings, &args),
         Command::Show(args) => show::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Import(args) => import::run(&settings, &args, now, ui),

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use super::outln;
-use super::{Ui, UsageError, open_store};
+use super::{UsageError, open_store};
 use crate::cli::SearchArgs;
 use crate::config::Settings;
 use crate::store::{self, SearchFilter};
@@ -36,11 +36,8 @@ pub fn sanitize(text: &str) -> String {
         .collect()
 }
 
-/// How many of the most recently stored matches a search ranks by default.
-pub const RANK_NEWEST: usize = 5_000;
-
 /// Runs `search`.
-pub fn run(settings: &Settings, args: &SearchArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     let store = open_store(settings, false)?;
     let since = args
         .since
@@ -74,19 +71,9 @@ pub fn run(settings: &Settings, args: &SearchArgs, ui: Ui) -> anyhow::Result<Exi
         category: args.category.as_deref(),
         limit: args.limit,
         marks,
-        rank_newest: (!args.exhaustive).then_some(RANK_NEWEST),
     };
     let hits = match store.search(&args.query, &filter) {
-        Ok(found) => {
-            if let Some(n) = found.ranked_newest {
-                ui.say(&format!(
-                    "more than {n} papers match {:?}: ranked the {n} most recently stored \
-                     (--exhaustive ranks them all; a narrower query is faster)",
-                    args.query
-                ));
-            }
-            found.hits
-        }
+        Ok(found) => found.hits,
         Err(store::Error::Query { query, message }) => {
             return Err(UsageError(format!(
                 "cannot read the search query {query:?} ({message}); put phrases and words with \

@@ -126,20 +126,13 @@ pub struct SearchFilter<'a> {
     pub limit: usize,
     /// Markers around matched words in titles and snippets.
     pub marks: (&'a str, &'a str),
-    /// Rank only this many most recently stored matches when more match and no other filter
-    /// is set (`None`: rank every match). Ranking costs about a microsecond per match, so a
-    /// word in a third of a million-paper archive would take a third of a second.
-    pub rank_newest: Option<usize>,
 }
 
 /// What a search found.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SearchResults {
-    /// The best matches, best first.
+    /// The best matches, best first: every match is ranked.
     pub hits: Vec<SearchHit>,
-    /// `Some(n)` when more than `n` papers matched and only the `n` most recently stored were
-    /// ranked ([`SearchFilter::rank_newest`]).
-    pub ranked_newest: Option<usize>,
 }
 
 /// Result alias for this module.
@@ -543,7 +536,7 @@ impl Store {
         let ranked_sql = if filtered {
             "SELECT papers_fts.rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0)
              FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
-             WHERE papers_fts MATCH ?1 AND papers_fts.rowid >= ?6
+             WHERE papers_fts MATCH ?1
                AND (?2 IS NULL OR EXISTS (SELECT 1 FROM topic_papers t
                     WHERE t.paper_id = p.id AND t.topic = ?2 AND t.shown = 1))
                AND (?3 IS NULL OR p.published >= ?3)
@@ -553,7 +546,7 @@ impl Store {
         } else {
             // The same parameters; the filters' (?2, ?3, ?4) go unused.
             "SELECT rowid, -bm25(papers_fts, 10.0, 1.0, 2.0, 1.0) FROM papers_fts
-             WHERE papers_fts MATCH ?1 AND rowid >= ?6
+             WHERE papers_fts MATCH ?1
              ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0), rowid DESC
              LIMIT ?5"
         };
@@ -564,8 +557,8 @@ impl Store {
              WHERE papers_fts MATCH ?1 AND papers_fts.rowid = ?2"
         );
         type Row = (RawPaper, f64, String, String);
-        let run = || -> rusqlite::Result<(Vec<Row>, Option<usize>)> {
-            let rank = |floor: i64| -> rusqlite::Result<Vec<(i64, f64)>> {
+        let run = || -> rusqlite::Result<Vec<Row>> {
+            let ranked: Vec<(i64, f64)> = {
                 let mut stmt = self.conn.prepare_cached(ranked_sql)?;
                 let rows = stmt.query_map(
                     params![
@@ -574,30 +567,10 @@ impl Store {
                         filter.since.map(|t| t.to_string()),
                         filter.category,
                         filter.limit as i64,
-                        floor,
                     ],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )?;
-                rows.collect()
-            };
-            let (ranked, window) = match filter.rank_newest {
-                Some(n) if n > 0 && !filtered => {
-                    // Finding the n-th most recent match reads only the newest part of the
-                    // index when many match; then only those are ranked.
-                    let past: Option<i64> = self
-                        .conn
-                        .prepare_cached(
-                            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?1
-                             ORDER BY rowid DESC LIMIT 1 OFFSET ?2",
-                        )?
-                        .query_row(params![query, n as i64], |r| r.get(0))
-                        .optional()?;
-                    match past {
-                        Some(past) => (rank(past + 1)?, Some(n)),
-                        None => (rank(i64::MIN)?, None),
-                    }
-                }
-                _ => (rank(i64::MIN)?, None),
+                rows.collect::<rusqlite::Result<_>>()?
             };
             let mut stmt = self.conn.prepare_cached(&detail_sql)?;
             let mut out = Vec::with_capacity(ranked.len());
@@ -608,7 +581,7 @@ impl Store {
                     })?;
                 out.push(row);
             }
-            Ok((out, window))
+            Ok(out)
         };
         let raw = run().map_err(|e| match &e {
             // SQLITE_ERROR from MATCH is the query's fault (syntax, unknown column, unclosed
@@ -623,7 +596,6 @@ impl Store {
             }
             _ => Error::Sqlite(e),
         })?;
-        let (raw, ranked_newest) = raw;
         let hits = raw
             .into_iter()
             .map(|(p, score, title, snippet)| {
@@ -635,10 +607,7 @@ impl Store {
                 })
             })
             .collect::<Result<_>>()?;
-        Ok(SearchResults {
-            hits,
-            ranked_newest,
-        })
+        Ok(SearchResults { hits })
     }
 
     /// The database file's size with its write-ahead log, in bytes.
@@ -1319,7 +1288,7 @@ mod tests {
     }
 
     #[test]
-    fn a_broad_search_ranks_its_most_recent_matches_unless_exhaustive() {
+    fn a_broad_search_ranks_every_match() {
         let mut store = Store::open_in_memory().unwrap();
         // 600 papers with "npu"; the oldest has it in its title (the best match), three
         // mention "tpu" too.
@@ -1343,41 +1312,21 @@ mod tests {
         let mut filter = SearchFilter {
             limit: 5,
             marks: ("", ""),
-            rank_newest: Some(50),
             ..SearchFilter::default()
         };
-        let capped = store.search("npu", &filter).unwrap();
-        assert_eq!(capped.ranked_newest, Some(50));
-        assert_eq!(capped.hits.len(), 5);
-        assert!(
-            capped
-                .hits
-                .iter()
-                .all(|h| h.paper.id.as_str() > "2501.00550"),
-            "only the 50 most recent were ranked: {:?}",
-            capped
-                .hits
-                .iter()
-                .map(|h| h.paper.id.as_str())
-                .collect::<Vec<_>>()
-        );
-        // A narrow query is ranked whole, in one pass.
-        let narrow = store.search("tpu", &filter).unwrap();
-        assert_eq!(narrow.ranked_newest, None);
-        assert_eq!(narrow.hits.len(), 3);
-        filter.rank_newest = None;
         let all = store.search("npu", &filter).unwrap();
-        assert_eq!(all.ranked_newest, None);
+        assert_eq!(all.hits.len(), 5);
         assert_eq!(
             all.hits[0].paper.id.as_str(),
             "2501.00001",
-            "the best match is the oldest"
+            "the best match is the oldest of 600"
         );
-        // A filter turns the window off: the filter may want older papers.
-        filter.rank_newest = Some(50);
+        // Equal scores: the most recently stored first.
+        assert!(all.hits[1].paper.id > all.hits[2].paper.id);
+        let narrow = store.search("tpu", &filter).unwrap();
+        assert_eq!(narrow.hits.len(), 3);
         filter.category = Some("cs.CL");
         let filtered = store.search("npu", &filter).unwrap();
-        assert_eq!(filtered.ranked_newest, None);
         assert_eq!(filtered.hits[0].paper.id.as_str(), "2501.00001");
     }
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env python3
+"""Search side by side on one paperwatch database: `paperwatch search` (a process per query, as a
+user runs it: top 20, every match ranked, titles highlighted, snippets) beside what a user would
+run instead, bare sqlite3 FTS5 bm25 with the same column weights and the same top 20, from the
+standard library's sqlite3 (one connection, warm).
+
+    python3 bench/search_compare.py PAPERWATCH_BINARY DATABASE [RUNS]
+
+Prints each query's median, then p50 and p95 over all runs of all queries, for both.
+"""
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+# The queries of benches/search.rs: words and phrases of the default topics, one off-topic word,
+# a prefix with NOT. In the synthetic corpus every field word is in about a third of the papers,
+# so the broad ones are a worst case.
+QUERIES = [
+    "speculative decoding",
+    '"large language model"',
+    "galaxy",
+    "npu latency",
+    '"kv cache"',
+    "title:quantization",
+    "mobile energy inference",
+    "quantiz* NOT galaxy",
+]
+
+binary, database = sys.argv[1], sys.argv[2]
+runs = int(sys.argv[3]) if len(sys.argv) > 3 else 5
+
+bare = sqlite3.connect(database)
+BARE = """SELECT p.id, highlight(papers_fts, 0, '[', ']'), snippet(papers_fts, 1, '[', ']', '…', 24)
+          FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
+          WHERE papers_fts MATCH ?
+          ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0) LIMIT 20"""
+
+
+def timed(fn):
+    start = time.perf_counter()
+    fn()
+    return (time.perf_counter() - start) * 1000
+
+
+env = dict(os.environ, PAPERWATCH_DATABASE_PATH=database)
+rows = []
+for q in QUERIES:
+    bare.execute(BARE, (q,)).fetchall()  # warm the page cache for both
+    ours = [
+        timed(lambda: subprocess.run([binary, "-q", "search", "--json", q], env=env,
+                                     check=True, stdout=subprocess.DEVNULL))
+        for _ in range(runs)
+    ]
+    theirs = [timed(lambda: bare.execute(BARE, (q,)).fetchall()) for _ in range(runs)]
+    rows.append((q, ours, theirs))
+
+
+def p(values, q):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
+
+
+print(f"{'query':28} {'paperwatch':>12} {'sqlite3':>10}")
+for q, ours, theirs in rows:
+    print(f"{q:28} {statistics.median(ours):9.1f} ms {statistics.median(theirs):7.1f} ms")
+all_ours = [t for _, o, _ in rows for t in o]
+all_theirs = [t for _, _, t in rows for t in t]
+print(f"{'p50':28} {p(all_ours, 0.5):9.1f} ms {p(all_theirs, 0.5):7.1f} ms")
+print(f"{'p95':28} {p(all_ours, 0.95):9.1f} ms {p(all_theirs, 0.95):7.1f} ms")
