@@ -6,7 +6,9 @@ standard library's sqlite3 (one connection, warm).
 
     python3 bench/search_compare.py PAPERWATCH_BINARY DATABASE [RUNS]
 
-Prints each query's median, then p50 and p95 over all runs of all queries, for both.
+Prints each query's median, then p50 and p95 over all runs of all queries: paperwatch, the
+one-statement sqlite3 query (bm25 order, highlight and snippet), and the floor, sqlite3 ranking
+alone (rowids only).
 """
 import os
 import sqlite3
@@ -37,6 +39,9 @@ BARE = """SELECT p.id, highlight(papers_fts, 0, '[', ']'), snippet(papers_fts, 1
           FROM papers_fts JOIN papers p ON p.rowid = papers_fts.rowid
           WHERE papers_fts MATCH ?
           ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0) LIMIT 20"""
+# The floor: ranking alone, no highlights, no paper rows.
+RANK_ONLY = """SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?
+               ORDER BY bm25(papers_fts, 10.0, 1.0, 2.0, 1.0) LIMIT 20"""
 
 
 def timed(fn):
@@ -55,7 +60,8 @@ for q in QUERIES:
         for _ in range(runs)
     ]
     theirs = [timed(lambda: bare.execute(BARE, (q,)).fetchall()) for _ in range(runs)]
-    rows.append((q, ours, theirs))
+    floor = [timed(lambda: bare.execute(RANK_ONLY, (q,)).fetchall()) for _ in range(runs)]
+    rows.append((q, ours, theirs, floor))
 
 
 def p(values, q):
@@ -63,10 +69,10 @@ def p(values, q):
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-print(f"{'query':28} {'paperwatch':>12} {'sqlite3':>10}")
-for q, ours, theirs in rows:
-    print(f"{q:28} {statistics.median(ours):9.1f} ms {statistics.median(theirs):7.1f} ms")
-all_ours = [t for _, o, _ in rows for t in o]
-all_theirs = [t for _, _, t in rows for t in t]
-print(f"{'p50':28} {p(all_ours, 0.5):9.1f} ms {p(all_theirs, 0.5):7.1f} ms")
-print(f"{'p95':28} {p(all_ours, 0.95):9.1f} ms {p(all_theirs, 0.95):7.1f} ms")
+print(f"{'query':28} {'paperwatch':>12} {'sqlite3':>10} {'rank only':>10}")
+for q, ours, theirs, floor in rows:
+    print(f"{q:28} {statistics.median(ours):9.1f} ms {statistics.median(theirs):7.1f} ms "
+          f"{statistics.median(floor):7.1f} ms")
+for name, at in [("p50", 0.5), ("p95", 0.95)]:
+    cols = [[t for row in rows for t in row[k]] for k in (1, 2, 3)]
+    print(f"{name:28} {p(cols[0], at):9.1f} ms {p(cols[1], at):7.1f} ms {p(cols[2], at):7.1f} ms")
