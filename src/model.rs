@@ -310,6 +310,11 @@ pub fn collapse_whitespace(s: &str) -> String {
     out
 }
 
+/// Rows migrated from a cv-arxiv-daily fork, as its JSON databases held them: by `(topic,
+/// paper)`, then by the file they render into (`readme`, `gitpage`, `wechat`).
+pub type CvRows =
+    std::collections::HashMap<(String, ArxivId), std::collections::HashMap<String, String>>;
+
 #[cfg(test)]
 mod tests {
     use super::*;

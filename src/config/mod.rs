@@ -161,6 +161,25 @@ pub struct ReadmeSettings {
     pub archive_dir: PathBuf,
     /// `updated_on`: which day the `## Updated on` line shows.
     pub updated_on: UpdatedOn,
+    /// `layout`: whose README format.
+    pub layout: Layout,
+    /// `gitpage_path`, resolved: cv-arxiv-daily's web page (`docs/index.md`), when set.
+    pub gitpage_path: Option<PathBuf>,
+    /// `wechat_path`, resolved: cv-arxiv-daily's list (`docs/wechat.md`), when set.
+    pub wechat_path: Option<PathBuf>,
+}
+
+/// The most of a README that GitHub shows, in bytes: `[readme] max_bytes`'s default.
+pub const GITHUB_README_LIMIT: usize = 512_000;
+
+/// `[readme] layout`: which generator's README format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The seed's (bansky-cl lineage): date, title, categories, abstract, PDF, code.
+    Seed,
+    /// Vincentqyw/cv-arxiv-daily's: publish date, title, first author, PDF, code; a table of
+    /// contents and a usage line.
+    Cv,
 }
 
 /// `[readme] updated_on`.

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::{
-    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, ConfigError, ExampleSource, LinksSettings,
-    Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings, SummarizeSettings,
-    UpdatedOn, is_arxiv_host,
+    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, ConfigError, ExampleSource, Layout,
+    LinksSettings, Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings,
+    SummarizeSettings, UpdatedOn, is_arxiv_host,
 };
 use crate::model::Bucket;
 
@@ -197,6 +197,12 @@ pub(super) fn readme(v: &Read, base: &Path) -> Result<ReadmeSettings, ConfigErro
             "news" => UpdatedOn::News,
             _ => UpdatedOn::Run,
         },
+        layout: match v.str("readme", "layout").as_str() {
+            "cv" => Layout::Cv,
+            _ => Layout::Seed,
+        },
+        gitpage_path: v.opt_str("readme", "gitpage_path").map(|p| base.join(p)),
+        wechat_path: v.opt_str("readme", "wechat_path").map(|p| base.join(p)),
     })
 }
 

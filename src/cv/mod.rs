@@ -26,6 +26,23 @@ pub struct CvRow {
     pub summary: Option<String>,
     /// The code link, when the row has one.
     pub code: Option<String>,
+    /// The first author as the row names it (`Christina Kassab` of `Christina Kassab et.al.`).
+    pub author: Option<String>,
+    /// The row exactly as the database holds it: what a cv layout shows for it.
+    pub raw: String,
+}
+
+impl CvRow {
+    /// Whether the row is a wechat list item (`- date, **title**, …`) rather than a table row.
+    pub fn is_list_item(&self) -> bool {
+        self.raw.trim_start().starts_with("- ")
+    }
+}
+
+/// The first author of an author cell: `Christina Kassab et.al.` → `Christina Kassab`.
+fn first_author(cell: &str) -> Option<String> {
+    let name = cell.trim().strip_suffix("et.al.")?.trim();
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// A row that could not be read, with where it was.
@@ -129,8 +146,8 @@ fn code_link(text: &str) -> Option<String> {
 }
 
 /// Parses one row of any known shape; `None` when it has no arXiv id or title.
-pub fn parse_row(row: &str) -> Option<CvRow> {
-    let row = row.trim_end_matches('\n').trim();
+pub fn parse_row(raw: &str) -> Option<CvRow> {
+    let row = raw.trim_end_matches('\n').trim();
     let (id, version) = arxiv_link(row)?;
     let date = first_date(row);
     let code = code_link(row);
@@ -138,6 +155,9 @@ pub fn parse_row(row: &str) -> Option<CvRow> {
         // wechat: `- 2022-11-30, **Title**, First Author et.al., Paper: [url](url)[, Code: …]`
         let start = rest.find("**")? + 2;
         let end = start + rest[start..].find("**, ")?;
+        let author = rest[end + 4..]
+            .split_once(", Paper: ")
+            .and_then(|(a, _)| first_author(a));
         return Some(CvRow {
             id,
             version,
@@ -146,6 +166,8 @@ pub fn parse_row(row: &str) -> Option<CvRow> {
             categories: Vec::new(),
             summary: None,
             code,
+            author,
+            raw: raw.to_string(),
         });
     }
     // Tables: `|**date**|**title**|…`; a title may contain `|`, so it ends at the next `**|`.
@@ -174,6 +196,13 @@ pub fn parse_row(row: &str) -> Option<CvRow> {
     if title.is_empty() {
         return None;
     }
+    // cv rows: `|**date**|**title**|First Author et.al.|[id](url)|code|`.
+    let author = if summary.is_none() {
+        rest.split_once('|')
+            .and_then(|(cell, _)| first_author(cell))
+    } else {
+        None
+    };
     Some(CvRow {
         id,
         version,
@@ -182,6 +211,8 @@ pub fn parse_row(row: &str) -> Option<CvRow> {
         categories,
         summary,
         code,
+        author,
+        raw: raw.to_string(),
     })
 }
 
@@ -194,7 +225,55 @@ pub struct CvConfig {
     pub max_results: Option<i64>,
     /// `user_name/repo_name` when `show_badge` is on.
     pub badges: Option<String>,
+    /// `show_badge`: the generator writes the badge link definitions at the README's end.
+    pub show_badge: bool,
+    /// The outputs the fork published (`publish_readme`, `publish_gitpage`, `publish_wechat`).
+    pub outputs: Vec<CvOutput>,
 }
+
+/// Which of the generator's three files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CvKind {
+    /// `README.md`: title, usage line, contents, tables, back-to-top links.
+    Readme,
+    /// `docs/index.md`: front matter, web-style tables, no contents.
+    Gitpage,
+    /// `docs/wechat.md`: a list per topic.
+    Wechat,
+}
+
+/// One file the fork published: its kind, its JSON database and its Markdown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CvOutput {
+    /// Which file.
+    pub kind: CvKind,
+    /// `json_*_path`, as written (`./docs/cv-arxiv-daily.json`).
+    pub json: String,
+    /// `md_*_path`, as written (`README.md`, `./docs/index.md`).
+    pub markdown: String,
+}
+
+/// The upstream's defaults for the three files, when config.yaml names no paths.
+const OUTPUT_DEFAULTS: [(CvKind, &str, &str, &str); 3] = [
+    (
+        CvKind::Readme,
+        "readme",
+        "./docs/cv-arxiv-daily.json",
+        "README.md",
+    ),
+    (
+        CvKind::Gitpage,
+        "gitpage",
+        "./docs/cv-arxiv-daily-web.json",
+        "./docs/index.md",
+    ),
+    (
+        CvKind::Wechat,
+        "wechat",
+        "./docs/cv-arxiv-daily-wechat.json",
+        "./docs/wechat.md",
+    ),
+];
 
 /// Reads a cv-arxiv-daily `config.yaml`.
 pub fn parse_config(yaml: &str) -> Result<CvConfig, String> {
@@ -221,6 +300,27 @@ pub fn parse_config(yaml: &str) -> Result<CvConfig, String> {
         .get("show_badge")
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    config.show_badge = show_badge;
+    for (kind, name, json, markdown) in OUTPUT_DEFAULTS {
+        let on = value
+            .get(format!("publish_{name}").as_str())
+            .and_then(Value::as_bool)
+            .unwrap_or(kind == CvKind::Readme);
+        let path = |key: String, default: &str| {
+            value
+                .get(key.as_str())
+                .and_then(Value::as_str)
+                .unwrap_or(default)
+                .to_string()
+        };
+        if on {
+            config.outputs.push(CvOutput {
+                kind,
+                json: path(format!("json_{name}_path"), json),
+                markdown: path(format!("md_{name}_path"), markdown),
+            });
+        }
+    }
     if let (true, Some(user), Some(repo)) = (
         show_badge,
         value.get("user_name").and_then(Value::as_str),
@@ -240,9 +340,26 @@ const UNCAPPED: &str = "# No size cap, as cv-arxiv-daily: GitHub shows only the 
                         # Set max_bytes = 512000 to move older months to archive pages instead.\n\
                         max_bytes = 0\n";
 
-/// A paperwatch.toml for the fork: its topics with their keywords (not filtered locally, as the
-/// fork did not), its `max_results` and badges, and no README cap.
-pub fn toml_from_config(config: &CvConfig) -> String {
+/// The owner/repo the upstream generator links its badge definitions to, whatever
+/// `user_name` and `repo_name` say (they are hard-coded in `json_to_md`).
+pub const UPSTREAM_BADGES: &str = "Vincentqyw/cv-arxiv-daily";
+
+/// A path as config.yaml writes it (`./docs/index.md`), as paperwatch.toml writes it.
+fn plain_path(path: &str) -> &str {
+    path.trim_start_matches("./")
+}
+
+/// A paperwatch.toml for a fork: its topics with their keywords (not filtered locally, as the
+/// fork did not), its `max_results`, no README cap, and, with `layout_cv`, the cv layout with
+/// the files the fork published (`publish_gitpage`, `publish_wechat`) and the badge
+/// definitions where its generator put them. `json_topics` are the topics of the fork's JSON
+/// database in its order, with their papers: that order is the README's, and a topic the JSON
+/// has but config.yaml no longer does stays, pinning its papers, as the fork's README kept it.
+pub fn toml_for_fork(
+    config: &CvConfig,
+    layout_cv: bool,
+    json_topics: &[(String, Vec<ArxivId>)],
+) -> String {
     let mut out = String::from(
         "# Converted from a cv-arxiv-daily config.yaml by `paperwatch import-cv`.\n\
          # See paperwatch.example.toml for every key.\n\n[arxiv]\n",
@@ -250,20 +367,76 @@ pub fn toml_from_config(config: &CvConfig) -> String {
     if let Some(max) = config.max_results {
         out.push_str(&format!("max_results = {}\n", max.clamp(1, 30000)));
     }
-    out.push_str("\n[readme]\ntrend_image = \"imgs/trend.png\"\n");
+    out.push_str("\n[readme]\n");
     out.push_str(UNCAPPED);
-    if let Some(badges) = &config.badges {
-        out.push_str(&format!("badges = {}\n", toml_string(badges)));
+    if layout_cv {
+        out.push_str("# The fork's own README format (cv-arxiv-daily): first author et.al., a table of contents.\nlayout = \"cv\"\n");
+        for output in &config.outputs {
+            match output.kind {
+                CvKind::Readme => {
+                    if plain_path(&output.markdown) != "README.md" {
+                        out.push_str(&format!(
+                            "path = {}\n",
+                            toml_string(plain_path(&output.markdown))
+                        ));
+                    }
+                }
+                CvKind::Gitpage => out.push_str(&format!(
+                    "gitpage_path = {}\n",
+                    toml_string(plain_path(&output.markdown))
+                )),
+                CvKind::Wechat => out.push_str(&format!(
+                    "wechat_path = {}\n",
+                    toml_string(plain_path(&output.markdown))
+                )),
+            }
+        }
+        if config.show_badge {
+            out.push_str(&format!(
+                "# cv-arxiv-daily's generator links its badge definitions to {UPSTREAM_BADGES} whatever\n\
+                 # user_name says; set your own owner/repo to link yours.\nbadges = {}\n",
+                toml_string(UPSTREAM_BADGES)
+            ));
+        }
+    } else {
+        out.push_str("trend_image = \"imgs/trend.png\"\n");
+        if let Some(badges) = &config.badges {
+            out.push_str(&format!("badges = {}\n", toml_string(badges)));
+        }
     }
-    for (topic, filters) in &config.topics {
+    let keywords_topic = |out: &mut String, topic: &str, filters: &[String]| {
         let keywords: Vec<String> = filters.iter().map(|f| toml_string(f)).collect();
         out.push_str(&format!(
             "\n[[topic]]\nname = {}\nkeywords = [{}]\n# cv-arxiv-daily showed everything arXiv returned; set true to drop keyword noise.\nfilter = false\n",
             toml_string(topic),
             keywords.join(", ")
         ));
+    };
+    for (topic, ids) in json_topics {
+        match config.topics.iter().find(|(name, _)| name == topic) {
+            Some((_, filters)) => keywords_topic(&mut out, topic, filters),
+            None => {
+                let ids: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
+                out.push_str(&format!(
+                    "\n# In the fork's database but no longer in its config.yaml: its papers, as the README showed them.\n[[topic]]\nname = {}\nids = [{}]\n",
+                    toml_string(topic),
+                    ids.join(", ")
+                ));
+            }
+        }
+    }
+    for (topic, filters) in &config.topics {
+        if !json_topics.iter().any(|(name, _)| name == topic) {
+            keywords_topic(&mut out, topic, filters);
+        }
     }
     out
+}
+
+/// A paperwatch.toml for a fork's config.yaml alone (`init --from-cv`): its topics in the
+/// config's order, in the fork's cv layout.
+pub fn toml_from_config(config: &CvConfig) -> String {
+    toml_for_fork(config, true, &[])
 }
 
 /// A paperwatch.toml whose topics are the database's topics, pinning their papers.
@@ -308,6 +481,9 @@ mod tests {
         let r = parse_row(cv).unwrap();
         assert_eq!((r.id.clone(), r.version), (id("2211.16882"), None));
         assert_eq!(r.title, "Title | with a pipe");
+        assert_eq!(r.author.as_deref(), Some("First Author"));
+        assert_eq!(r.raw, cv, "kept byte for byte");
+        assert!(!r.is_list_item());
 
         let linked = "|**2022-11-30**|**T**|A et.al.|[2211.16882v2](http://arxiv.org/abs/2211.16882v2)|**[link](https://github.com/a/b)**|";
         assert_eq!(
@@ -323,6 +499,8 @@ mod tests {
         let wechat = "- 2022-11-30, **Wechat Title**, First Author et.al., Paper: [http://arxiv.org/abs/2211.16882v1](http://arxiv.org/abs/2211.16882v1), Code: **[https://github.com/e/f](https://github.com/e/f)**\n";
         let r = parse_row(wechat).unwrap();
         assert_eq!((r.title.as_str(), r.version), ("Wechat Title", Some(1)));
+        assert_eq!(r.author.as_deref(), Some("First Author"));
+        assert!(r.is_list_item());
         assert_eq!(r.code.as_deref(), Some("https://github.com/e/f"));
 
         let old = "|**2007-01-02**|**Old**|A et.al.|[hep-th/0701001v1](http://arxiv.org/abs/hep-th/0701001v1)|null|";
@@ -368,6 +546,9 @@ mod tests {
         assert_eq!(settings.topics[0].keywords, ["SLAM", "Visual Odometry"]);
         assert!(!settings.topics[0].filter);
         assert_eq!(settings.arxiv.max_results, Some(10));
-        assert_eq!(settings.readme.badges.as_deref(), Some("Me/my-arxiv"));
+        // The cv layout, with the badge definitions where (and as) the generator writes them.
+        assert_eq!(settings.readme.layout, crate::config::Layout::Cv);
+        assert_eq!(settings.readme.badges.as_deref(), Some(UPSTREAM_BADGES));
+        assert_eq!(c.badges.as_deref(), Some("Me/my-arxiv"));
     }
 }

@@ -28,7 +28,8 @@ fn stub(row: &CvRow, now: Timestamp) -> Paper {
         id: row.id.clone(),
         version: row.version.unwrap_or(1),
         title: row.title.clone(),
-        authors: Vec::new(),
+        // The first author as the row names it, until arXiv's full list arrives.
+        authors: row.author.iter().cloned().collect(),
         summary: row.summary.clone().unwrap_or_default(),
         categories: row.categories.clone(),
         primary_category: row.categories.first().cloned().unwrap_or_default(),
@@ -87,6 +88,9 @@ pub fn migrate(sources: &Sources, now: Timestamp, ui: Ui) -> anyhow::Result<Exit
     let settings = config::load(Some(&sources.out), &|k| std::env::var(k).ok())?;
     let mut store = open_store(&settings, true)?;
     let rows = store_rows(&mut store, &databases, now)?;
+    if settings.readme.layout == config::Layout::Cv {
+        keep_rows(&mut store, &databases, cv_config.as_ref(), &sources.out)?;
+    }
     warn_unknown_topics(&settings, &databases, &sources.out);
 
     // Full metadata from arXiv for papers known only from rows.
@@ -147,32 +151,104 @@ fn write_config(
         ui.say(&format!("keeping the existing {}", out.display()));
         return Ok(());
     }
+    let topics = json_topics(databases);
     let text = match cv_config {
-        Some(c) => cv::toml_from_config(c),
+        Some(c) => {
+            let bansky = databases
+                .iter()
+                .flat_map(|(_, db)| db.topics.iter().flat_map(|(_, rows)| rows))
+                .any(|r| r.summary.is_some());
+            cv::toml_for_fork(c, !bansky, &topics)
+        }
         None => {
-            let mut topics: Vec<(String, Vec<ArxivId>)> = Vec::new();
-            for (_, db) in databases {
-                for (name, rows) in &db.topics {
-                    let i = match topics.iter().position(|t| &t.0 == name) {
-                        Some(i) => i,
-                        None => {
-                            topics.push((name.clone(), Vec::new()));
-                            topics.len() - 1
-                        }
-                    };
-                    for r in rows {
-                        if !topics[i].1.contains(&r.id) {
-                            topics[i].1.push(r.id.clone());
-                        }
-                    }
-                }
-            }
+            let mut topics = topics;
             topics.retain(|t| !t.1.is_empty());
             cv::toml_from_database(&topics)
         }
     };
     write_atomic(out, text.as_bytes())?;
     ui.say(&format!("wrote {}", out.display()));
+    Ok(())
+}
+
+/// The databases' topics in file order (the README's), each with its papers in row order.
+fn json_topics(databases: &[(PathBuf, CvDatabase)]) -> Vec<(String, Vec<ArxivId>)> {
+    let mut topics: Vec<(String, Vec<ArxivId>)> = Vec::new();
+    for (_, db) in databases {
+        for (name, rows) in &db.topics {
+            let i = match topics.iter().position(|t| &t.0 == name) {
+                Some(i) => i,
+                None => {
+                    topics.push((name.clone(), Vec::new()));
+                    topics.len() - 1
+                }
+            };
+            for r in rows {
+                if !topics[i].1.contains(&r.id) {
+                    topics[i].1.push(r.id.clone());
+                }
+            }
+        }
+    }
+    topics
+}
+
+/// Which of the fork's files a database feeds (`readme`, `gitpage`, `wechat`): the one whose
+/// `json_*_path` in config.yaml names it, else by its rows (list items: wechat; tables: readme).
+fn database_kind(path: &Path, db: &CvDatabase, config: Option<&CvConfig>) -> &'static str {
+    let name = path.file_name();
+    let named = config.and_then(|c| {
+        c.outputs
+            .iter()
+            .find(|o| Path::new(&o.json).file_name() == name)
+            .map(|o| match o.kind {
+                cv::CvKind::Readme => "readme",
+                cv::CvKind::Gitpage => "gitpage",
+                cv::CvKind::Wechat => "wechat",
+            })
+    });
+    named.unwrap_or_else(|| {
+        let list = db
+            .topics
+            .iter()
+            .flat_map(|(_, rows)| rows)
+            .any(CvRow::is_list_item);
+        if list { "wechat" } else { "readme" }
+    })
+}
+
+/// Keeps every row as the fork's database holds it, for the cv layout, and says when the
+/// README they make passes what GitHub shows.
+fn keep_rows(
+    store: &mut Store,
+    databases: &[(PathBuf, CvDatabase)],
+    config: Option<&CvConfig>,
+    out: &Path,
+) -> anyhow::Result<()> {
+    let mut readme_bytes = 0;
+    for (path, db) in databases {
+        let kind = database_kind(path, db, config);
+        let rows: Vec<(&str, &ArxivId, &str, &str)> = db
+            .topics
+            .iter()
+            .flat_map(|(topic, rows)| {
+                rows.iter()
+                    .map(move |r| (topic.as_str(), &r.id, kind, r.raw.as_str()))
+            })
+            .collect();
+        if kind == "readme" {
+            readme_bytes += rows.iter().map(|r| r.3.len()).sum::<usize>();
+        }
+        store.set_cv_rows(&rows)?;
+    }
+    if readme_bytes > crate::config::GITHUB_README_LIMIT {
+        warn!(
+            "the fork's README rows alone are {readme_bytes} bytes: GitHub shows only the first {}              of a README. To keep it whole in the same layout, set `max_bytes = {}` under [readme]              in {} (older months move to archive pages)",
+            crate::config::GITHUB_README_LIMIT,
+            crate::config::GITHUB_README_LIMIT,
+            out.display()
+        );
+    }
     Ok(())
 }
 

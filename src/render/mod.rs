@@ -2,6 +2,7 @@
 //! file system; `app` decides where the output goes. Depends only on [`crate::model`].
 
 pub mod chart;
+pub mod cv;
 pub mod export;
 pub mod feed;
 pub mod readme;

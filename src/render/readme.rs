@@ -82,17 +82,17 @@ pub fn archive_month(paper: &Paper) -> String {
 }
 
 /// A month as a sortable number, `YYYYMM`.
-fn month_key(paper: &Paper) -> u32 {
+pub(super) fn month_key(paper: &Paper) -> u32 {
     let d = paper.published.to_zoned(TimeZone::UTC).date();
     d.year() as u32 * 100 + d.month() as u32
 }
 
-fn month_name(key: u32) -> String {
+pub(super) fn month_name(key: u32) -> String {
     format!("{:04}-{:02}", key / 100, key % 100)
 }
 
 /// One section's papers in README order (by id, newest first, when the section asks).
-fn ordered<'p>(section: &Section<'p>) -> Vec<&'p Paper> {
+pub(super) fn ordered<'p>(section: &Section<'p>) -> Vec<&'p Paper> {
     let mut papers: Vec<&Paper> = section.papers.to_vec();
     if section.by_id {
         papers.sort_by(|a, b| b.id.as_str().cmp(a.id.as_str()));
@@ -267,7 +267,7 @@ fn back_to_top(options: &ReadmeOptions) -> String {
 }
 
 /// The `## Archive` section linking the archived months; empty when none are.
-fn archive_line(dir: &str, months: &[String]) -> String {
+pub(super) fn archive_line(dir: &str, months: &[String]) -> String {
     if months.is_empty() {
         return String::new();
     }
@@ -316,9 +316,15 @@ fn render(
         out.push_str(&archive_line(dir, months));
     }
     if let Some(slug) = options.badges {
-        let _ = write!(
-            out,
-            "[contributors-shield]: https://img.shields.io/github/contributors/{slug}.svg?style=for-the-badge
+        out.push_str(&badge_footer(slug));
+    }
+    out
+}
+
+/// The eight badge link definitions at the end of a README, for GitHub `owner/repo`.
+pub(super) fn badge_footer(slug: &str) -> String {
+    format!(
+        "[contributors-shield]: https://img.shields.io/github/contributors/{slug}.svg?style=for-the-badge
 [contributors-url]: https://github.com/{slug}/graphs/contributors
 [forks-shield]: https://img.shields.io/github/forks/{slug}.svg?style=for-the-badge
 [forks-url]: https://github.com/{slug}/network/members
@@ -328,9 +334,7 @@ fn render(
 [issues-url]: https://github.com/{slug}/issues
 
 "
-        );
-    }
-    out
+    )
 }
 
 /// One table row without its line end, exactly as the README shows it (the row format of

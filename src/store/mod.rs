@@ -16,6 +16,7 @@ use rusqlite_migration::{M, Migrations};
 use crate::model::{ArxivId, Membership, Paper, StoredPaper};
 
 mod bulk;
+mod cv_rows;
 mod deliveries;
 mod history;
 pub mod lock;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0008_deliveries.sql")),
     M::up(include_str!("migrations/0009_summaries.sql")),
     M::up(include_str!("migrations/0010_hf_summaries.sql")),
+    M::up(include_str!("migrations/0011_cv_rows.sql")),
 ];
 
 /// The schema migrations, in order.
@@ -187,6 +189,9 @@ pub struct SnapshotPaper {
     /// Hugging Face's answer: `(repo, asked_at)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huggingface: Option<(Option<String>, Timestamp)>,
+    /// Rows migrated from a cv-arxiv-daily fork: `(topic, kind, row)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cv_rows: Vec<(String, String, String)>,
 }
 
 /// One run, as the snapshot keeps it.
@@ -685,6 +690,7 @@ impl Store {
             labels.entry(id).or_default().push((topic, relevant, at));
         }
         let mut hf = self.hf_answers()?;
+        let mut cv_rows = self.cv_rows_by_paper()?;
         let mut stmt = self.conn.prepare(&format!(
             "SELECT {PAPER_COLUMNS}, p.first_seen, p.stub FROM papers p ORDER BY p.id"
         ))?;
@@ -707,6 +713,7 @@ impl Store {
                 topics: topics.remove(&key).unwrap_or_default(),
                 labels: labels.remove(&key).unwrap_or_default(),
                 huggingface: hf.remove(&paper.id),
+                cv_rows: cv_rows.remove(&key).unwrap_or_default(),
                 paper,
             });
         }
@@ -774,6 +781,12 @@ impl Store {
                     "INSERT OR REPLACE INTO hf_answers (paper_id, repo, asked_at) VALUES (?1, ?2, ?3)",
                 )?
                 .execute(params![p.id.as_str(), repo, at.to_string()])?;
+            }
+            for (topic, kind, row) in &s.cv_rows {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO cv_rows (topic, paper_id, kind, row) VALUES (?1, ?2, ?3, ?4)",
+                )?
+                .execute(params![topic, p.id.as_str(), kind, row])?;
             }
         }
         for r in runs {

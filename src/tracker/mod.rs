@@ -42,6 +42,8 @@ use crate::store::{Store, TopicOutcome};
 pub struct Corpus {
     /// The papers, by id ascending.
     pub papers: Vec<StoredPaper>,
+    /// Rows migrated from a cv-arxiv-daily fork, which the cv layout shows as they were.
+    pub cv_rows: crate::model::CvRows,
 }
 
 impl Corpus {
@@ -51,7 +53,8 @@ impl Corpus {
             .member_papers()
             .context("cannot read the topics' papers")?;
         debug!("read the corpus from SQLite: {} papers", papers.len());
-        Ok(Corpus { papers })
+        let cv_rows = store.cv_rows().context("cannot read the migrated rows")?;
+        Ok(Corpus { papers, cv_rows })
     }
 
     /// When the outputs last had news: the latest time a shown paper was first seen, joined a

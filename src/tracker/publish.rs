@@ -8,10 +8,11 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
 use super::{CodeLinks, Corpus};
-use crate::config::{Settings, Sort, Topic, UpdatedOn};
-use crate::model::Paper;
+use crate::config::{Layout, Settings, Sort, Topic, UpdatedOn};
+use crate::model::{CvRows, Paper};
 use crate::output::{Ui, write_atomic};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
+use crate::render::cv::{CvFile, CvOptions, cv_archive_page, cv_capped, cv_file};
 use crate::render::{Archive, ArchiveOptions, ReadmeOptions, Section, readme_capped};
 
 /// Whether a README is one paperwatch (or a cv-arxiv-daily script it replaces) wrote: it has
@@ -89,7 +90,11 @@ pub fn publish(
                 )
             })
         });
-        let readme = write_readme(settings, &sections, code, readme_day, ui);
+        let readme = match settings.readme.layout {
+            Layout::Seed => write_readme(settings, &sections, code, readme_day, ui),
+            Layout::Cv => write_cv(settings, &sections, code, &corpus.cv_rows, readme_day, ui),
+        }
+        .and_then(|()| write_cv_extras(settings, &sections, code, &corpus.cv_rows, readme_day, ui));
         let site = site.map(|h| h.join().expect("the site's thread panicked"));
         readme.and(site.transpose())
     })?;
@@ -184,6 +189,79 @@ fn write_readme(
             format!(", {} archive pages", capped.archived.len())
         }
     ));
+    Ok(())
+}
+
+/// Writes the README in cv-arxiv-daily's layout, and its archive pages when capped.
+fn write_cv(
+    settings: &Settings,
+    sections: &[Section],
+    code: &CodeLinks,
+    migrated: &CvRows,
+    day: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let r = &settings.readme;
+    let options = CvOptions {
+        date: day.to_zoned(TimeZone::UTC).date(),
+        badges: r.badges.as_deref(),
+        code_links: Some(code),
+        migrated: Some(migrated),
+    };
+    let readme_dir = r.path.parent().unwrap_or(Path::new(""));
+    let dir_link = relative_link(readme_dir, &r.archive_dir);
+    let readme_link = relative_link(&r.archive_dir, &r.path);
+    let archive = r.max_bytes.map(|max_bytes| ArchiveOptions {
+        max_bytes,
+        dir_link: &dir_link,
+        readme_link: &readme_link,
+    });
+    let capped = cv_capped(CvFile::Readme, &options, sections, archive.as_ref());
+    write_archives(&r.archive_dir, &capped.archived, |month| {
+        cv_archive_page(CvFile::Readme, &options, sections, month, &readme_link)
+    })?;
+    write_atomic(&r.path, capped.readme.as_bytes())?;
+    let rows = capped.readme.matches("\n|**").count();
+    ui.say(&format!(
+        "wrote {} ({} rows, {} bytes, cv layout{})",
+        r.path.display(),
+        rows,
+        capped.readme.len(),
+        if capped.archived.is_empty() {
+            String::new()
+        } else {
+            format!(", {} archive pages", capped.archived.len())
+        }
+    ));
+    Ok(())
+}
+
+/// Writes cv-arxiv-daily's web page and wechat list, when `[readme]` names them.
+fn write_cv_extras(
+    settings: &Settings,
+    sections: &[Section],
+    code: &CodeLinks,
+    migrated: &CvRows,
+    day: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<()> {
+    let r = &settings.readme;
+    let options = CvOptions {
+        date: day.to_zoned(TimeZone::UTC).date(),
+        badges: r.badges.as_deref(),
+        code_links: Some(code),
+        migrated: Some(migrated),
+    };
+    for (file, path) in [
+        (CvFile::Gitpage, &r.gitpage_path),
+        (CvFile::Wechat, &r.wechat_path),
+    ] {
+        if let Some(path) = path {
+            let text = cv_file(file, &options, sections);
+            write_atomic(path, text.as_bytes())?;
+            ui.say(&format!("wrote {} ({} bytes)", path.display(), text.len()));
+        }
+    }
     Ok(())
 }
 
