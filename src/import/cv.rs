@@ -243,7 +243,9 @@ fn keep_rows(
     }
     if readme_bytes > crate::config::GITHUB_README_LIMIT {
         warn!(
-            "the fork's README rows alone are {readme_bytes} bytes: GitHub shows only the first {}              of a README. To keep it whole in the same layout, set `max_bytes = {}` under [readme]              in {} (older months move to archive pages)",
+            "the fork's README rows alone are {readme_bytes} bytes: GitHub shows only the first {} \
+             of a README. To show it all in the same layout, set `max_bytes = {}` under [readme] \
+             in {} (older months move to archive pages)",
             crate::config::GITHUB_README_LIMIT,
             crate::config::GITHUB_README_LIMIT,
             out.display()

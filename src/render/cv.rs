@@ -304,6 +304,74 @@ pub fn pretty_math(line: &str) -> String {
 mod tests {
     use super::*;
 
+    fn paper(id: &str, title: &str) -> Paper {
+        Paper {
+            id: ArxivId::parse(id).unwrap(),
+            version: 2,
+            title: title.into(),
+            authors: vec!["Jane Doe".into(), "John Roe".into()],
+            summary: "An abstract.".into(),
+            categories: vec!["cs.CV".into()],
+            primary_category: "cs.CV".into(),
+            published: "2022-11-29T10:00:00Z".parse().unwrap(),
+            updated: "2022-11-30T10:00:00Z".parse().unwrap(),
+            comment: None,
+            journal_ref: None,
+            doi: None,
+        }
+    }
+
+    #[test]
+    fn the_wechat_list_is_the_generators() {
+        let new = paper("2211.16882", "A New Paper");
+        let old = paper("2211.00001", "Migrated");
+        let mut migrated = CvRows::new();
+        migrated.entry(("SLAM".into(), old.id.clone())).or_default().insert(
+            "wechat".into(),
+            "- 2022-11-01, **Migrated**, Ada Lovelace et.al., Paper: [http://arxiv.org/abs/2211.00001v1](http://arxiv.org/abs/2211.00001v1)\n".into(),
+        );
+        let papers = [&new, &old];
+        let sections = [
+            Section {
+                name: "SLAM",
+                papers: &papers,
+                by_id: true,
+            },
+            Section {
+                name: "Empty Topic",
+                papers: &[],
+                by_id: true,
+            },
+        ];
+        let options = CvOptions {
+            date: jiff::civil::date(2022, 12, 1),
+            badges: None,
+            code_links: None,
+            migrated: Some(&migrated),
+        };
+        assert_eq!(
+            cv_file(CvFile::Wechat, &options, &sections),
+            "> Updated on 2022.12.01
+> Usage instructions: [here](./docs/README.md#usage)
+
+<details>
+  <summary>Table of Contents</summary>
+  <ol>
+    <li><a href=#slam>SLAM</a></li>
+  </ol>
+</details>
+
+## SLAM
+
+- 2022-11-30, **A New Paper**, Jane Doe et.al., Paper: [http://arxiv.org/abs/2211.16882](http://arxiv.org/abs/2211.16882)
+- 2022-11-01, **Migrated**, Ada Lovelace et.al., Paper: [http://arxiv.org/abs/2211.00001v1](http://arxiv.org/abs/2211.00001v1)
+
+<p align=right>(<a href=#updated-on-20221201>back to top</a>)</p>
+
+"
+        );
+    }
+
     #[test]
     fn pretty_math_spaces_the_first_to_last_dollar_span() {
         assert_eq!(pretty_math("a$ x $b\n"), "a $x$ b\n");

@@ -13,6 +13,7 @@ mod golden;
 mod history;
 mod hostile;
 mod layering;
+mod layouts;
 mod notify;
 mod oai;
 mod parser;

@@ -335,6 +335,11 @@ impl MockArxiv {
         mock
     }
 
+    /// Serves `corpus` and answers any search over it like arXiv's engine.
+    pub fn start_engine(corpus: BTreeMap<String, SeedRow>) -> MockArxiv {
+        Self::start_with(corpus, true)
+    }
+
     /// Serves the seed's papers and answers any search over them like arXiv's engine.
     pub fn seed_engine() -> MockArxiv {
         Self::start_with(Seed::load().papers(), true)
