@@ -4,11 +4,12 @@
 //! back-to-top links, the badge link definitions), the web page `docs/index.md` (front matter,
 //! web-style tables, no contents, no back-to-top links) and the wechat list.
 //!
-//! A paper migrated from a fork is shown by its row as the fork's JSON held it (with `$…$`
-//! spaced as the generator's `pretty_math` does, and a code link found since filled into its
-//! `null` cell, as the generator's weekly link job did); any other paper gets the row the
-//! generator would write for it: its latest version's date, title, first author `et.al.`, the
-//! version-less id and link.
+//! A paper migrated from a fork is shown by its row as the fork's JSON held it, with `$…$`
+//! spaced as the generator's `pretty_math` does (code cells too: the generator's weekly link
+//! job no longer fills them since Papers with Code closed, and a row of one topic may say
+//! `null` where another topic's row of the same paper has a link); any other paper gets the
+//! row the generator would write for it: its latest version's date, title, first author
+//! `et.al.`, the version-less id and link, and the code link paperwatch found.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -242,12 +243,7 @@ fn row(file: CvFile, options: &CvOptions, topic: &str, paper: &Paper) -> String 
             CvFile::Wechat => rows.get("wechat"),
         });
     if let Some(raw) = migrated {
-        return match (&code, file) {
-            (Some(url), CvFile::Readme | CvFile::Gitpage) if raw.contains("|null|") => {
-                raw.replacen("|null|", &format!("|**[link]({url})**|"), 1)
-            }
-            _ => raw.clone(),
-        };
+        return raw.clone();
     }
     let date = paper.updated.to_zoned(TimeZone::UTC).date();
     let author = paper.authors.first().map_or(String::new(), |a| cell(a));
