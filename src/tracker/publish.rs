@@ -202,12 +202,7 @@ fn write_cv(
     ui: Ui,
 ) -> anyhow::Result<()> {
     let r = &settings.readme;
-    let options = CvOptions {
-        date: day.to_zoned(TimeZone::UTC).date(),
-        badges: r.badges.as_deref(),
-        code_links: Some(code),
-        migrated: Some(migrated),
-    };
+    let options = cv_options(settings, code, migrated, day);
     let readme_dir = r.path.parent().unwrap_or(Path::new(""));
     let dir_link = relative_link(readme_dir, &r.archive_dir);
     let readme_link = relative_link(&r.archive_dir, &r.path);
@@ -236,6 +231,21 @@ fn write_cv(
     Ok(())
 }
 
+/// What the cv layout's files are rendered with.
+fn cv_options<'a>(
+    settings: &'a Settings,
+    code: &'a CodeLinks,
+    migrated: &'a CvRows,
+    day: Timestamp,
+) -> CvOptions<'a> {
+    CvOptions {
+        date: day.to_zoned(TimeZone::UTC).date(),
+        badges: settings.readme.badges.as_deref(),
+        code_links: Some(code),
+        migrated: Some(migrated),
+    }
+}
+
 /// Writes cv-arxiv-daily's web page and wechat list, when `[readme]` names them.
 fn write_cv_extras(
     settings: &Settings,
@@ -246,12 +256,7 @@ fn write_cv_extras(
     ui: Ui,
 ) -> anyhow::Result<()> {
     let r = &settings.readme;
-    let options = CvOptions {
-        date: day.to_zoned(TimeZone::UTC).date(),
-        badges: r.badges.as_deref(),
-        code_links: Some(code),
-        migrated: Some(migrated),
-    };
+    let options = cv_options(settings, code, migrated, day);
     for (file, path) in [
         (CvFile::Gitpage, &r.gitpage_path),
         (CvFile::Wechat, &r.wechat_path),

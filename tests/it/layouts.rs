@@ -318,8 +318,11 @@ fn import_cv_says_when_the_forks_readme_passes_what_github_shows() {
     let run = env.run(&["import-cv", "--json", "docs/cv-arxiv-daily.json"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stderr.contains("GitHub shows only the first 512000 of a README")
-            && run.stderr.contains("set `max_bytes = 512000` under [readme]"),
+        run.stderr
+            .contains("GitHub shows only the first 512000 of a README")
+            && run
+                .stderr
+                .contains("set `max_bytes = 512000` under [readme]"),
         "{}",
         run.stderr
     );
