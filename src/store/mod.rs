@@ -454,7 +454,8 @@ impl Store {
             let (raw, first_seen) = r?;
             let paper = raw.into_paper()?;
             let first_seen = parse_time(paper.id.as_str(), &first_seen)?;
-            let topics = memberships.remove(paper.id.as_str()).unwrap_or_default();
+            let mut topics = memberships.remove(paper.id.as_str()).unwrap_or_default();
+            topics.shrink_to_fit();
             papers.push(StoredPaper {
                 paper,
                 topics,
@@ -1121,9 +1122,13 @@ impl RawPaper {
             message,
         };
         let id = ArxivId::parse(&self.id).map_err(|e| corrupt(e.to_string()))?;
-        let authors = serde_json::from_str(&self.authors).map_err(|e| corrupt(e.to_string()))?;
-        let categories =
+        // Exact sizes: a corpus holds one of each per paper (a growing Vec keeps room for 4).
+        let mut authors: Vec<String> =
+            serde_json::from_str(&self.authors).map_err(|e| corrupt(e.to_string()))?;
+        authors.shrink_to_fit();
+        let mut categories: Vec<String> =
             serde_json::from_str(&self.categories).map_err(|e| corrupt(e.to_string()))?;
+        categories.shrink_to_fit();
         Ok(Paper {
             published: parse_time(&self.id, &self.published)?,
             updated: parse_time(&self.id, &self.updated)?,

@@ -10,7 +10,7 @@ use super::CodeLinks;
 use crate::config::Settings;
 use crate::model::StoredPaper;
 use crate::output::write_atomic;
-use crate::render::feed::{FeedItem, FeedMeta, atom, rss};
+use crate::render::feed::{FEED_LIMIT, FeedItem, FeedMeta, atom, rss};
 use crate::render::site::{SHARD_PAPERS, SiteInput, SitePaper, site as site_files, slugs};
 
 /// Writes the site and its feeds into `[site] path`, removing what an earlier run wrote and
@@ -96,15 +96,19 @@ fn write_feeds(
     let mut written = Vec::with_capacity(names.len() + 2);
     let by_id: HashMap<&str, &StoredPaper> =
         papers.iter().map(|s| (s.paper.id.as_str(), s)).collect();
-    let items: Vec<FeedItem> = shown
-        .iter()
-        .map(|p| FeedItem {
-            paper: p.paper,
-            first_seen: by_id[p.paper.id.as_str()].first_seen,
-            topics: p.topics.iter().map(|&t| names[t]).collect(),
-            code: p.code,
-        })
-        .collect();
+    let items: Vec<FeedItem> = newest(
+        shown
+            .iter()
+            .map(|p| (by_id[p.paper.id.as_str()].first_seen, p))
+            .collect(),
+    )
+    .map(|(first_seen, p)| FeedItem {
+        paper: p.paper,
+        first_seen,
+        topics: p.topics.iter().map(|&t| names[t]).collect(),
+        code: p.code,
+    })
+    .collect();
     let absolute = |rel: &str| url.map(|u| format!("{u}/{rel}"));
     let overall_id = absolute("feed.xml").unwrap_or_else(|| "urn:paperwatch:feed".to_string());
     let (self_url, site_url) = (absolute("feed.xml"), absolute("index.html"));
@@ -124,24 +128,28 @@ fn write_feeds(
     write_atomic(&dir.join("rss.xml"), rss(&rss_meta, &items).as_bytes())?;
     written.extend(["feed.xml".to_string(), "rss.xml".to_string()]);
     for (i, name) in names.iter().enumerate() {
-        let topic_items: Vec<FeedItem> = shown
-            .iter()
-            .filter(|p| p.topics.contains(&i))
-            .map(|p| {
-                let stored = by_id[p.paper.id.as_str()];
-                let joined = stored
-                    .topics
-                    .iter()
-                    .find(|m| m.name == *name)
-                    .map_or(stored.first_seen, |m| m.first_seen);
-                FeedItem {
-                    paper: p.paper,
-                    first_seen: joined,
-                    topics: vec![name],
-                    code: p.code,
-                }
-            })
-            .collect();
+        let joined = |p: &SitePaper| {
+            let stored = by_id[p.paper.id.as_str()];
+            stored
+                .topics
+                .iter()
+                .find(|m| m.name == *name)
+                .map_or(stored.first_seen, |m| m.first_seen)
+        };
+        let topic_items: Vec<FeedItem> = newest(
+            shown
+                .iter()
+                .filter(|p| p.topics.contains(&i))
+                .map(|p| (joined(p), p))
+                .collect(),
+        )
+        .map(|(first_seen, p)| FeedItem {
+            paper: p.paper,
+            first_seen,
+            topics: vec![name],
+            code: p.code,
+        })
+        .collect();
         let rel = format!("topics/{}.xml", slugs[i]);
         let title = format!("{}: {name}", settings.site.title);
         let id = absolute(&rel).unwrap_or_else(|| format!("urn:paperwatch:topic:{}", slugs[i]));
@@ -158,6 +166,15 @@ fn write_feeds(
         written.push(rel);
     }
     Ok(written)
+}
+
+/// The papers a feed shows, newest first by `(time, id)` as the feed orders them, at most
+/// [`FEED_LIMIT`]: only those become feed items, however many papers the site shows.
+fn newest<'s, 'a>(
+    mut keyed: Vec<(Timestamp, &'s SitePaper<'a>)>,
+) -> impl Iterator<Item = (Timestamp, &'s SitePaper<'a>)> {
+    keyed.sort_unstable_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.paper.id.cmp(&a.1.paper.id)));
+    keyed.into_iter().take(FEED_LIMIT)
 }
 
 /// Removes what an earlier run wrote and this one did not: pages and feeds of topics that no
