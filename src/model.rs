@@ -274,9 +274,42 @@ pub fn is_unwanted_char(c: char) -> bool {
         || (u & 0xFFFE) == 0xFFFE
 }
 
+/// Whether a byte may start (or be) an [`is_unwanted_char`]: an ASCII control other than tab
+/// and line feed, DEL, or a lead byte of C1 controls (0xC2), of the non-characters (0xEF) or of
+/// the supplementary planes (0xF0–0xF4).
+fn suspect(b: u8) -> bool {
+    (b < 0x20 && b != b'\t' && b != b'\n') || b == 0x7F || b == 0xC2 || b == 0xEF || b >= 0xF0
+}
+
+/// Whether `s` holds an [`is_unwanted_char`]. Eight bytes at a time first: a word whose bytes
+/// are all printable ASCII (0x20–0x7E) needs no closer look, and text with no [`suspect`] byte
+/// (most of arXiv) needs no decoding. Parsing a page of abstracts spends its time here.
+fn has_unwanted(s: &str) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let bytes = s.as_bytes();
+    let mut chunks = bytes.chunks_exact(8);
+    let mut suspicious = false;
+    for chunk in &mut chunks {
+        let w = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // Some byte below 0x20, or some byte above 0x7E (the classic "has less / has more"
+        // word tests; exact as a yes/no for the whole word).
+        let below = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+        let above = (w.wrapping_add(ONES * (127 - 126)) | w) & HIGH;
+        if (below | above) != 0 && chunk.iter().copied().any(suspect) {
+            suspicious = true;
+            break;
+        }
+    }
+    if !suspicious {
+        suspicious = chunks.remainder().iter().copied().any(suspect);
+    }
+    suspicious && s.chars().any(is_unwanted_char)
+}
+
 /// Text with every [`is_unwanted_char`] removed; borrowed when there is none.
 pub fn clean_text(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.chars().any(is_unwanted_char) {
+    if has_unwanted(s) {
         std::borrow::Cow::Owned(s.chars().filter(|&c| !is_unwanted_char(c)).collect())
     } else {
         std::borrow::Cow::Borrowed(s)
@@ -318,6 +351,56 @@ pub type CvRows =
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_byte_scan_finds_every_unwanted_character() {
+        // Every class of unwanted character, alone and amid text, and wanted neighbours of
+        // the same lead bytes.
+        let unwanted = [
+            '\0',
+            '\r',
+            '\x1b',
+            '\x7f',
+            '\u{80}',
+            '\u{9f}',
+            '\u{fdd0}',
+            '\u{fdef}',
+            '\u{fffe}',
+            '\u{ffff}',
+            '\u{1fffe}',
+            '\u{10ffff}',
+        ];
+        let wanted = [
+            'a',
+            '\t',
+            '\n',
+            '\u{a0}',
+            'é',
+            '\u{fdcf}',
+            '\u{fdf0}',
+            '\u{fffd}',
+            '😀',
+            '\u{10fffd}',
+        ];
+        for c in unwanted {
+            for text in [c.to_string(), format!("ab{c}cd"), format!("é{c}😀")] {
+                assert!(has_unwanted(&text), "{c:?}");
+            }
+        }
+        for c in wanted {
+            assert!(!has_unwanted(&format!("ab{c}cd")), "{c:?}");
+        }
+        // Agrees with decoding every character, on every character of the planes' edges.
+        for u in (0..0x3000).chain(0xFD00..0x10000).chain(0x1FFF0..0x20010) {
+            if let Some(c) = char::from_u32(u) {
+                // At every offset of an eight-byte word, and in the tail after the last word.
+                for pad in 0..17 {
+                    let text = format!("{}{c}y", "x".repeat(pad));
+                    assert_eq!(has_unwanted(&text), is_unwanted_char(c), "{u:#x} at {pad}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn whitespace_collapses_like_split_whitespace() {
