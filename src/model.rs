@@ -295,7 +295,8 @@ fn has_unwanted(s: &str) -> bool {
         // Some byte below 0x20, or some byte above 0x7E (the classic "has less / has more"
         // word tests; exact as a yes/no for the whole word).
         let below = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-        let above = (w.wrapping_add(ONES * (127 - 126)) | w) & HIGH;
+        // Adding 1 to every byte carries 0x7F into the high bit.
+        let above = (w.wrapping_add(ONES) | w) & HIGH;
         if (below | above) != 0 && chunk.iter().copied().any(suspect) {
             suspicious = true;
             break;
