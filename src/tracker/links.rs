@@ -128,8 +128,8 @@ pub fn refresh(
     }
     summary.deferred = ask.len().saturating_sub(settings.links.huggingface_budget);
     ask.truncate(settings.links.huggingface_budget);
-    let asked = lookups(&settings.links, &ask);
-    for (i, result) in asked.results {
+    // Each answer is stored as it comes: a run stopped halfway keeps what it was told.
+    let stopped = lookups(&settings.links, &ask, |i, result| {
         let id = ask[i];
         summary.asked += 1;
         match result {
@@ -147,8 +147,9 @@ pub fn refresh(
                 warn!("code link for {id}: {e}");
             }
         }
-    }
-    if let Some(why) = asked.stopped {
+        Ok(())
+    })?;
+    if let Some(why) = stopped {
         summary.stopped = true;
         warn!("{why}; not asking again in this run");
     }
@@ -184,13 +185,6 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 /// One lookup's result.
 type Lookup = Result<(Answer, Extra), huggingface::Error>;
 
-/// What the lookups brought: each asked paper's result by its index in the asked list (in
-/// that order), and why asking stopped early, if it did.
-struct Lookups {
-    results: Vec<(usize, Lookup)>,
-    stopped: Option<String>,
-}
-
 /// What the lookup workers share: failures in a row, why they stopped, and until when a 429
 /// asked everyone to wait.
 #[derive(Default)]
@@ -204,12 +198,17 @@ struct Shared {
 /// `huggingface_delay_seconds`. A 429 makes every worker wait its `Retry-After` (up to
 /// [`MAX_RETRY_AFTER`]) and the paper is asked once more; a longer or missing `Retry-After`, a
 /// second 429, or [`MAX_CONSECUTIVE_FAILURES`] failures in a row stop the asking: lookups in
-/// flight finish, none start.
-fn lookups(links: &LinksSettings, ids: &[&ArxivId]) -> Lookups {
+/// flight finish, none start. Each result goes to `answered` (by its index in `ids`) on the
+/// caller's thread as it arrives. Returns why the asking stopped early, if it did.
+fn lookups(
+    links: &LinksSettings,
+    ids: &[&ArxivId],
+    mut answered: impl FnMut(usize, Lookup) -> anyhow::Result<()>,
+) -> anyhow::Result<Option<String>> {
     let next = AtomicUsize::new(0);
     let shared = Mutex::new(Shared::default());
     let (sender, receiver) = mpsc::channel();
-    std::thread::scope(|scope| {
+    let handled = std::thread::scope(|scope| {
         for _ in 0..links.huggingface_concurrency.min(ids.len()) {
             let sender = sender.clone();
             let (next, shared) = (&next, &shared);
@@ -242,12 +241,23 @@ fn lookups(links: &LinksSettings, ids: &[&ArxivId]) -> Lookups {
                 }
             });
         }
+        drop(sender);
+        // Answers are handled here, on the caller's thread, as they arrive; a failure to
+        // handle one stops the workers (lookups in flight finish, none start).
+        for (i, result) in receiver {
+            if let Err(e) = answered(i, result) {
+                shared
+                    .lock()
+                    .expect("lookup state")
+                    .stopped
+                    .get_or_insert_with(|| "storing an answer failed".into());
+                return Err(e);
+            }
+        }
+        Ok(())
     });
-    drop(sender);
-    let mut results: Vec<_> = receiver.into_iter().collect();
-    results.sort_by_key(|r| r.0);
-    let stopped = shared.into_inner().expect("lookup state").stopped;
-    Lookups { results, stopped }
+    handled?;
+    Ok(shared.into_inner().expect("lookup state").stopped)
 }
 
 /// Asks about one paper; after a 429 with a short `Retry-After`, waits it out (and makes the

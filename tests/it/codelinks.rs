@@ -240,6 +240,59 @@ fn hugging_face_found_404_429_500_timeout_and_a_second_run() {
     );
 }
 
+#[test]
+fn a_run_killed_while_asking_keeps_the_answers_it_had() {
+    let arxiv = MockArxiv::start(quiet_corpus(6));
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let hf = rt.block_on(MockServer::start());
+    for i in 1..=6 {
+        let id = format!("2501.{i:05}");
+        let answer = if i <= 3 {
+            ResponseTemplate::new(200).set_body_string(format!(
+                r#"{{"id":"{id}","githubRepo":"https://github.com/a/p{i}"}}"#
+            ))
+        } else {
+            // Never answers within the run.
+            ResponseTemplate::new(404).set_delay(Duration::from_secs(120))
+        };
+        rt.block_on(
+            Mock::given(method("GET"))
+                .and(path(format!("/api/papers/{id}")))
+                .respond_with(answer)
+                .mount(&hf),
+        );
+    }
+    let mut env = env_for(&arxiv, &hf.uri(), 6);
+    env.set_env("PAPERWATCH_LINKS_TIMEOUT_SECONDS", "300");
+    let mut child = env.spawn(&["update"]);
+    // One at a time: when the fourth paper is asked, the first three have been answered.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !rt
+        .block_on(hf.received_requests())
+        .unwrap()
+        .iter()
+        .any(|r| r.url.path().ends_with("2501.00004"))
+    {
+        assert!(Instant::now() < deadline, "the fourth lookup never came");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let papers = env.exported();
+    let code = |id: &str| papers.iter().find(|p| p["id"] == id).unwrap()["code"].clone();
+    for i in 1..=3 {
+        assert_eq!(
+            code(&format!("2501.{i:05}")),
+            format!("https://github.com/a/p{i}"),
+            "answer {i} was stored when it came"
+        );
+    }
+    assert!(code("2501.00004").is_null());
+}
+
 /// A mock Hugging Face that answers every paper "no repository" after `delay`.
 fn slow_hugging_face(rt: &tokio::runtime::Runtime, delay: Duration) -> MockServer {
     let hf = rt.block_on(MockServer::start());

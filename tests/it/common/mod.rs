@@ -501,6 +501,20 @@ impl TestEnv {
         run_in(self.dir.path(), args, &self.env)
     }
 
+    /// Starts the binary and returns at once (to stop it halfway).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paperwatch"));
+        cmd.args(args).current_dir(self.dir.path()).env_clear();
+        if let Ok(path) = std::env::var("PATH") {
+            cmd.env("PATH", path);
+        }
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd.stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary starts")
+    }
+
     /// Every stored paper with its topics: `export --format json`, parsed.
     pub fn exported(&self) -> Vec<serde_json::Value> {
         let run = self.run(&["export", "--format", "json"]);
