@@ -102,15 +102,16 @@ fn read_batches(
             }) => {
                 seen.wrong_weekdays += usize::from(wrong_weekdays > 0);
                 let index = batch.records.len();
-                let mut doc: Option<Doc> = None;
-                for (topic, (expr, pinned)) in matchers.iter().enumerate() {
-                    let hit = pinned.contains(&paper.id)
-                        || expr.as_ref().is_some_and(|e| {
-                            e.matches(doc.get_or_insert_with(|| Doc::new(&paper)))
-                        });
-                    if hit {
-                        batch.members.push((index, topic));
-                        seen.matched += 1;
+                {
+                    // Splits a field into words only when a query asks for it.
+                    let doc = Doc::new(&paper);
+                    for (topic, (expr, pinned)) in matchers.iter().enumerate() {
+                        let hit = pinned.contains(&paper.id)
+                            || expr.as_ref().is_some_and(|e| e.matches(&doc));
+                        if hit {
+                            batch.members.push((index, topic));
+                            seen.matched += 1;
+                        }
                     }
                 }
                 batch.records.push(BulkRow::new(paper, &versions));

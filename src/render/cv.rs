@@ -11,15 +11,15 @@
 //! row the generator would write for it: its latest version's date, title, first author
 //! `et.al.`, the version-less id and link, and the code link paperwatch found.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::readme::{
-    ArchiveOptions, CappedReadme, Section, archive_line, badge_footer, cell, heading, month_key,
-    month_name, ordered,
+    ArchiveOptions, CappedReadme, Section, archive_line, badge_footer, cell, heading, key_of_month,
+    month_key, month_name, most_that_fit, ordered, papers_in_months, with_papers,
 };
 use crate::model::{ArxivId, CvRows, Paper};
 
@@ -91,39 +91,12 @@ pub fn cv_capped(
         .collect();
     let names: Vec<String> = months.iter().map(|&k| month_name(k)).collect();
     let kept = |n: usize| {
-        let keep: HashSet<u32> = months[..n].iter().copied().collect();
-        let papers: Vec<Vec<&Paper>> = sections
-            .iter()
-            .map(|s| {
-                s.papers
-                    .iter()
-                    .filter(|p| keep.contains(&month_key(p)))
-                    .copied()
-                    .collect()
-            })
-            .collect();
-        let kept: Vec<Section> = sections
-            .iter()
-            .zip(&papers)
-            .map(|(s, papers)| Section {
-                name: s.name,
-                papers,
-                by_id: s.by_id,
-            })
-            .collect();
+        let papers = papers_in_months(sections, months[..n].iter().copied());
+        let kept = with_papers(sections, &papers);
         render(file, options, &kept, Some((archive.dir_link, &names[n..])))
     };
-    // The size grows with the months kept: find the most that fit (a few renders of a file
-    // of a few megabytes at most).
-    let (mut low, mut high) = (0, months.len());
-    while low < high {
-        let mid = (low + high).div_ceil(2);
-        if kept(mid).len() <= archive.max_bytes {
-            low = mid;
-        } else {
-            high = mid - 1;
-        }
-    }
+    // A few renders of a file of a few megabytes at most.
+    let low = most_that_fit(months.len(), |n| kept(n).len() <= archive.max_bytes);
     CappedReadme {
         readme: kept(low),
         archived: names[low..].to_vec(),
@@ -143,10 +116,11 @@ pub fn cv_archive_page(
         "# Papers of {month}\n\nPapers whose first version appeared in {month}, moved here to keep the \
          [README]({readme_link}) under its size limit.\n\n"
     );
+    let key = key_of_month(month);
     for section in sections {
         let papers: Vec<&Paper> = ordered(section)
             .into_iter()
-            .filter(|p| month_name(month_key(p)) == month)
+            .filter(|p| month_key(p) == key)
             .collect();
         if papers.is_empty() {
             continue;

@@ -147,36 +147,9 @@ pub fn readme_capped(
             .sum();
         fixed + rows + tables + archive_line(archive.dir_link, &names[kept..]).len()
     };
-    // The size grows with `kept`: find the most months that fit.
-    let (mut low, mut high) = (0, months.len());
-    while low < high {
-        let mid = (low + high).div_ceil(2);
-        if size(mid) <= archive.max_bytes {
-            low = mid;
-        } else {
-            high = mid - 1;
-        }
-    }
-    let keep: std::collections::HashSet<u32> = months[..low].iter().map(|(k, _)| *k).collect();
-    let kept: Vec<Vec<&Paper>> = sections
-        .iter()
-        .map(|s| {
-            s.papers
-                .iter()
-                .filter(|p| keep.contains(&month_key(p)))
-                .copied()
-                .collect()
-        })
-        .collect();
-    let kept_sections: Vec<Section> = sections
-        .iter()
-        .zip(&kept)
-        .map(|(s, papers)| Section {
-            name: s.name,
-            papers,
-            by_id: s.by_id,
-        })
-        .collect();
+    let low = most_that_fit(months.len(), |kept| size(kept) <= archive.max_bytes);
+    let kept = papers_in_months(sections, months[..low].iter().map(|(k, _)| *k));
+    let kept_sections = with_papers(sections, &kept);
     let archived = names[low..].to_vec();
     let readme = render(options, &kept_sections, Some((archive.dir_link, &archived)));
     debug_assert_eq!(
@@ -185,6 +158,63 @@ pub fn readme_capped(
         "the measured size is the rendered size"
     );
     CappedReadme { readme, archived }
+}
+
+/// The most of `months` (newest first) that fit, when keeping more never makes a README
+/// smaller: a binary search over how many are kept.
+pub(super) fn most_that_fit(months: usize, fits: impl Fn(usize) -> bool) -> usize {
+    let (mut low, mut high) = (0, months);
+    while low < high {
+        let mid = (low + high).div_ceil(2);
+        if fits(mid) {
+            low = mid;
+        } else {
+            high = mid - 1;
+        }
+    }
+    low
+}
+
+/// Each section's papers whose month ([`month_key`]) is one of `months`, in section order.
+pub(super) fn papers_in_months<'p>(
+    sections: &[Section<'p>],
+    months: impl IntoIterator<Item = u32>,
+) -> Vec<Vec<&'p Paper>> {
+    let keep: std::collections::HashSet<u32> = months.into_iter().collect();
+    sections
+        .iter()
+        .map(|s| {
+            s.papers
+                .iter()
+                .filter(|p| keep.contains(&month_key(p)))
+                .copied()
+                .collect()
+        })
+        .collect()
+}
+
+/// `sections` with other papers (one list per section, in order).
+pub(super) fn with_papers<'a>(
+    sections: &[Section<'a>],
+    papers: &'a [Vec<&'a Paper>],
+) -> Vec<Section<'a>> {
+    sections
+        .iter()
+        .zip(papers)
+        .map(|(s, papers)| Section {
+            name: s.name,
+            papers,
+            by_id: s.by_id,
+        })
+        .collect()
+}
+
+/// A month name (`YYYY-MM`) as its [`month_key`]; 0 for anything else.
+pub(super) fn key_of_month(month: &str) -> u32 {
+    month
+        .split_once('-')
+        .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
+        .unwrap_or(0)
 }
 
 /// The archive pages of a capped README: the papers grouped by month once, each page
@@ -220,10 +250,7 @@ impl<'a> Archive<'a> {
 
     /// One archive page (`month` as `YYYY-MM`): the month's papers in the README's table format.
     pub fn page(&self, month: &str) -> String {
-        let key = month
-            .split_once('-')
-            .and_then(|(y, m)| Some(y.parse::<u32>().ok()? * 100 + m.parse::<u32>().ok()?))
-            .unwrap_or(0);
+        let key = key_of_month(month);
         let readme_link = self.readme_link;
         let mut out = format!(
             "# Papers of {month}\n\nPapers whose first version appeared in {month}, moved here to keep the \

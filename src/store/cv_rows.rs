@@ -27,22 +27,19 @@ impl Store {
         Ok(())
     }
 
+    /// Every migrated row: `(paper, topic, kind, row)`, sorted.
+    fn all_cv_rows(&self) -> Result<Vec<(String, String, String, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT paper_id, topic, kind, row FROM cv_rows ORDER BY paper_id, topic, kind",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Every migrated row.
     pub fn cv_rows(&self) -> Result<CvRows> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT topic, paper_id, kind, row FROM cv_rows")?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
         let mut out = CvRows::new();
-        for row in rows {
-            let (topic, id, kind, text) = row?;
+        for (id, topic, kind, text) in self.all_cv_rows()? {
             if let Ok(id) = ArxivId::parse(&id) {
                 out.entry((topic, id)).or_default().insert(kind, text);
             }
@@ -52,20 +49,8 @@ impl Store {
 
     /// Every paper's migrated rows, for the snapshot: `(topic, kind, row)`, sorted.
     pub(super) fn cv_rows_by_paper(&self) -> Result<HashMap<String, Vec<KeptRow>>> {
-        let mut stmt = self.conn.prepare(
-            "SELECT paper_id, topic, kind, row FROM cv_rows ORDER BY paper_id, topic, kind",
-        )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-            ))
-        })?;
         let mut out: HashMap<String, Vec<KeptRow>> = HashMap::new();
-        for row in rows {
-            let (id, topic, kind, text) = row?;
+        for (id, topic, kind, text) in self.all_cv_rows()? {
             out.entry(id).or_default().push((topic, kind, text));
         }
         Ok(out)

@@ -90,11 +90,9 @@ pub fn publish(
                 )
             })
         });
-        let readme = match settings.readme.layout {
-            Layout::Seed => write_readme(settings, &sections, code, readme_day, ui),
-            Layout::Cv => write_cv(settings, &sections, code, &corpus.cv_rows, readme_day, ui),
-        }
-        .and_then(|()| write_cv_extras(settings, &sections, code, &corpus.cv_rows, readme_day, ui));
+        let migrated = &corpus.cv_rows;
+        let readme = write_readme(settings, &sections, code, migrated, readme_day, ui)
+            .and_then(|()| write_cv_extras(settings, &sections, code, migrated, readme_day, ui));
         let site = site.map(|h| h.join().expect("the site's thread panicked"));
         readme.and(site.transpose())
     })?;
@@ -149,51 +147,8 @@ fn write_chart(
     Ok(Some(svg))
 }
 
-/// Writes the README and its archive pages.
+/// Writes the README in its layout, and its archive pages when capped.
 fn write_readme(
-    settings: &Settings,
-    sections: &[Section],
-    code: &CodeLinks,
-    day: Timestamp,
-    ui: Ui,
-) -> anyhow::Result<()> {
-    let r = &settings.readme;
-    let options = ReadmeOptions {
-        badges: r.badges.as_deref(),
-        intro: r.intro.as_deref(),
-        trend_image: r.trend_image.as_deref(),
-        date: day.to_zoned(TimeZone::UTC).date(),
-        code_links: Some(code),
-    };
-    let readme_dir = r.path.parent().unwrap_or(Path::new(""));
-    let dir_link = relative_link(readme_dir, &r.archive_dir);
-    let readme_link = relative_link(&r.archive_dir, &r.path);
-    let archive = r.max_bytes.map(|max_bytes| ArchiveOptions {
-        max_bytes,
-        dir_link: &dir_link,
-        readme_link: &readme_link,
-    });
-    let capped = readme_capped(&options, sections, archive.as_ref());
-    let pages = Archive::new(&options, sections, &readme_link);
-    write_archives(&r.archive_dir, &capped.archived, |month| pages.page(month))?;
-    write_atomic(&r.path, capped.readme.as_bytes())?;
-    let rows = capped.readme.matches("\n|**").count();
-    ui.say(&format!(
-        "wrote {} ({} rows, {} bytes{})",
-        r.path.display(),
-        rows,
-        capped.readme.len(),
-        if capped.archived.is_empty() {
-            String::new()
-        } else {
-            format!(", {} archive pages", capped.archived.len())
-        }
-    ));
-    Ok(())
-}
-
-/// Writes the README in cv-arxiv-daily's layout, and its archive pages when capped.
-fn write_cv(
     settings: &Settings,
     sections: &[Section],
     code: &CodeLinks,
@@ -202,7 +157,6 @@ fn write_cv(
     ui: Ui,
 ) -> anyhow::Result<()> {
     let r = &settings.readme;
-    let options = cv_options(settings, code, migrated, day);
     let readme_dir = r.path.parent().unwrap_or(Path::new(""));
     let dir_link = relative_link(readme_dir, &r.archive_dir);
     let readme_link = relative_link(&r.archive_dir, &r.path);
@@ -211,14 +165,33 @@ fn write_cv(
         dir_link: &dir_link,
         readme_link: &readme_link,
     });
-    let capped = cv_capped(CvFile::Readme, &options, sections, archive.as_ref());
-    write_archives(&r.archive_dir, &capped.archived, |month| {
-        cv_archive_page(CvFile::Readme, &options, sections, month, &readme_link)
-    })?;
+    let (capped, layout) = match r.layout {
+        Layout::Seed => {
+            let options = ReadmeOptions {
+                badges: r.badges.as_deref(),
+                intro: r.intro.as_deref(),
+                trend_image: r.trend_image.as_deref(),
+                date: day.to_zoned(TimeZone::UTC).date(),
+                code_links: Some(code),
+            };
+            let capped = readme_capped(&options, sections, archive.as_ref());
+            let pages = Archive::new(&options, sections, &readme_link);
+            write_archives(&r.archive_dir, &capped.archived, |month| pages.page(month))?;
+            (capped, "")
+        }
+        Layout::Cv => {
+            let options = cv_options(settings, code, migrated, day);
+            let capped = cv_capped(CvFile::Readme, &options, sections, archive.as_ref());
+            write_archives(&r.archive_dir, &capped.archived, |month| {
+                cv_archive_page(CvFile::Readme, &options, sections, month, &readme_link)
+            })?;
+            (capped, ", cv layout")
+        }
+    };
     write_atomic(&r.path, capped.readme.as_bytes())?;
     let rows = capped.readme.matches("\n|**").count();
     ui.say(&format!(
-        "wrote {} ({} rows, {} bytes, cv layout{})",
+        "wrote {} ({} rows, {} bytes{layout}{})",
         r.path.display(),
         rows,
         capped.readme.len(),

@@ -293,14 +293,10 @@ fn a_run_killed_while_asking_keeps_the_answers_it_had() {
     assert!(code("2501.00004").is_null());
 }
 
-/// A mock Hugging Face that answers every paper "no repository" after `delay`.
-fn slow_hugging_face(rt: &tokio::runtime::Runtime, delay: Duration) -> MockServer {
+/// A mock Hugging Face that gives every paper the same `answer`.
+fn hugging_face_answering(rt: &tokio::runtime::Runtime, answer: ResponseTemplate) -> MockServer {
     let hf = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(404).set_delay(delay))
-            .mount(&hf),
-    );
+    rt.block_on(Mock::given(method("GET")).respond_with(answer).mount(&hf));
     hf
 }
 
@@ -311,7 +307,11 @@ fn lookups_run_a_few_at_a_time_within_a_per_run_budget() {
         .enable_all()
         .build()
         .unwrap();
-    let hf = slow_hugging_face(&rt, Duration::from_millis(400));
+    // Every paper: "no repository", after 0.4 s.
+    let hf = hugging_face_answering(
+        &rt,
+        ResponseTemplate::new(404).set_delay(Duration::from_millis(400)),
+    );
     let mut env = env_for(&arxiv, &hf.uri(), 24);
     env.set_env("PAPERWATCH_LINKS_HUGGINGFACE_CONCURRENCY", "4");
     env.set_env("PAPERWATCH_LINKS_TIMEOUT_SECONDS", "5");
@@ -349,11 +349,9 @@ fn a_429_asking_for_a_long_wait_stops_asking_at_once() {
         .enable_all()
         .build()
         .unwrap();
-    let hf = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "3600"))
-            .mount(&hf),
+    let hf = hugging_face_answering(
+        &rt,
+        ResponseTemplate::new(429).insert_header("Retry-After", "3600"),
     );
     let env = env_for(&arxiv, &hf.uri(), 6);
     let started = Instant::now();
