@@ -6,12 +6,12 @@
 //! list, not a failure (arxiv-api.md §2.2). Deleted records (`<header status="deleted">`) are
 //! counted, not returned.
 
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
+use std::borrow::Cow;
+
+use quick_xml::events::BytesStart;
 
 use super::kaggle::{RawRecord, RawVersion, Record};
-use super::xml;
+use super::xml::{self, Stop, WalkError};
 use crate::model::collapse_whitespace;
 
 const OAI: &[u8] = b"http://www.openarchives.org/OAI/2.0/";
@@ -88,137 +88,115 @@ struct Current {
     version: Option<String>,
 }
 
-/// Parses one `ListRecords` answer.
-pub fn parse_page(xml: &str) -> Result<Page, ParseError> {
-    let mut reader = NsReader::from_str(xml);
-    reader.config_mut().expand_empty_elements = true;
-    let fail = |reader: &NsReader<&[u8]>, message: String| ParseError::Xml {
-        offset: reader.error_position(),
-        message,
-    };
-    let mut page = Page::default();
-    // The open elements, innermost last: (namespace is OAI, is arXivRaw, local name).
-    let mut path: Vec<(bool, bool, Vec<u8>)> = Vec::new();
-    let mut reading: Option<(Field, usize)> = None;
-    let mut text = String::new();
-    let mut current: Option<Current> = None;
-    loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| fail(&reader, e.to_string()))?;
-        match event {
-            Event::Start(e) => {
-                let (oai, raw) = match reader.resolver().resolve_element(e.name()).0 {
-                    ResolveResult::Bound(ns) => (ns.into_inner() == OAI, ns.into_inner() == RAW),
-                    _ => (false, false),
-                };
-                let local = e.local_name().as_ref().to_vec();
-                if path.is_empty() && !(oai && local == b"OAI-PMH") {
-                    return Err(ParseError::NotOai(
-                        String::from_utf8_lossy(&local).into_owned(),
-                    ));
-                }
-                let parent = path.last().map(|(o, r, name)| (*o, *r, name.as_slice()));
-                let field = match (parent, oai, raw, local.as_slice()) {
-                    (Some((true, _, b"OAI-PMH")), true, _, b"error") => {
-                        let code = xml::attribute(&e, b"code").map_err(|m| fail(&reader, m))?;
-                        page.error = Some(OaiError {
-                            code: code.unwrap_or_default(),
-                            message: String::new(),
-                        });
-                        Some(Field::Error)
-                    }
-                    (Some((true, _, b"ListRecords")), true, _, b"record") => {
-                        current = Some(Current::default());
-                        None
-                    }
-                    (Some((true, _, b"ListRecords")), true, _, b"resumptionToken") => {
-                        Some(Field::Token)
-                    }
-                    (Some((true, _, b"record")), true, _, b"header") => {
-                        let status = xml::attribute(&e, b"status").map_err(|m| fail(&reader, m))?;
-                        if let Some(c) = current.as_mut() {
-                            c.deleted = status.as_deref() == Some("deleted");
-                        }
-                        None
-                    }
-                    (Some((true, _, b"header")), true, _, b"identifier") => Some(Field::Identifier),
-                    (Some((_, true, b"arXivRaw")), _, true, name) => match name {
-                        b"id" => Some(Field::Id),
-                        b"title" => Some(Field::Title),
-                        b"authors" => Some(Field::Authors),
-                        b"categories" => Some(Field::Categories),
-                        b"comments" => Some(Field::Comments),
-                        b"journal-ref" => Some(Field::JournalRef),
-                        b"doi" => Some(Field::Doi),
-                        b"abstract" => Some(Field::Abstract),
-                        b"version" => {
-                            let v = xml::attribute(&e, b"version").map_err(|m| fail(&reader, m))?;
-                            if let Some(c) = current.as_mut() {
-                                c.version = v;
-                            }
-                            None
-                        }
-                        _ => None,
-                    },
-                    (Some((_, true, b"version")), _, true, b"date") => Some(Field::Date),
-                    _ => None,
-                };
-                path.push((oai, raw, local));
-                if reading.is_none()
-                    && let Some(field) = field
-                {
-                    reading = Some((field, path.len()));
-                    text.clear();
-                }
+/// The OAI-PMH handler's state: the page so far, the open elements, the record being read.
+#[derive(Default)]
+struct OaiHandler {
+    page: Page,
+    /// The open elements, innermost last: (namespace is OAI, is arXivRaw, local name).
+    path: Vec<(bool, bool, Vec<u8>)>,
+    current: Option<Current>,
+}
+
+/// An element of `<arXivRaw>`.
+fn raw_field(
+    current: &mut Option<Current>,
+    e: &BytesStart,
+    name: &[u8],
+) -> Result<Option<Field>, Stop> {
+    Ok(match name {
+        b"id" => Some(Field::Id),
+        b"title" => Some(Field::Title),
+        b"authors" => Some(Field::Authors),
+        b"categories" => Some(Field::Categories),
+        b"comments" => Some(Field::Comments),
+        b"journal-ref" => Some(Field::JournalRef),
+        b"doi" => Some(Field::Doi),
+        b"abstract" => Some(Field::Abstract),
+        b"version" => {
+            let v = xml::attribute(e, b"version")?;
+            if let Some(c) = current.as_mut() {
+                c.version = v;
             }
-            Event::End(_) => {
-                if let Some((field, depth)) = reading
-                    && depth == path.len()
-                {
-                    reading = None;
-                    let value = std::mem::take(&mut text);
-                    store(field, value, &mut page, &mut current);
-                }
-                if let Some((true, _, name)) = path.last()
-                    && name == b"record"
-                    && let Some(c) = current.take()
-                {
-                    finish(c, &mut page);
-                }
-                path.pop();
-            }
-            Event::Text(t) if reading.is_some() => {
-                text.push_str(
-                    &t.xml10_content()
-                        .map_err(|e| fail(&reader, e.to_string()))?,
-                );
-            }
-            Event::CData(t) if reading.is_some() => {
-                text.push_str(
-                    &t.xml10_content()
-                        .map_err(|e| fail(&reader, e.to_string()))?,
-                );
-            }
-            Event::GeneralRef(r) => {
-                let resolved = xml::reference(&r).map_err(|m| fail(&reader, m))?;
-                if reading.is_some() {
-                    text.push_str(&resolved);
-                }
-            }
-            Event::Eof => {
-                if !path.is_empty() {
-                    return Err(ParseError::Xml {
-                        offset: xml.len() as u64,
-                        message: "unexpected end of the document: elements left open".into(),
-                    });
-                }
-                break;
-            }
-            _ => {}
+            None
         }
+        _ => None,
+    })
+}
+
+impl<'a> xml::Handler<'a> for OaiHandler {
+    type Field = Field;
+
+    fn start(
+        &mut self,
+        e: &BytesStart,
+        ns: &[u8],
+        _depth: usize,
+        _in_field: bool,
+    ) -> Result<Option<Field>, Stop> {
+        let (oai, raw) = (ns == OAI, ns == RAW);
+        let local = e.local_name().as_ref().to_vec();
+        if self.path.is_empty() && !(oai && local == b"OAI-PMH") {
+            return Err(Stop::Root(String::from_utf8_lossy(&local).into_owned()));
+        }
+        let OaiHandler {
+            page,
+            path,
+            current,
+        } = self;
+        let parent = path.last().map(|(o, r, name)| (*o, *r, name.as_slice()));
+        let field = match (parent, oai, raw, local.as_slice()) {
+            (Some((true, _, b"OAI-PMH")), true, _, b"error") => {
+                let code = xml::attribute(e, b"code")?;
+                page.error = Some(OaiError {
+                    code: code.unwrap_or_default(),
+                    message: String::new(),
+                });
+                Some(Field::Error)
+            }
+            (Some((true, _, b"ListRecords")), true, _, b"record") => {
+                *current = Some(Current::default());
+                None
+            }
+            (Some((true, _, b"ListRecords")), true, _, b"resumptionToken") => Some(Field::Token),
+            (Some((true, _, b"record")), true, _, b"header") => {
+                let status = xml::attribute(e, b"status")?;
+                if let Some(c) = current.as_mut() {
+                    c.deleted = status.as_deref() == Some("deleted");
+                }
+                None
+            }
+            (Some((true, _, b"header")), true, _, b"identifier") => Some(Field::Identifier),
+            (Some((_, true, b"arXivRaw")), _, true, name) => raw_field(current, e, name)?,
+            (Some((_, true, b"version")), _, true, b"date") => Some(Field::Date),
+            _ => None,
+        };
+        path.push((oai, raw, local));
+        Ok(field)
     }
-    Ok(page)
+
+    fn text(&mut self, field: Field, value: Cow<'a, str>) {
+        store(field, value.into_owned(), &mut self.page, &mut self.current);
+    }
+
+    fn end(&mut self, _depth: usize) {
+        if let Some((true, _, name)) = self.path.last()
+            && name == b"record"
+            && let Some(c) = self.current.take()
+        {
+            finish(c, &mut self.page);
+        }
+        self.path.pop();
+    }
+}
+
+/// Parses one `ListRecords` answer.
+pub fn parse_page(body: &str) -> Result<Page, ParseError> {
+    let mut handler = OaiHandler::default();
+    xml::walk(body, &mut handler).map_err(|e| match e {
+        WalkError::Malformed { offset, message } => ParseError::Xml { offset, message },
+        WalkError::Root(name) => ParseError::NotOai(name),
+    })?;
+    Ok(handler.page)
 }
 
 fn store(field: Field, value: String, page: &mut Page, current: &mut Option<Current>) {

@@ -9,11 +9,9 @@
 use std::borrow::Cow;
 
 use jiff::Timestamp;
-use quick_xml::NsReader;
-use quick_xml::events::Event;
-use quick_xml::name::ResolveResult;
+use quick_xml::events::BytesStart;
 
-use super::xml;
+use super::xml::{self, Stop, WalkError};
 use crate::model::{ArxivId, Paper, collapse_whitespace};
 
 const ATOM: &[u8] = b"http://www.w3.org/2005/Atom";
@@ -133,207 +131,174 @@ impl<'a> RawEntry<'a> {
     }
 }
 
-/// Appends a piece of text, borrowing while there is only one piece.
-fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
-    if text.is_empty() {
-        *text = piece;
-    } else {
-        text.to_mut().push_str(&piece);
+/// The Atom handler's state: the feed's numbers, the entries so far, where it is.
+#[derive(Default)]
+struct AtomHandler<'a> {
+    total: Option<Cow<'a, str>>,
+    start: Option<Cow<'a, str>>,
+    entries: Vec<RawEntry<'a>>,
+    in_entry: bool,
+    in_author: bool,
+    seen_root: bool,
+}
+
+impl<'a> AtomHandler<'a> {
+    fn entry(&mut self) -> &mut RawEntry<'a> {
+        self.entries.last_mut().expect("inside an entry")
+    }
+
+    /// An Atom element of an entry (depth 3).
+    fn entry_field(&mut self, e: &BytesStart, name: &[u8]) -> Result<Option<Field>, Stop> {
+        Ok(match name {
+            b"id" => Some(Field::Id),
+            b"title" => Some(Field::Title),
+            b"summary" => Some(Field::Summary),
+            b"updated" => Some(Field::Updated),
+            b"published" => Some(Field::Published),
+            b"author" => {
+                self.in_author = true;
+                None
+            }
+            b"category" => {
+                let term = xml::attribute(e, b"term")?;
+                let entry = self.entry();
+                if let Some(term) = term.as_deref().map(str::trim)
+                    && is_arxiv_category(term)
+                    && !entry.categories.iter().any(|c| c == term)
+                {
+                    entry.categories.push(term.to_string());
+                }
+                None
+            }
+            _ => None,
+        })
+    }
+
+    /// An arXiv-namespace element of an entry (depth 3).
+    fn arxiv_field(&mut self, e: &BytesStart, name: &[u8]) -> Result<Option<Field>, Stop> {
+        Ok(match name {
+            b"primary_category" => {
+                let term = xml::attribute(e, b"term")?;
+                let entry = self.entry();
+                if entry.primary.is_none() {
+                    entry.primary = term;
+                }
+                None
+            }
+            b"comment" => Some(Field::Comment),
+            b"journal_ref" => Some(Field::JournalRef),
+            b"doi" => Some(Field::Doi),
+            _ => None,
+        })
+    }
+}
+
+impl<'a> xml::Handler<'a> for AtomHandler<'a> {
+    type Field = Field;
+
+    fn start(
+        &mut self,
+        e: &BytesStart,
+        ns: &[u8],
+        depth: usize,
+        in_field: bool,
+    ) -> Result<Option<Field>, Stop> {
+        let ns = Ns::of(ns);
+        let local = e.local_name();
+        let local = local.as_ref();
+        if depth == 1 {
+            if self.seen_root {
+                return Err(Stop::Malformed("more than one root element".into()));
+            }
+            self.seen_root = true;
+            if !(ns == Ns::Atom && local == b"feed") {
+                return Err(Stop::Root(String::from_utf8_lossy(local).into_owned()));
+            }
+            return Ok(None);
+        }
+        if in_field {
+            // Markup inside a text field: its text still counts.
+            return Ok(None);
+        }
+        Ok(match (depth, ns, local) {
+            (2, Ns::Atom, b"entry") => {
+                self.in_entry = true;
+                self.entries.push(RawEntry::default());
+                None
+            }
+            (2, Ns::OpenSearch, b"totalResults") if self.total.is_none() => {
+                Some(Field::TotalResults)
+            }
+            (2, Ns::OpenSearch, b"startIndex") if self.start.is_none() => Some(Field::StartIndex),
+            (3, Ns::Atom, name) if self.in_entry => self.entry_field(e, name)?,
+            (3, Ns::Arxiv, name) if self.in_entry => self.arxiv_field(e, name)?,
+            (4, Ns::Atom, b"name") if self.in_author => Some(Field::AuthorName),
+            _ => None,
+        })
+    }
+
+    fn text(&mut self, field: Field, value: Cow<'a, str>) {
+        match field {
+            Field::TotalResults => self.total = Some(value),
+            Field::StartIndex => self.start = Some(value),
+            Field::AuthorName => {
+                let name = collapse_whitespace(&value);
+                // One name per author, as `<author>` holds one.
+                if !name.is_empty() && self.in_author {
+                    self.entry().authors.push(name);
+                }
+                self.in_author = false;
+            }
+            other => {
+                if let Some(slot) = self.entry().slot(other)
+                    && slot.is_none()
+                {
+                    *slot = Some(value);
+                }
+            }
+        }
+    }
+
+    fn end(&mut self, depth: usize) {
+        match depth {
+            2 => self.in_entry = false,
+            3 => self.in_author = false,
+            _ => {}
+        }
     }
 }
 
 /// Parses one export-API response body.
-pub fn parse_feed(xml: &str) -> Result<Feed, ParseError> {
-    let mut reader = NsReader::from_str(xml);
-    reader.config_mut().expand_empty_elements = true;
-    let fail = |reader: &NsReader<&[u8]>, message: String| ParseError::Xml {
-        position: position(xml, reader.error_position() as usize),
-        message,
-    };
-    let mut total: Option<Cow<str>> = None;
-    let mut start: Option<Cow<str>> = None;
-    let mut entries: Vec<RawEntry> = Vec::new();
-    // Depth of the open element: 1 is <feed>, 2 an entry, 3 an entry's field, 4 an author's name.
-    let mut depth = 0usize;
-    let mut in_entry = false;
-    let mut in_author = false;
-    // The field whose text is being read, and the depth of its element.
-    let mut reading: Option<(Field, usize)> = None;
-    let mut text: Cow<str> = Cow::Borrowed("");
-    let mut seen_root = false;
-    loop {
-        // Only start tags need their namespace: ends are matched by depth.
-        let event = reader
-            .read_event()
-            .map_err(|e| fail(&reader, e.to_string()))?;
-        match event {
-            Event::Start(e) => {
-                depth += 1;
-                let ns = match reader.resolver().resolve_element(e.name()).0 {
-                    ResolveResult::Bound(ns) => Ns::of(ns.into_inner()),
-                    _ => Ns::Other,
-                };
-                let local = e.local_name();
-                let local = local.as_ref();
-                if depth == 1 {
-                    if seen_root {
-                        return Err(fail(&reader, "more than one root element".into()));
-                    }
-                    seen_root = true;
-                    if !(ns == Ns::Atom && local == b"feed") {
-                        return Err(ParseError::NotAFeed(
-                            String::from_utf8_lossy(local).into_owned(),
-                        ));
-                    }
-                    continue;
-                }
-                if reading.is_some() {
-                    // Markup inside a text field: its text still counts.
-                    continue;
-                }
-                let field = match (depth, ns, local) {
-                    (2, Ns::Atom, b"entry") => {
-                        in_entry = true;
-                        entries.push(RawEntry::default());
-                        None
-                    }
-                    (2, Ns::OpenSearch, b"totalResults") if total.is_none() => {
-                        Some(Field::TotalResults)
-                    }
-                    (2, Ns::OpenSearch, b"startIndex") if start.is_none() => {
-                        Some(Field::StartIndex)
-                    }
-                    (3, Ns::Atom, name) if in_entry => match name {
-                        b"id" => Some(Field::Id),
-                        b"title" => Some(Field::Title),
-                        b"summary" => Some(Field::Summary),
-                        b"updated" => Some(Field::Updated),
-                        b"published" => Some(Field::Published),
-                        b"author" => {
-                            in_author = true;
-                            None
-                        }
-                        b"category" => {
-                            let term = xml::attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
-                            let entry = entries.last_mut().expect("inside an entry");
-                            if let Some(term) = term.as_deref().map(str::trim)
-                                && is_arxiv_category(term)
-                                && !entry.categories.iter().any(|c| c == term)
-                            {
-                                entry.categories.push(term.to_string());
-                            }
-                            None
-                        }
-                        _ => None,
-                    },
-                    (3, Ns::Arxiv, name) if in_entry => match name {
-                        b"primary_category" => {
-                            let term = xml::attribute(&e, b"term").map_err(|m| fail(&reader, m))?;
-                            let entry = entries.last_mut().expect("inside an entry");
-                            if entry.primary.is_none() {
-                                entry.primary = term;
-                            }
-                            None
-                        }
-                        b"comment" => Some(Field::Comment),
-                        b"journal_ref" => Some(Field::JournalRef),
-                        b"doi" => Some(Field::Doi),
-                        _ => None,
-                    },
-                    (4, Ns::Atom, b"name") if in_author => Some(Field::AuthorName),
-                    _ => None,
-                };
-                if let Some(field) = field {
-                    reading = Some((field, depth));
-                    text = Cow::Borrowed("");
-                }
-            }
-            Event::End(_) => {
-                if let Some((field, at)) = reading
-                    && at == depth
-                {
-                    reading = None;
-                    let value = std::mem::replace(&mut text, Cow::Borrowed(""));
-                    match field {
-                        Field::TotalResults => total = Some(value),
-                        Field::StartIndex => start = Some(value),
-                        Field::AuthorName => {
-                            let name = collapse_whitespace(&value);
-                            let entry = entries.last_mut().expect("inside an entry");
-                            // One name per author, as `<author>` holds one.
-                            if !name.is_empty() && in_author {
-                                entry.authors.push(name);
-                            }
-                            in_author = false;
-                        }
-                        other => {
-                            let entry = entries.last_mut().expect("inside an entry");
-                            if let Some(slot) = entry.slot(other)
-                                && slot.is_none()
-                            {
-                                *slot = Some(value);
-                            }
-                        }
-                    }
-                }
-                match depth {
-                    2 => in_entry = false,
-                    3 => in_author = false,
-                    _ => {}
-                }
-                depth -= 1;
-            }
-            Event::Text(t) if reading.is_some() => {
-                let piece = t
-                    .xml10_content()
-                    .map_err(|e| fail(&reader, e.to_string()))?;
-                append(&mut text, piece);
-            }
-            Event::CData(t) if reading.is_some() => {
-                let piece = t
-                    .xml10_content()
-                    .map_err(|e| fail(&reader, e.to_string()))?;
-                append(&mut text, piece);
-            }
-            Event::GeneralRef(r) => {
-                let resolved = xml::reference(&r).map_err(|m| fail(&reader, m))?;
-                if reading.is_some() {
-                    append(&mut text, resolved);
-                }
-            }
-            Event::Eof => {
-                if depth > 0 {
-                    return Err(ParseError::Xml {
-                        position: position(xml, xml.len()),
-                        message: "unexpected end of the document: elements left open".into(),
-                    });
-                }
-                if !seen_root {
-                    return Err(ParseError::Xml {
-                        position: position(xml, xml.len()),
-                        message: "no root element".into(),
-                    });
-                }
-                break;
-            }
-            _ => {}
-        }
+pub fn parse_feed(body: &str) -> Result<Feed, ParseError> {
+    let mut handler = AtomHandler::default();
+    xml::walk(body, &mut handler).map_err(|e| match e {
+        WalkError::Malformed { offset, message } => ParseError::Xml {
+            position: position(body, offset as usize),
+            message,
+        },
+        WalkError::Root(name) => ParseError::NotAFeed(name),
+    })?;
+    if !handler.seen_root {
+        return Err(ParseError::Xml {
+            position: position(body, body.len()),
+            message: "no root element".into(),
+        });
     }
     let number = |t: Option<Cow<str>>| t.and_then(|t| t.trim().parse::<u64>().ok());
     let mut feed = Feed {
-        total_results: number(total),
-        start_index: number(start),
-        entries: Vec::with_capacity(entries.len()),
+        total_results: number(handler.total),
+        start_index: number(handler.start),
+        entries: Vec::with_capacity(handler.entries.len()),
         skipped: Vec::new(),
         error: None,
     };
-    if let [only] = entries.as_slice()
+    if let [only] = handler.entries.as_slice()
         && let Some(message) = error_message(only)
     {
         feed.error = Some(message);
         return Ok(feed);
     }
-    for (index, entry) in entries.into_iter().enumerate() {
+    for (index, entry) in handler.entries.into_iter().enumerate() {
         match finish_entry(entry) {
             Ok(paper) => feed.entries.push(paper),
             Err(reason) => feed.skipped.push(format!("entry {}: {reason}", index + 1)),

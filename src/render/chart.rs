@@ -183,37 +183,136 @@ fn nice_step(max: u64, max_ticks: u64) -> u64 {
 
 use super::site::html_escape as escape;
 
+/// One legend entry: a line sample (colour, dash pattern, width) and its label.
+struct LegendEntry {
+    label: String,
+    color: &'static str,
+    dash: &'static str,
+    stroke: f64,
+}
+
+impl LegendEntry {
+    fn new(label: String, color: &'static str, dash: &'static str, stroke: f64) -> Self {
+        LegendEntry {
+            label,
+            color,
+            dash,
+            stroke,
+        }
+    }
+}
+
+/// Where months and counts go on the canvas.
+struct Scale {
+    months: usize,
+    top_value: u64,
+}
+
+impl Scale {
+    /// The scale for `counts`: head room above the highest count for the legend's rows, so no
+    /// line runs behind it, rounded up to a nice step.
+    fn fit(counts: &MonthlyCounts, per_topic: bool) -> (Scale, u64) {
+        let max = counts
+            .total
+            .iter()
+            .chain(counts.per_topic.iter().flat_map(|(_, v)| v.iter()))
+            .copied()
+            .max()
+            .unwrap_or(0)
+            .max(1);
+        let drawn_topics = counts
+            .per_topic
+            .iter()
+            .filter(|(_, v)| per_topic && v.iter().any(|&c| c > 0))
+            .count();
+        let legend_rows = (2 + drawn_topics).min(LEGEND_ROWS) as f64;
+        let free = 1.0 - (20.0 + LEGEND_ROW * legend_rows) / (BOTTOM - TOP);
+        let max = (max as f64 / free).ceil() as u64;
+        let step = nice_step(max, 6);
+        let scale = Scale {
+            months: counts.total.len(),
+            top_value: max.div_ceil(step) * step,
+        };
+        (scale, step)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        BOTTOM - v / self.top_value as f64 * (BOTTOM - TOP)
+    }
+
+    fn x(&self, i: usize) -> f64 {
+        let pad = 24.0;
+        if self.months == 1 {
+            (LEFT + RIGHT) / 2.0
+        } else {
+            LEFT + pad + i as f64 * (RIGHT - LEFT - 2.0 * pad) / (self.months - 1) as f64
+        }
+    }
+
+    /// `values` as SVG points, the first at month `from`.
+    fn points(&self, values: &[f64], from: usize) -> String {
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{:.1},{:.1}", self.x(from + i), self.y(*v)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
 /// Draws the chart as SVG. The same sections give the same bytes.
 pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
-    let (w, h) = SVG_SIZE;
     let mut s = String::with_capacity(16 * 1024);
+    frame(&mut s, options.title);
+    let Some(counts) = monthly_counts(options.bucket, sections) else {
+        no_papers(&mut s);
+        return s;
+    };
+    subtitle(&mut s, &counts, options.bucket);
+    let (scale, step) = Scale::fit(&counts, options.per_topic);
+    value_axis(&mut s, scale.top_value, step, &|v| scale.y(v));
+    month_ticks(&mut s, counts.first, scale.months, &|i| scale.x(i));
+    let legend = series(&mut s, &scale, &counts, options.per_topic);
+    draw_legend(&mut s, &legend);
+    s.push_str("</svg>\n");
+    s
+}
+
+/// The opening tag, the title and the white background.
+fn frame(s: &mut String, title: &str) {
+    let (w, h) = SVG_SIZE;
     let _ = writeln!(
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="DejaVu Sans, Verdana, sans-serif" role="img">"#
     );
-    let _ = writeln!(s, "<title>{}</title>", escape(options.title));
+    let _ = writeln!(s, "<title>{}</title>", escape(title));
     let _ = writeln!(s, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
     let _ = writeln!(
         s,
         r##"<text x="{LEFT}" y="54" font-size="46" fill="#1a1a1a">{}</text>"##,
-        escape(options.title)
+        escape(title)
     );
-    let Some(counts) = monthly_counts(options.bucket, sections) else {
-        let _ = writeln!(
-            s,
-            r##"<rect x="{LEFT}" y="{TOP}" width="{}" height="{}" fill="none" stroke="#cccccc" stroke-width="2"/>"##,
-            RIGHT - LEFT,
-            BOTTOM - TOP
-        );
-        let _ = writeln!(
-            s,
-            r##"<text x="{}" y="{}" font-size="46" fill="#777777" text-anchor="middle">No papers yet</text>"##,
-            (LEFT + RIGHT) / 2.0,
-            (TOP + BOTTOM) / 2.0
-        );
-        s.push_str("</svg>\n");
-        return s;
-    };
+}
+
+/// An empty plot saying so, and the closing tag.
+fn no_papers(s: &mut String) {
+    let _ = writeln!(
+        s,
+        r##"<rect x="{LEFT}" y="{TOP}" width="{}" height="{}" fill="none" stroke="#cccccc" stroke-width="2"/>"##,
+        RIGHT - LEFT,
+        BOTTOM - TOP
+    );
+    let _ = writeln!(
+        s,
+        r##"<text x="{}" y="{}" font-size="46" fill="#777777" text-anchor="middle">No papers yet</text>"##,
+        (LEFT + RIGHT) / 2.0,
+        (TOP + BOTTOM) / 2.0
+    );
+    s.push_str("</svg>\n");
+}
+
+/// How many papers over which months, and the papers left out before the first month.
+fn subtitle(s: &mut String, counts: &MonthlyCounts, bucket: Bucket) {
     let n = counts.total.len();
     let (fy, fm) = month_label(counts.first);
     let (ly, lm) = month_label(counts.first + n as i32 - 1);
@@ -221,7 +320,7 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
         s,
         r##"<text x="{LEFT}" y="100" font-size="{TEXT}" fill="#555555">{} unique papers {}, {fy}-{fm:02} to {ly}-{lm:02}</text>"##,
         counts.papers,
-        options.bucket.describe()
+        bucket.describe()
     );
     if let Some((count, from)) = counts.earlier {
         let (ey, em) = month_label(from);
@@ -232,58 +331,33 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
             if count == 1 { "" } else { "s" }
         );
     }
+}
 
-    // Axes and grid.
-    let max = counts
-        .total
-        .iter()
-        .chain(counts.per_topic.iter().flat_map(|(_, v)| v.iter()))
-        .copied()
-        .max()
-        .unwrap_or(0)
-        .max(1);
-    // Head room for the legend, so no line runs behind it.
-    let drawn_topics = counts
-        .per_topic
-        .iter()
-        .filter(|(_, v)| options.per_topic && v.iter().any(|&c| c > 0))
-        .count();
-    let legend_rows = (2 + drawn_topics).min(LEGEND_ROWS) as f64;
-    let free = 1.0 - (20.0 + LEGEND_ROW * legend_rows) / (BOTTOM - TOP);
-    let max = (max as f64 / free).ceil() as u64;
-    let step = nice_step(max, 6);
-    let top_value = max.div_ceil(step) * step;
-    let y = |v: f64| BOTTOM - v / top_value as f64 * (BOTTOM - TOP);
-    let pad = 24.0;
-    let x = |i: usize| {
-        if n == 1 {
-            (LEFT + RIGHT) / 2.0
-        } else {
-            LEFT + pad + i as f64 * (RIGHT - LEFT - 2.0 * pad) / (n - 1) as f64
-        }
-    };
-    value_axis(&mut s, top_value, step, &y);
-    month_ticks(&mut s, counts.first, n, &x);
-
-    // Series.
-    let points = |values: &[f64], from: usize| -> String {
-        values
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{:.1},{:.1}", x(from + i), y(*v)))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
+/// The lines: the total's area and line with its points, one line per topic when asked, and
+/// the average. Returns the legend, total first, then the average, then the topics.
+fn series(
+    s: &mut String,
+    scale: &Scale,
+    counts: &MonthlyCounts,
+    per_topic: bool,
+) -> Vec<LegendEntry> {
+    let n = scale.months;
     let total: Vec<f64> = counts.total.iter().map(|&v| v as f64).collect();
-    let mut legend: Vec<(String, &str, &str, f64)> = Vec::new();
+    let mut legend = vec![LegendEntry::new(
+        "All topics (unique papers)".into(),
+        TOTAL_COLOR,
+        "",
+        4.0,
+    )];
     let _ = writeln!(
         s,
         r#"<polygon points="{:.1},{BOTTOM} {} {:.1},{BOTTOM}" fill="{TOTAL_COLOR}" fill-opacity="0.10"/>"#,
-        x(0),
-        points(&total, 0),
-        x(n - 1)
+        scale.x(0),
+        scale.points(&total, 0),
+        scale.x(n - 1)
     );
-    if options.per_topic {
+    let mut topics = Vec::new();
+    if per_topic {
         for (k, (name, values)) in counts.per_topic.iter().enumerate() {
             if values.iter().all(|&v| v == 0) {
                 continue;
@@ -293,30 +367,34 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
             let _ = writeln!(
                 s,
                 r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="3" stroke-linejoin="round"/>"#,
-                points(&values, 0)
+                scale.points(&values, 0)
             );
-            legend.push((escape(name), color, "", 3.0));
+            topics.push(LegendEntry::new(escape(name), color, "", 3.0));
         }
     }
     let _ = writeln!(
         s,
         r#"<polyline points="{}" fill="none" stroke="{TOTAL_COLOR}" stroke-width="4" stroke-linejoin="round"/>"#,
-        points(&total, 0)
+        scale.points(&total, 0)
     );
     if n <= 120 {
         for (i, v) in total.iter().enumerate() {
             let _ = writeln!(
                 s,
                 r#"<circle cx="{:.1}" cy="{:.1}" r="5.5" fill="{TOTAL_COLOR}"/>"#,
-                x(i),
-                y(*v)
+                scale.x(i),
+                scale.y(*v)
             );
         }
     }
-    legend.insert(
-        0,
-        ("All topics (unique papers)".into(), TOTAL_COLOR, "", 4.0),
-    );
+    legend.push(average(s, scale, &total));
+    legend.extend(topics);
+    legend
+}
+
+/// The trailing 12-month average (a mean line when there are fewer months), and its legend.
+fn average(s: &mut String, scale: &Scale, total: &[f64]) -> LegendEntry {
+    let n = total.len();
     if n >= 12 {
         let averages: Vec<f64> = (11..n)
             .map(|i| total[i - 11..=i].iter().sum::<f64>() / 12.0)
@@ -324,50 +402,40 @@ pub fn trend_svg(options: &ChartOptions, sections: &[Section]) -> String {
         let _ = writeln!(
             s,
             r#"<polyline points="{}" fill="none" stroke="{AVERAGE_COLOR}" stroke-width="3.5" stroke-dasharray="14 9"/>"#,
-            points(&averages, 11)
+            scale.points(&averages, 11)
         );
-        legend.insert(
-            1,
-            (
-                "Trailing 12-month average".into(),
-                AVERAGE_COLOR,
-                "14 9",
-                3.5,
-            ),
-        );
+        LegendEntry::new(
+            "Trailing 12-month average".into(),
+            AVERAGE_COLOR,
+            "14 9",
+            3.5,
+        )
     } else {
         let mean = total.iter().sum::<f64>() / n as f64;
         let _ = writeln!(
             s,
             r#"<line x1="{LEFT}" y1="{:.1}" x2="{RIGHT}" y2="{:.1}" stroke="{AVERAGE_COLOR}" stroke-width="3.5" stroke-dasharray="14 9"/>"#,
-            y(mean),
-            y(mean)
+            scale.y(mean),
+            scale.y(mean)
         );
-        legend.insert(
-            1,
-            (
-                format!("Mean over {n} months ({mean:.1})"),
-                AVERAGE_COLOR,
-                "14 9",
-                3.5,
-            ),
-        );
+        LegendEntry::new(
+            format!("Mean over {n} months ({mean:.1})"),
+            AVERAGE_COLOR,
+            "14 9",
+            3.5,
+        )
     }
-
-    draw_legend(&mut s, &legend);
-    s.push_str("</svg>\n");
-    s
 }
 
 /// The legend, top left inside the plot: columns of at most four entries, each a line
 /// sample and its label.
-fn draw_legend(s: &mut String, legend: &[(String, &str, &str, f64)]) {
+fn draw_legend(s: &mut String, legend: &[LegendEntry]) {
     let (row, sample, char_width) = (LEGEND_ROW, 56.0, TEXT * 0.56);
     let mut x0 = LEFT + 16.0;
     for column in legend.chunks(LEGEND_ROWS) {
         let longest = column
             .iter()
-            .map(|l| l.0.chars().count())
+            .map(|l| l.label.chars().count())
             .max()
             .unwrap_or(0) as f64;
         let width = 36.0 + sample + longest * char_width;
@@ -377,7 +445,9 @@ fn draw_legend(s: &mut String, legend: &[(String, &str, &str, f64)]) {
             TOP + 8.0,
             12.0 + row * column.len() as f64
         );
-        for (k, (label, color, dash, stroke)) in column.iter().enumerate() {
+        for (k, entry) in column.iter().enumerate() {
+            let (label, color, dash, stroke) =
+                (&entry.label, entry.color, entry.dash, entry.stroke);
             let yy = TOP + 8.0 + 28.0 + row * k as f64;
             let dash = if dash.is_empty() {
                 String::new()

@@ -236,51 +236,7 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
         env.path("README.md").exists(),
         "the README is written anyway"
     );
-    // The backfill of a new destination: its best 3 papers, once.
-    let slack = chat.got("/slack");
-    assert_eq!(slack.len(), 1);
-    let blocks = slack[0].body["blocks"].as_array().unwrap();
-    assert_eq!(blocks[0]["type"], "header");
-    assert_eq!(blocks.len(), 4);
-    assert!(
-        blocks[1]["text"]["text"]
-            .as_str()
-            .unwrap()
-            .starts_with("*<https://arxiv.org/abs/")
-    );
-    let all = slack[0].raw.clone();
-    assert!(!String::from_utf8_lossy(&all).contains("<script>"));
-
-    let discord = chat.got("/discord");
-    assert_eq!(discord[0].body["embeds"].as_array().unwrap().len(), 3);
-    assert_eq!(
-        discord[0].body["allowed_mentions"]["parse"],
-        serde_json::json!([])
-    );
-
-    let telegram = chat.got("/botSECRET-TOKEN-123/sendMessage");
-    assert_eq!(telegram.len(), 1);
-    assert_eq!(telegram[0].body["parse_mode"], "HTML");
-    assert_eq!(telegram[0].body["chat_id"], "-100123");
-    let text = telegram[0].body["text"].as_str().unwrap();
-    assert!(text.chars().count() <= 4096);
-
-    let feishu = chat.got("/feishu");
-    assert_eq!(feishu[0].body["msg_type"], "interactive");
-    let ts = feishu[0].body["timestamp"].as_str().unwrap();
-    assert_eq!(
-        feishu[0].body["sign"].as_str().unwrap(),
-        paperwatch::notify::send::feishu_sign(ts, "feishu-signing-key")
-    );
-
-    for (name, got) in [
-        ("slack", &slack),
-        ("discord", &discord),
-        ("telegram", &telegram),
-        ("feishu", &feishu),
-    ] {
-        eprintln!("{name}: 3 papers in {} bytes", got[0].raw.len());
-    }
+    assert_each_service_got_its_own_format(&chat);
     // Nothing reached the webhook yet; the papers wait.
     assert!(chat.got("/hook").is_empty());
     // No secret in anything printed.
@@ -344,7 +300,62 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
     );
     eprintln!("{took}");
 
-    // --dry-run prints and sends nothing; --test sends one sample.
+    dry_runs_and_tests_send_no_news(&mut env, &chat);
+}
+
+/// The first delivery of `chat_services_get_their_own_formats_signed_and_each_paper_once`: the
+/// backfill of each new destination, its best 3 papers once, in the service's own format.
+fn assert_each_service_got_its_own_format(chat: &MockChat) {
+    // The backfill of a new destination: its best 3 papers, once.
+    let slack = chat.got("/slack");
+    assert_eq!(slack.len(), 1);
+    let blocks = slack[0].body["blocks"].as_array().unwrap();
+    assert_eq!(blocks[0]["type"], "header");
+    assert_eq!(blocks.len(), 4);
+    assert!(
+        blocks[1]["text"]["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("*<https://arxiv.org/abs/")
+    );
+    let all = slack[0].raw.clone();
+    assert!(!String::from_utf8_lossy(&all).contains("<script>"));
+
+    let discord = chat.got("/discord");
+    assert_eq!(discord[0].body["embeds"].as_array().unwrap().len(), 3);
+    assert_eq!(
+        discord[0].body["allowed_mentions"]["parse"],
+        serde_json::json!([])
+    );
+
+    let telegram = chat.got("/botSECRET-TOKEN-123/sendMessage");
+    assert_eq!(telegram.len(), 1);
+    assert_eq!(telegram[0].body["parse_mode"], "HTML");
+    assert_eq!(telegram[0].body["chat_id"], "-100123");
+    let text = telegram[0].body["text"].as_str().unwrap();
+    assert!(text.chars().count() <= 4096);
+
+    let feishu = chat.got("/feishu");
+    assert_eq!(feishu[0].body["msg_type"], "interactive");
+    let ts = feishu[0].body["timestamp"].as_str().unwrap();
+    assert_eq!(
+        feishu[0].body["sign"].as_str().unwrap(),
+        paperwatch::notify::send::feishu_sign(ts, "feishu-signing-key")
+    );
+
+    for (name, got) in [
+        ("slack", &slack),
+        ("discord", &discord),
+        ("telegram", &telegram),
+        ("feishu", &feishu),
+    ] {
+        eprintln!("{name}: 3 papers in {} bytes", got[0].raw.len());
+    }
+}
+
+/// `--dry-run` prints and sends nothing; `--test` sends one sample; a missing secret names its
+/// variable.
+fn dry_runs_and_tests_send_no_news(env: &mut TestEnv, chat: &MockChat) {
     let before = chat.got("/slack").len();
     let run = env.run(&["notify", "--dry-run"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
