@@ -1,5 +1,6 @@
-//! Relevance scoring benchmark: fit the model on a corpus, vectorise every paper, decide every
-//! paper under the six default topics. `cargo bench --bench relevance`.
+//! Relevance scoring benchmark: the engine every run decides with (`relevance::engine`): fit
+//! the model on a corpus of 10,000 papers, each a member of the six default topics, and decide
+//! every paper in every topic. `cargo bench --bench relevance`.
 
 #[path = "support/synthetic.rs"]
 #[allow(dead_code)]
@@ -9,8 +10,9 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use paperwatch::config::{self, DEFAULT_CONFIG, Source};
-use paperwatch::model::Paper;
-use paperwatch::relevance::{TopicRules, classify, prepare_all};
+use paperwatch::model::{Corpus, Membership, Paper, StoredPaper};
+use paperwatch::relevance::TopicRules;
+use paperwatch::relevance::engine::Deciders;
 
 fn scoring(c: &mut Criterion) {
     let papers = synthetic::corpus(10_000);
@@ -32,18 +34,36 @@ fn scoring(c: &mut Criterion) {
             ..TopicRules::default()
         })
         .collect();
+    let corpus = Corpus {
+        papers: papers
+            .iter()
+            .map(|p| StoredPaper {
+                paper: p.clone(),
+                topics: rules
+                    .iter()
+                    .map(|r| Membership {
+                        name: r.name.clone(),
+                        shown: false,
+                        score: None,
+                        reason: None,
+                        first_seen: p.published,
+                    })
+                    .collect(),
+                first_seen: p.published,
+            })
+            .collect(),
+        ..Corpus::default()
+    };
     c.bench_function("score_10k_papers_6_topics", |b| {
         b.iter(|| {
-            let refs: Vec<&Paper> = papers.iter().collect();
-            let (model, vectors) = prepare_all(&refs);
-            let mut shown = 0;
-            for r in &rules {
-                shown += classify(&model, r, black_box(&refs), &vectors, false)
-                    .iter()
-                    .filter(|d| d.shown)
-                    .count();
-            }
-            shown
+            let deciders = Deciders::new(black_box(&corpus), &rules);
+            deciders
+                .verdicts(&corpus, None)
+                .rows
+                .iter()
+                .flatten()
+                .filter(|v| v.shown)
+                .count()
         })
     });
 }

@@ -349,6 +349,54 @@ pub fn collapse_whitespace(s: &str) -> String {
 pub type CvRows =
     std::collections::HashMap<(String, ArxivId), std::collections::HashMap<String, String>>;
 
+/// Every paper that belongs to a topic, with its memberships: what the relevance model is fitted
+/// on and what the outputs show. The tracker reads it from the store once per run and keeps its
+/// verdicts current in memory as it stores them.
+#[derive(Debug, Default)]
+pub struct Corpus {
+    /// The papers, by id ascending.
+    pub papers: Vec<StoredPaper>,
+    /// Rows migrated from a cv-arxiv-daily fork, which the cv layout shows as they were.
+    pub cv_rows: CvRows,
+}
+
+impl Corpus {
+    /// When the outputs last had news: the latest time a shown paper was first seen, joined a
+    /// topic it is shown in, or was revised. Outputs date themselves by it rather than by the
+    /// clock, so a run that finds nothing new writes the same bytes.
+    pub fn last_news(&self) -> Option<Timestamp> {
+        last_news(&self.papers)
+    }
+}
+
+/// [`Corpus::last_news`] of a slice of papers.
+pub fn last_news(papers: &[StoredPaper]) -> Option<Timestamp> {
+    papers
+        .iter()
+        .filter_map(|s| {
+            s.topics
+                .iter()
+                .filter(|m| m.shown)
+                .map(|m| m.first_seen)
+                .max()
+                .map(|joined| joined.max(s.first_seen).max(s.paper.updated))
+        })
+        .max()
+}
+
+/// A topic's verdict on one of its papers, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The paper.
+    pub id: ArxivId,
+    /// Shown in the topic.
+    pub shown: bool,
+    /// Its relevance score, when scored.
+    pub score: Option<f64>,
+    /// Why it is hidden.
+    pub reason: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,19 @@ impl Ui {
     }
 }
 
+/// `5412` → `5,412`: counts as status lines print them.
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Stderr for the log: a write that fails (a full disk under a redirected log) is dropped
 /// instead of reported, since reporting it would need stderr too, and the run goes on.
 pub struct LossyStderr;

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::CommandFactory;
 
-use super::emit;
+use super::shared::emit;
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::output::Ui;
 

@@ -3,11 +3,13 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use super::UsageError;
-use super::outln;
+use super::shared::{find_paper, outln};
 use crate::cli::ExplainArgs;
-use crate::config::Settings;
+use crate::config::{Settings, Topic};
+use crate::output::UsageError;
+use crate::relevance::trained::Model;
 use crate::relevance::{Decision, MIN_LABELS_PER_KIND};
+use crate::tracker::{self, Explanation};
 
 #[derive(serde::Serialize)]
 struct Explained<'a> {
@@ -18,46 +20,36 @@ struct Explained<'a> {
 
 /// Prints each topic's verdict on the paper with its reasons.
 pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let (store, stored) = super::find_paper(settings, &args.id)?;
+    let (store, stored) = find_paper(settings, &args.id)?;
     let stored = &stored;
-    let topics: Vec<_> = match &args.topic {
+    let topics: Vec<usize> = match &args.topic {
         Some(name) => vec![
             settings
                 .topics
                 .iter()
-                .find(|t| &t.name == name)
+                .position(|t| &t.name == name)
                 .ok_or_else(|| {
                     UsageError(format!("no topic named {name:?} in {}", settings.source))
                 })?,
         ],
-        None => settings
-            .topics
-            .iter()
-            .filter(|t| stored.topics.iter().any(|m| m.name == t.name))
+        None => (0..settings.topics.len())
+            .filter(|&i| {
+                stored
+                    .topics
+                    .iter()
+                    .any(|m| m.name == settings.topics[i].name)
+            })
             .collect(),
     };
-    let loaded = crate::tracker::Corpus::load(&store)?;
-    let (rows, _) = crate::tracker::decide::verdicts(settings, &store, &loaded, None)?;
-    let rule = crate::tracker::decide::rule_features(&rows);
-    let model = crate::tracker::decide::trained(settings, &store, &loaded, &rule)?;
-    let corpus = crate::tracker::decide::fit(&loaded);
-    let mut explained = Vec::new();
-    for topic in &topics {
-        let decision = crate::tracker::decide::decide(
-            &corpus,
-            topic,
-            &store,
-            &[&stored.paper],
-            model.as_ref().map(|m| (m, &rule)),
-            true,
-        )?
-        .remove(0);
-        explained.push((topic, decision));
-    }
-    let top_terms = model
-        .as_ref()
-        .map(|m| m.top_terms(&stored.paper, &rule, 8))
-        .unwrap_or_default();
+    let Explanation {
+        decisions,
+        model,
+        top_terms,
+    } = tracker::explain(settings, &store, stored, &topics)?;
+    let explained: Vec<(&Topic, Decision)> = decisions
+        .into_iter()
+        .map(|(t, d)| (&settings.topics[t], d))
+        .collect();
     if args.json {
         let out: Vec<Explained> = explained
             .into_iter()
@@ -117,16 +109,16 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
                 .map_or(String::new(), |m| format!("; min_score {m:.2}"))
         );
     }
-    super::emit(&out);
+    super::shared::emit(&out);
     Ok(ExitCode::SUCCESS)
 }
 
 /// The score line(s): the learned model's, with its top terms, or the profile's.
 fn write_score(
     out: &mut String,
-    topic: &crate::config::Topic,
+    topic: &Topic,
     d: &Decision,
-    model: Option<&crate::tracker::learn::Model>,
+    model: Option<&Model>,
     top_terms: &[(String, f32)],
 ) {
     let feedback = match d.feedback_score {

@@ -8,7 +8,7 @@ use crate::config::Settings;
 use crate::model::StoredPaper;
 use crate::output::{UsageError, write_atomic};
 use crate::render::export;
-use crate::tracker::links;
+use crate::tracker;
 use crate::tracker::open_store;
 
 /// Writes the export to stdout or to `--output`. JSON without `--topic` holds every stored
@@ -38,7 +38,7 @@ pub fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
         .map(|t| t.name.as_str())
         .filter(|n| wanted(n))
         .collect();
-    let code = links::code_map(settings, &papers, &store.hf_answers()?);
+    let code = tracker::code_map(settings, &papers, &store.hf_answers()?);
     let text = match args.format {
         ExportFormat::Json => export::json(&papers, &code),
         ExportFormat::Csv => export::csv(&papers, &code),

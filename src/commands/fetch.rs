@@ -16,6 +16,5 @@ pub fn run(
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
-    let fetched = tracker::fetch(settings, super::update::options(args), now, ui, "fetch")?;
-    Ok(fetched.exit_code())
+    tracker::fetch(settings, super::update::options(args), now, ui, "fetch")
 }

@@ -3,6 +3,9 @@
 //! terminal (the `ask` module).
 
 mod ask;
+mod choices;
+
+pub use choices::{Choices, pages_url};
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -18,69 +21,6 @@ const WORKFLOW: &str = include_str!("templates/workflow.yml");
 const GITIGNORE: &str = include_str!("templates/gitignore");
 const GUIDE: &str = include_str!("templates/guide.md");
 
-/// What the scaffold is made of.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Choices {
-    /// A cv-arxiv-daily `config.yaml` whose topics replace the default ones.
-    pub cv_config: Option<PathBuf>,
-    /// Write the site at all.
-    pub site: bool,
-    /// Publish it on GitHub Pages from the workflow.
-    pub pages: bool,
-    /// `[site] url`.
-    pub site_url: Option<String>,
-    /// Digest destinations to add.
-    pub notify: Vec<InitNotify>,
-}
-
-impl InitNotify {
-    /// Every kind, in the order the workflow lists their secrets.
-    pub const ALL: [InitNotify; 6] = [
-        InitNotify::Email,
-        InitNotify::Slack,
-        InitNotify::Discord,
-        InitNotify::Telegram,
-        InitNotify::Feishu,
-        InitNotify::Webhook,
-    ];
-
-    /// The environment variables its `[[notify]]` block names.
-    pub fn secrets(self) -> &'static [&'static str] {
-        match self {
-            InitNotify::Email => &["PAPERWATCH_SMTP_URL"],
-            InitNotify::Slack => &["SLACK_WEBHOOK_URL"],
-            InitNotify::Discord => &["DISCORD_WEBHOOK_URL"],
-            InitNotify::Telegram => &["TELEGRAM_BOT_URL"],
-            InitNotify::Feishu => &["FEISHU_WEBHOOK_URL", "FEISHU_SECRET"],
-            InitNotify::Webhook => &["WEBHOOK_URL", "WEBHOOK_SECRET"],
-        }
-    }
-
-    /// Its `[[notify]]` block, to edit.
-    pub fn block(self) -> &'static str {
-        match self {
-            InitNotify::Email => {
-                "[[notify]]\nname = \"email\"\nkind = \"email\"\nurl_env = \"PAPERWATCH_SMTP_URL\"  # smtps://user:password@smtp.example.org:465\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\n"
-            }
-            InitNotify::Slack => {
-                "[[notify]]\nname = \"slack\"\nkind = \"slack\"\nurl_env = \"SLACK_WEBHOOK_URL\"\n"
-            }
-            InitNotify::Discord => {
-                "[[notify]]\nname = \"discord\"\nkind = \"discord\"\nurl_env = \"DISCORD_WEBHOOK_URL\"\n"
-            }
-            InitNotify::Telegram => {
-                "[[notify]]\nname = \"telegram\"\nkind = \"telegram\"\nurl_env = \"TELEGRAM_BOT_URL\"  # https://api.telegram.org/bot<TOKEN>\nchat_id = \"@my_channel\"\n"
-            }
-            InitNotify::Feishu => {
-                "[[notify]]\nname = \"feishu\"\nkind = \"feishu\"\nurl_env = \"FEISHU_WEBHOOK_URL\"\nsecret_env = \"FEISHU_SECRET\"\n"
-            }
-            InitNotify::Webhook => {
-                "[[notify]]\nname = \"webhook\"\nkind = \"webhook\"\nurl_env = \"WEBHOOK_URL\"\nsecret_env = \"WEBHOOK_SECRET\"\n"
-            }
-        }
-    }
-}
-
 /// `owner/repo` of a GitHub remote URL (https or ssh), if it is one.
 pub fn github_slug(url: &str) -> Option<String> {
     let url = url.trim();
@@ -93,18 +33,6 @@ pub fn github_slug(url: &str) -> Option<String> {
     let (owner, repo) = rest.split_once('/')?;
     (!owner.is_empty() && !repo.is_empty() && !repo.contains('/'))
         .then(|| format!("{owner}/{repo}"))
-}
-
-/// Where GitHub Pages publishes `owner/repo`: `https://owner.github.io/repo`, or the user
-/// site itself for a repository named `owner.github.io`.
-pub fn pages_url(slug: &str) -> String {
-    let (owner, repo) = slug.split_once('/').unwrap_or((slug, ""));
-    let host = format!("{}.github.io", owner.to_ascii_lowercase());
-    if repo.eq_ignore_ascii_case(&host) {
-        format!("https://{host}")
-    } else {
-        format!("https://{host}/{repo}")
-    }
 }
 
 fn remote_slug(dir: &Path) -> Option<String> {

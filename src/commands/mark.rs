@@ -4,10 +4,11 @@ use std::process::ExitCode;
 
 use jiff::Timestamp;
 
-use super::{Ui, UsageError, open_store};
 use crate::cli::MarkArgs;
 use crate::config::Settings;
 use crate::model::ArxivId;
+use crate::output::{Ui, UsageError};
+use crate::tracker::open_store;
 
 /// Stores the label and decides the topics again, so the label takes effect at once.
 pub fn run(
@@ -36,7 +37,7 @@ pub fn run(
     let relevant = args.label.relevant;
     store.set_label(&topic.name, &id, relevant, now)?;
     crate::tracker::redecide(settings, &mut store)?;
-    crate::tracker::snapshot::write(settings, &store)?;
+    crate::tracker::write_snapshot(settings, &store)?;
     let labels = store.labels(&topic.name)?;
     let positives = labels.iter().filter(|l| l.1).count();
     let negatives = labels.len() - positives;

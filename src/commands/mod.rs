@@ -13,43 +13,20 @@ pub mod mark;
 pub mod notify;
 pub mod render;
 pub mod search;
+mod shared;
 pub mod show;
 pub mod stats;
 pub mod update;
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use jiff::Timestamp;
 
 use crate::cli::{Cli, Command};
-use crate::config::{self, ConfigError, Settings};
-use crate::output::{Ui, UsageError};
-use crate::store::Store;
-use crate::tracker::{open_store, snapshot};
-
-/// Writes command output to stdout. A closed pipe (`paperwatch search x | head`) ends the
-/// process quietly with success, as for other command-line tools.
-pub fn emit(text: &str) {
-    let mut out = std::io::stdout().lock();
-    if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
-        let _ = writeln!(
-            std::io::stderr(),
-            "error: cannot write to standard output: {e}"
-        );
-        std::process::exit(1);
-    }
-}
-
-/// `println!` through [`emit`].
-macro_rules! outln {
-    () => { $crate::commands::emit("\n") };
-    ($($arg:tt)*) => { $crate::commands::emit(&format!("{}\n", format_args!($($arg)*))) };
-}
-pub(crate) use outln;
+use crate::config::{self, ConfigError};
+use crate::output::Ui;
+use crate::tracker::ensure_database;
 
 /// Runs the command line; the exit code on success, an error to report otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -88,7 +65,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             settings.database.display()
         ))
     })?;
-    snapshot::ensure_database(&settings, ui)?;
+    ensure_database(&settings, ui)?;
     match cli.command {
         Command::Update(args) => update::run(&settings, &args, now, ui),
         Command::Fetch(args) => fetch::run(&settings, &args, now, ui),
@@ -137,18 +114,4 @@ pub fn now() -> Result<Timestamp, ConfigError> {
         Err(_) => Ok(Timestamp::from_second(Timestamp::now().as_second())
             .expect("the current time is a valid timestamp")),
     }
-}
-
-/// Opens the database and finds one paper given in any id form (`2407.05858v2`, a URL, …).
-pub fn find_paper(
-    settings: &Settings,
-    text: &str,
-) -> anyhow::Result<(Store, crate::model::StoredPaper)> {
-    let (id, _) =
-        crate::model::ArxivId::parse_versioned(text).map_err(|e| UsageError(e.to_string()))?;
-    let store = open_store(settings, false)?;
-    let stored = store
-        .stored_paper(&id)?
-        .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
-    Ok((store, stored))
 }

@@ -4,12 +4,13 @@ use std::process::ExitCode;
 
 use jiff::Timestamp;
 
-use super::{UsageError, emit, open_store};
+use super::shared::emit;
 use crate::cli::NotifyArgs;
 use crate::config::Settings;
 use crate::model::ArxivId;
 use crate::notify::{Item, render, send};
 use crate::output::Ui;
+use crate::output::UsageError;
 use crate::tracker;
 
 /// Runs `notify`.
@@ -54,19 +55,11 @@ pub fn run(
             }
         };
     }
-    let mut store = open_store(settings, false)?;
-    let corpus = tracker::redecide(settings, &mut store)?;
-    let code = tracker::links::code_map(settings, &corpus.papers, &store.hf_answers()?);
-    let reports = tracker::notify(
-        settings,
-        &mut store,
-        &corpus,
-        &code,
-        args.dry_run,
-        args.to.as_deref(),
-        now,
-        ui,
-    )?;
+    let options = tracker::NotifyOptions {
+        dry_run: args.dry_run,
+        to: args.to.as_deref(),
+    };
+    let reports = tracker::notify(settings, options, now, ui)?;
     for r in &reports {
         for p in &r.previews {
             emit(p);

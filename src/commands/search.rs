@@ -7,11 +7,12 @@ use anyhow::Context;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use super::outln;
-use super::{UsageError, open_store};
+use super::shared::outln;
 use crate::cli::SearchArgs;
 use crate::config::Settings;
+use crate::output::UsageError;
 use crate::store::{self, SearchFilter};
+use crate::tracker::open_store;
 
 #[derive(Serialize)]
 struct Result_<'a> {

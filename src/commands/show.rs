@@ -3,19 +3,19 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use super::outln;
 use super::search::sanitize;
+use super::shared::{find_paper, outln};
 use crate::cli::ShowArgs;
 use crate::config::Settings;
-use crate::tracker::links;
+use crate::tracker;
 
 /// Runs `show`.
 pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let (store, stored) = super::find_paper(settings, &args.id)?;
+    let (store, stored) = find_paper(settings, &args.id)?;
     let stored = &stored;
     let id = stored.paper.id.clone();
     let versions = store.versions(&id)?;
-    let code = links::code_link(settings, &stored.paper, &store.hf_answers()?);
+    let code = tracker::code_link(settings, &stored.paper, &store.hf_answers()?);
     let p = &stored.paper;
     if args.json {
         let json = serde_json::json!({
@@ -81,6 +81,6 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         field(&mut out, "topic", &format!("{}: {verdict}", m.name));
     }
     let _ = writeln!(out, "\n{}", sanitize(&p.summary));
-    super::emit(&out);
+    super::shared::emit(&out);
     Ok(ExitCode::SUCCESS)
 }

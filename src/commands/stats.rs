@@ -5,11 +5,11 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use super::open_store;
-use super::outln;
+use super::shared::outln;
 use crate::cli::StatsArgs;
 use crate::config::Settings;
-use crate::tracker::links;
+use crate::tracker;
+use crate::tracker::open_store;
 
 #[derive(Serialize)]
 struct TopicStats {
@@ -104,7 +104,7 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let answers = store.hf_answers()?;
     let code_links = shown
         .iter()
-        .filter(|p| links::code_link(settings, &p.paper, &answers).is_some())
+        .filter(|p| tracker::code_link(settings, &p.paper, &answers).is_some())
         .count();
     let runs = recent_runs(&store)?;
     let stats = Stats {
@@ -132,8 +132,8 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         let history = match (t.history, t.kept, t.matches) {
             ("cut", Some(kept), Some(matches)) => format!(
                 "history cut: kept the newest {} of {} matches (raise `max_results` or set `since`)",
-                crate::tracker::fetch::thousands(kept),
-                crate::tracker::fetch::thousands(matches)
+                crate::output::thousands(kept),
+                crate::output::thousands(matches)
             ),
             (state, _, _) => format!("history {state}"),
         };

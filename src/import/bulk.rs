@@ -28,7 +28,7 @@ use crate::model::ArxivId;
 use crate::output::{Ui, UsageError};
 use crate::query::{Doc, Expr};
 use crate::store::BulkRow;
-use crate::tracker::{self, fetch, open_store, snapshot};
+use crate::tracker::{self, open_store};
 
 /// Counts `Read`'s bytes, for the progress bar.
 struct Counting<R> {
@@ -344,7 +344,7 @@ fn import_oai(
         }
     }
     let a = &settings.arxiv;
-    let mut config = fetch::client_config(settings);
+    let mut config = tracker::client_config(settings);
     // arXiv's rule holds on every interface.
     if crate::config::is_arxiv_host(&a.oai_url) {
         config.delay = config.delay.max(std::time::Duration::from_secs(3));
@@ -440,7 +440,7 @@ fn import(
     tracker::redecide(settings, &mut store)?;
     let classified = phase.elapsed().as_secs_f64();
     let phase = Instant::now();
-    snapshot::write(settings, &store)?;
+    tracker::write_snapshot(settings, &store)?;
     let snapshot = phase.elapsed().as_secs_f64();
     debug!(
         "import took {seconds:.2} s reading and writing, {merged:.2} s merging the search index, \

@@ -17,7 +17,7 @@ use crate::cv::{self, CvConfig, CvDatabase, CvRow};
 use crate::model::{ArxivId, Paper};
 use crate::output::{Ui, UsageError, write_atomic};
 use crate::store::Store;
-use crate::tracker::{self, fetch, open_store, snapshot};
+use crate::tracker::{self, open_store};
 
 fn stub(row: &CvRow, now: Timestamp) -> Paper {
     let when = row
@@ -95,7 +95,7 @@ pub fn migrate(sources: &Sources, now: Timestamp, ui: Ui) -> anyhow::Result<Exit
 
     // Full metadata from arXiv for papers known only from rows.
     let stubs = store.stub_ids()?;
-    let mut client = fetch::client(&settings);
+    let mut client = tracker::arxiv_client(&settings);
     let mut filled = 0;
     let mut failed = None;
     for batch in stubs.chunks(settings.arxiv.page_size) {
@@ -111,7 +111,7 @@ pub fn migrate(sources: &Sources, now: Timestamp, ui: Ui) -> anyhow::Result<Exit
         }
     }
     tracker::redecide(&settings, &mut store)?;
-    snapshot::write(&settings, &store)?;
+    tracker::write_snapshot(&settings, &store)?;
     ui.say(&format!(
         "imported {} rows: {} new papers, {} new topic memberships; {} rows unreadable; \
          metadata from arXiv for {filled} of {} papers ({} requests)",

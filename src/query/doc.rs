@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use rust_stemmers::Stemmer;
 
-use super::Field;
+use super::ast::Field;
 use crate::model::Paper;
 
 /// Lower-cased words of a text: runs of letters and digits.

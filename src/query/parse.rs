@@ -1,6 +1,6 @@
 //! The query language's lexer and recursive-descent parser.
 
-use super::{Expr, Field, QueryError};
+use super::ast::{Expr, Field, QueryError};
 
 /// Parses a query in arXiv syntax.
 pub(super) fn parse(query: &str) -> Result<Expr, QueryError> {
@@ -74,7 +74,7 @@ fn lex(query: &str) -> Result<Vec<(usize, Token)>, QueryError> {
                 "ANDNOT" => Token::AndNot,
                 _ => match word.split_once(':') {
                     Some((prefix, rest)) => {
-                        let field = Field::parse(&prefix.to_ascii_lowercase())
+                        let field = Field::from_prefix(&prefix.to_ascii_lowercase())
                             .ok_or_else(|| err(start, &format!("unknown field `{prefix}:`")))?;
                         if rest.is_empty() {
                             Token::Prefix(field)

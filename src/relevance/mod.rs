@@ -1,12 +1,18 @@
 //! Deciding what a topic shows, and why: a strict local match of the topic's own terms
 //! ([`crate::query`]), exclusions and category rules, and a 0–1 relevance score from a lexical model
 //! fitted on the local corpus, blended with a per-topic feedback model once the reader has
-//! labelled a few papers ([`score`]). Offline and deterministic. Depends only on
-//! [`crate::model`].
+//! labelled a few papers ([`score`]). The whole engine lives here, pure, offline and
+//! deterministic: [`engine`] decides a corpus (the one way a paper is decided), [`trained`] is
+//! the model learned from example papers ([`learned`] its regressions, [`examples`] their
+//! files), [`evaluate`] measures verdicts against graded papers. Depends only on
+//! [`crate::model`] and [`crate::query`]; the tracker reads the store and the config.
 
+pub mod engine;
+pub mod evaluate;
 pub mod examples;
 pub mod learned;
 pub mod score;
+pub mod trained;
 
 use std::collections::HashMap;
 
@@ -134,39 +140,6 @@ pub fn profile(model: &Model, rules: &TopicRules) -> Sparse {
     combine(&[(2.0, &terms), (1.0, &description), (1.0, &exemplars)])
 }
 
-/// A paper prepared once for every topic: its model vector and its words for matching.
-#[derive(Debug, Clone)]
-pub struct Prepared<'p> {
-    /// The TF-IDF vector.
-    pub vector: Sparse,
-    /// The words, indexed as matching asks for them.
-    pub doc: Doc<'p>,
-}
-
-impl<'p> Prepared<'p> {
-    /// Prepares a paper under a fitted model.
-    pub fn new(model: &Model, paper: &'p Paper) -> Prepared<'p> {
-        Prepared {
-            vector: model.vector(paper),
-            doc: Doc::new(paper),
-        }
-    }
-}
-
-/// Fits the model on `papers` and prepares each of them, analysing every text once.
-pub fn prepare_all<'p>(papers: &[&'p Paper]) -> (Model, HashMap<ArxivId, Prepared<'p>>) {
-    let (model, vectors) = Model::fit_with_vectors(papers);
-    let prepared = papers
-        .iter()
-        .zip(vectors)
-        .map(|(p, vector)| {
-            let doc = Doc::new(p);
-            (p.id.clone(), Prepared { vector, doc })
-        })
-        .collect();
-    (model, prepared)
-}
-
 /// What a topic decides with: its profile, feedback model and labels, computed once.
 pub struct TopicScorer<'r> {
     rules: &'r TopicRules,
@@ -230,36 +203,6 @@ impl<'r> TopicScorer<'r> {
             with_terms,
         )
     }
-}
-
-/// Decides every paper of a topic. `prepared` holds each paper's [`Prepared`] by id (computed
-/// once for all topics); a paper missing from it is prepared on the spot. `matched` lists of
-/// the decisions are filled only with `with_terms` (for explanations: it costs a lookup per
-/// term per paper).
-pub fn classify(
-    model: &Model,
-    rules: &TopicRules,
-    papers: &[&Paper],
-    prepared: &HashMap<ArxivId, Prepared<'_>>,
-    with_terms: bool,
-) -> Vec<Decision> {
-    let scorer = TopicScorer::new(model, rules, &|id| {
-        prepared.get(id).map(|p| p.vector.clone())
-    });
-    papers
-        .iter()
-        .map(|paper| {
-            let fresh;
-            let p = match prepared.get(&paper.id) {
-                Some(p) => p,
-                None => {
-                    fresh = Prepared::new(model, paper);
-                    &fresh
-                }
-            };
-            scorer.decide(paper, &p.vector, &p.doc, None, with_terms)
-        })
-        .collect()
 }
 
 /// The final score: the profile score, averaged with the feedback probability when there is one.
@@ -468,9 +411,24 @@ mod tests {
                 &["q-bio.BM"],
             ),
         ];
-        let refs: Vec<&Paper> = papers.iter().collect();
-        let (model, vectors) = prepare_all(&refs);
-        let rules = TopicRules {
+        let corpus = crate::model::Corpus {
+            papers: papers
+                .iter()
+                .map(|p| crate::model::StoredPaper {
+                    paper: p.clone(),
+                    topics: vec![crate::model::Membership {
+                        name: "t".into(),
+                        shown: false,
+                        score: None,
+                        reason: None,
+                        first_seen: p.published,
+                    }],
+                    first_seen: p.published,
+                })
+                .collect(),
+            ..Default::default()
+        };
+        let rules = [TopicRules {
             name: "t".into(),
             filter: Some(Expr::parse("abs:mobile OR abs:smartphone").unwrap()),
             exclude: vec![Expr::parse("mobility").unwrap()],
@@ -478,8 +436,15 @@ mod tests {
             pinned: vec![ArxivId::parse("2501.00004").unwrap()],
             description: Some("LLM inference on phones and NPUs".into()),
             ..TopicRules::default()
-        };
-        let d = classify(&model, &rules, &refs, &vectors, true);
+        }];
+        let deciders = engine::Deciders::new(&corpus, &rules);
+        let d: Vec<Decision> = papers
+            .iter()
+            .map(|p| deciders.explain(0, p, None))
+            .collect();
+        let verdicts = deciders.verdicts(&corpus, None);
+        let shown: Vec<bool> = verdicts.rows[0].iter().map(|v| v.shown).collect();
+        assert_eq!(shown, [true, false, false, true], "one engine, one answer");
         assert!(d[0].shown && d[0].matched == ["smartphone"]);
         assert_eq!(d[1].reason.as_deref(), Some("excluded: mobility"));
         assert_eq!(d[2].reason.as_deref(), Some("excluded category cs.CV"));

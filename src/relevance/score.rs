@@ -57,10 +57,6 @@ pub struct Analyzer {
 
 /// Strips English plural endings: `accelerators` → `accelerator`, `policies` → `policy`,
 /// `llms` → `llm`; leaves `class`, `bus`, `analysis` alone.
-pub fn light_stem(word: &str) -> String {
-    light_stem_cow(word).into_owned()
-}
-
 fn light_stem_cow(word: &str) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     let w = word.strip_suffix("'s").unwrap_or(word);

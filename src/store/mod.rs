@@ -13,7 +13,7 @@ use jiff::Timestamp;
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use rusqlite_migration::{M, Migrations};
 
-use crate::model::{ArxivId, Membership, Paper, StoredPaper};
+use crate::model::{ArxivId, Membership, Paper, StoredPaper, Verdict};
 
 mod bulk;
 mod cv_rows;
@@ -494,19 +494,15 @@ impl Store {
 
     /// Stores the relevance verdicts of a topic's papers, in one transaction:
     /// `(paper, shown, score, reason)`.
-    pub fn set_decisions(
-        &mut self,
-        topic: &str,
-        decisions: &[(ArxivId, bool, Option<f64>, Option<String>)],
-    ) -> Result<()> {
+    pub fn set_decisions(&mut self, topic: &str, decisions: &[Verdict]) -> Result<()> {
         let tx = self.conn.transaction()?;
         {
             let mut stmt = tx.prepare_cached(
                 "UPDATE topic_papers SET shown = ?3, score = ?4, reason = ?5
                  WHERE topic = ?1 AND paper_id = ?2",
             )?;
-            for (id, shown, score, reason) in decisions {
-                stmt.execute(params![topic, id.as_str(), shown, score, reason])?;
+            for v in decisions {
+                stmt.execute(params![topic, v.id.as_str(), v.shown, v.score, v.reason])?;
             }
         }
         tx.commit()?;

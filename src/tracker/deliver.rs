@@ -12,11 +12,10 @@ use std::time::Duration;
 
 use jiff::Timestamp;
 
-use super::{CodeLinks, Corpus};
+use super::run::{CodeLinks, Run};
 use crate::config::{Notify, Schedule, Settings};
-use crate::model::{ArxivId, StoredPaper};
+use crate::model::{ArxivId, Corpus, StoredPaper};
 use crate::notify::{Item, Message, render, send, short_summary};
-use crate::output::Ui;
 use crate::store::{Queued, Store};
 use crate::summarize;
 
@@ -30,8 +29,47 @@ pub struct Options<'a> {
     pub env: send::Env<'a>,
     /// How to wait for `Retry-After`.
     pub sleep: send::Sleep<'a>,
-    /// Where summaries come from, when `[summarize]` is on (not asked in a dry run).
-    pub summarizer: Option<&'a summarize::Client>,
+}
+
+impl Options<'static> {
+    /// Send for real, to every destination, with the process's environment and clock.
+    pub fn real() -> Self {
+        Options {
+            dry_run: false,
+            to: None,
+            env: &process_env,
+            sleep: &std::thread::sleep,
+        }
+    }
+}
+
+/// A variable of the process's environment.
+fn process_env(name: &str) -> Option<String> {
+    std::env::var(name).ok()
+}
+
+/// The deliver stage: queue each destination's new papers and deliver its queue (only
+/// `options.to`'s, when given; with `dry_run`, print instead of sending). Queuing is what the
+/// next run would do anyway; only sending waits for a real run.
+pub(super) fn notify(run: &mut Run, options: &Options) -> anyhow::Result<Vec<Report>> {
+    let settings = run.settings;
+    if settings.notify.is_empty() {
+        return Ok(Vec::new());
+    }
+    let started = std::time::Instant::now();
+    enqueue(run)?;
+    let summarizer = settings
+        .summarize
+        .enabled
+        .then(|| summarize::Client::new(&settings.summarize, options.env));
+    let reports = deliver(run, options, summarizer.as_ref())?;
+    tracing::info!(
+        "notify took {:.3} s for {} destinations ({} papers sent)",
+        started.elapsed().as_secs_f64(),
+        reports.len(),
+        reports.iter().map(|r| r.sent).sum::<usize>()
+    );
+    Ok(reports)
 }
 
 /// What happened at one destination.
@@ -51,12 +89,15 @@ pub struct Report {
     pub previews: Vec<String>,
 }
 
-/// Papers shown to `dest`: `(id, version)` with the paper, its topics there and best score.
-fn shown_to<'c>(
-    settings: &Settings,
-    dest: &Notify,
-    corpus: &'c Corpus,
-) -> Vec<(&'c StoredPaper, Vec<String>, Option<f64>)> {
+/// A paper shown to a destination: in which of its topics, with its best score there.
+struct Shown<'c> {
+    paper: &'c StoredPaper,
+    topics: Vec<String>,
+    best: Option<f64>,
+}
+
+/// Papers shown to `dest`.
+fn shown_to<'c>(settings: &Settings, dest: &Notify, corpus: &'c Corpus) -> Vec<Shown<'c>> {
     let order: Vec<&str> = if dest.topics.is_empty() {
         settings.topics.iter().map(|t| t.name.as_str()).collect()
     } else {
@@ -82,36 +123,37 @@ fn shown_to<'c>(
             };
         }
         if !topics.is_empty() {
-            out.push((p, topics, best));
+            out.push(Shown {
+                paper: p,
+                topics,
+                best,
+            });
         }
     }
     out
 }
 
 /// Queues what each destination has not seen; registers new destinations.
-pub fn enqueue(
-    settings: &Settings,
-    store: &mut Store,
-    corpus: &Corpus,
-    now: Timestamp,
-) -> anyhow::Result<()> {
+fn enqueue(run: &mut Run) -> anyhow::Result<()> {
+    let (settings, store, now) = (run.settings, &mut *run.store, run.now);
     for dest in &settings.notify {
-        let shown = shown_to(settings, dest, corpus);
+        let shown = shown_to(settings, dest, &run.corpus);
         let ids: Vec<(ArxivId, u32)> = shown
             .iter()
-            .map(|(p, _, _)| (p.paper.id.clone(), p.paper.version))
+            .map(|s| (s.paper.paper.id.clone(), s.paper.paper.version))
             .collect();
         if store.destination(&dest.name)?.is_none() {
-            let mut ranked: Vec<&(&StoredPaper, Vec<String>, Option<f64>)> = shown.iter().collect();
+            let mut ranked: Vec<&Shown> = shown.iter().collect();
             ranked.sort_by(|a, b| {
-                b.2.unwrap_or(0.0)
-                    .total_cmp(&a.2.unwrap_or(0.0))
-                    .then(b.0.paper.id.cmp(&a.0.paper.id))
+                b.best
+                    .unwrap_or(0.0)
+                    .total_cmp(&a.best.unwrap_or(0.0))
+                    .then(b.paper.paper.id.cmp(&a.paper.paper.id))
             });
             let backfill: Vec<(ArxivId, u32)> = ranked
                 .iter()
                 .take(dest.backfill)
-                .map(|(p, _, _)| (p.paper.id.clone(), p.paper.version))
+                .map(|s| (s.paper.paper.id.clone(), s.paper.paper.version))
                 .collect();
             let history: Vec<(ArxivId, u32)> = ids
                 .iter()
@@ -148,17 +190,20 @@ fn items(
     queue: &[Queued],
     summaries: &HashMap<ArxivId, String>,
 ) -> Vec<Item> {
-    let shown: HashMap<&ArxivId, (&StoredPaper, Vec<String>, Option<f64>)> =
-        shown_to(settings, dest, corpus)
-            .into_iter()
-            .map(|(p, t, s)| (&p.paper.id, (p, t, s)))
-            .collect();
+    let shown: HashMap<&ArxivId, Shown> = shown_to(settings, dest, corpus)
+        .into_iter()
+        .map(|s| (&s.paper.paper.id, s))
+        .collect();
     let order: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
     let mut items: Vec<Item> = queue
         .iter()
         .filter_map(|q| {
-            let (p, topics, score) = shown.get(&q.id)?;
-            let paper = &p.paper;
+            let Shown {
+                paper,
+                topics,
+                best: score,
+            } = shown.get(&q.id)?;
+            let paper = &paper.paper;
             let why = match score {
                 Some(s) => format!("shown in {} with score {s:.2}", topics.join(", ")),
                 None => format!("pinned in {}", topics.join(", ")),
@@ -254,15 +299,13 @@ fn summaries(
 }
 
 /// Delivers each destination's queue (or prints it, with `dry_run`).
-pub fn deliver(
-    settings: &Settings,
-    store: &mut Store,
-    corpus: &Corpus,
-    code: &CodeLinks,
+fn deliver(
+    run: &mut Run,
     options: &Options,
-    now: Timestamp,
-    ui: Ui,
+    summarizer: Option<&summarize::Client>,
 ) -> anyhow::Result<Vec<Report>> {
+    let (settings, store, now, ui) = (run.settings, &mut *run.store, run.now, run.ui);
+    let (corpus, code) = (&run.corpus, &run.code);
     let mut reports = Vec::new();
     // A dry run asks the endpoint nothing: it shows the cached summaries only.
     let mut budget = Budget {
@@ -283,7 +326,7 @@ pub fn deliver(
         };
         let last = store.destination(&dest.name)?.and_then(|d| d.1);
         let queue = store.queue(&dest.name)?;
-        let summaries = summaries(store, corpus, &queue, options.summarizer, &mut budget, now)?;
+        let summaries = summaries(store, corpus, &queue, summarizer, &mut budget, now)?;
         let items = items(settings, dest, corpus, code, &queue, &summaries);
         if items.is_empty() || !(options.dry_run || due(dest, last.as_deref(), now)) {
             report.waiting = queue.len();

@@ -1,5 +1,5 @@
-//! The fetch stage: ask arXiv for each topic and store what comes back, then decide the topics'
-//! papers and record the run.
+//! The fetch stage: ask arXiv for each topic and store what comes back; once the topics'
+//! papers are decided, report each topic and record how the run ended.
 //!
 //! First the head pass (`tracker/head.rs`): the newest papers of every topic whose history has
 //! begun, in one combined query, routed to their topics locally. Then per topic: the backfill
@@ -14,25 +14,26 @@ use std::collections::{HashMap, HashSet};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
-use jiff::Timestamp;
 use tracing::{info, warn};
 
+use super::decide::Shown;
 use super::head::{self, Member};
 use super::history::{Pass, backfill, history_key};
-use super::{Corpus, decide};
+use super::learn;
+use super::run::{Run, TopicError};
 use crate::arxiv::{self, Client, ClientConfig};
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};
-use crate::output::{Ui, UsageError};
+use crate::output::{Ui, UsageError, thousands};
 use crate::store::{self, History, Store, TopicOutcome, TopicWrite};
 
 /// The client the settings describe.
-pub fn client(settings: &Settings) -> Client {
+pub(super) fn client(settings: &Settings) -> Client {
     Client::new(client_config(settings))
 }
 
 /// The `[arxiv]` settings as a client's configuration.
-pub fn client_config(settings: &Settings) -> ClientConfig {
+pub(super) fn client_config(settings: &Settings) -> ClientConfig {
     let a = &settings.arxiv;
     ClientConfig {
         api_url: a.api_url.clone(),
@@ -44,7 +45,7 @@ pub fn client_config(settings: &Settings) -> ClientConfig {
 }
 
 /// The topics `names` selects (all when empty); an unknown name is a usage error.
-pub fn select_topics<'a>(
+pub(super) fn select_topics<'a>(
     settings: &'a Settings,
     names: &[String],
 ) -> Result<Vec<&'a Topic>, UsageError> {
@@ -68,104 +69,131 @@ pub fn select_topics<'a>(
         .collect())
 }
 
+/// What the fetch stage hands on: the run's record and each topic's outcome.
+pub(super) struct Fetch {
+    /// The run's id in the database.
+    run_id: i64,
+    /// One outcome per fetched topic, in order.
+    pub outcomes: Vec<TopicOutcome>,
+    /// Whether arXiv could not be reached at all.
+    unreachable: bool,
+}
+
 /// Fetches `topics` in order with one shared client (so the pause holds across topics),
-/// storing each topic's papers, then decides every topic's papers and records the run.
-/// Returns one outcome per topic and the decided corpus.
-#[allow(clippy::too_many_arguments)]
-pub fn fetch_and_decide(
-    settings: &Settings,
-    store: &mut Store,
+/// storing each topic's papers, then the example papers the database lacks. `command` names
+/// the run in the database.
+pub(super) fn fetch(
+    run: &mut Run,
     client: &mut Client,
     topics: &[&Topic],
     refresh: bool,
-    now: Timestamp,
-    ui: Ui,
     command: &str,
-) -> anyhow::Result<(Vec<TopicOutcome>, Corpus)> {
-    let run = store.start_run(command, now)?;
+) -> anyhow::Result<Fetch> {
+    let run_id = run.store.start_run(command, run.now)?;
     let mut outcomes = Vec::with_capacity(topics.len());
-    let mut heads = head_passes(settings, store, client, topics, now, ui)?;
+    let mut heads = head_passes(run, client, topics)?;
     let mut unreachable = heads
         .values()
         .any(|h| h.failed.as_ref().is_some_and(|f| f.1));
     for topic in topics {
         let head = heads.remove(topic.name.as_str());
-        let shared = head.as_ref().map_or(0, |h| h.requests);
-        if let Some(Head {
-            failed: Some((error, _)),
-            ..
-        }) = head
-        {
-            let outcome = TopicOutcome {
-                topic: topic.name.clone(),
-                error: Some(error),
-                new: 0,
-                revised: 0,
-                total: store.topic_size(&topic.name)?,
-                requests: shared,
-                cut: None,
-            };
-            store.record_topic(run, &outcome)?;
-            outcomes.push(outcome);
-            continue;
-        }
-        let requests_before = client.requests();
-        let bar = progress_bar(ui, topic);
-        let head_papers = head.map(|h| (h.papers, h.revised));
-        let result = fetch_topic(
-            settings,
-            store,
-            client,
-            topic,
-            refresh,
-            now,
-            head_papers,
-            &bar,
-        );
-        bar.finish_and_clear();
-        let requests = client.requests() - requests_before + shared;
-        let outcome = match result {
-            Ok(fetched) => {
-                let write = store
-                    .save_topic(&topic.name, &fetched.papers, &fetched.existing, now)
-                    .with_context(|| format!("cannot store the papers of topic {}", topic.name))?;
-                store.save_papers(&fetched.exemplars, now)?;
-                TopicOutcome {
-                    topic: topic.name.clone(),
-                    error: None,
-                    new: write.new + fetched.backfilled.new,
-                    revised: fetched.revised + fetched.backfilled.revised,
-                    total: store.topic_size(&topic.name)?,
-                    requests,
-                    cut: fetched.cut,
-                }
-            }
-            Err(TopicError::Store(e)) => {
-                return Err(e).with_context(|| format!("database error in topic {}", topic.name));
-            }
-            Err(TopicError::Arxiv(e)) => TopicOutcome {
-                topic: topic.name.clone(),
-                error: Some({
-                    unreachable |= e.is_unreachable();
-                    e.to_string()
-                }),
-                new: 0,
-                revised: 0,
-                total: store.topic_size(&topic.name)?,
+        let outcome = match head {
+            Some(Head {
+                failed: Some((error, _)),
                 requests,
-                cut: None,
-            },
+                ..
+            }) => failed(run, topic, error, requests)?,
+            head => fetch_one(run, client, topic, refresh, head, &mut unreachable)?,
         };
-        store.record_topic(run, &outcome)?;
+        run.store.record_topic(run_id, &outcome)?;
         outcomes.push(outcome);
     }
-    fetch_examples(settings, store, client, now)?;
-    let mut corpus = Corpus::load(store)?;
-    let counts = decide::decide_all(settings, store, &mut corpus)?;
+    fetch_examples(run, client)?;
+    Ok(Fetch {
+        run_id,
+        outcomes,
+        unreachable,
+    })
+}
+
+/// The outcome of a topic that failed with `error` after `requests`, its stored papers kept.
+fn failed(
+    run: &Run,
+    topic: &Topic,
+    error: String,
+    requests: u64,
+) -> Result<TopicOutcome, store::Error> {
+    Ok(TopicOutcome {
+        topic: topic.name.clone(),
+        error: Some(error),
+        new: 0,
+        revised: 0,
+        total: run.store.topic_size(&topic.name)?,
+        requests,
+        cut: None,
+    })
+}
+
+/// Fetches one topic beyond its share of the head pass and stores what came back.
+fn fetch_one(
+    run: &mut Run,
+    client: &mut Client,
+    topic: &Topic,
+    refresh: bool,
+    head: Option<Head>,
+    unreachable: &mut bool,
+) -> anyhow::Result<TopicOutcome> {
+    let shared = head.as_ref().map_or(0, |h| h.requests);
+    let requests_before = client.requests();
+    let bar = progress_bar(run.ui, topic);
+    let head_papers = head.map(|h| (h.papers, h.revised));
+    let result = fetch_topic(run, client, topic, refresh, head_papers, &bar);
+    bar.finish_and_clear();
+    let requests = client.requests() - requests_before + shared;
+    Ok(match result {
+        Ok(fetched) => {
+            let write = run
+                .store
+                .save_topic(&topic.name, &fetched.papers, &fetched.existing, run.now)
+                .with_context(|| format!("cannot store the papers of topic {}", topic.name))?;
+            run.store.save_papers(&fetched.exemplars, run.now)?;
+            TopicOutcome {
+                topic: topic.name.clone(),
+                error: None,
+                new: write.new + fetched.backfilled.new,
+                revised: fetched.revised + fetched.backfilled.revised,
+                total: run.store.topic_size(&topic.name)?,
+                requests,
+                cut: fetched.cut,
+            }
+        }
+        Err(TopicError::Store(e)) => {
+            return Err(e).with_context(|| format!("database error in topic {}", topic.name));
+        }
+        Err(TopicError::Arxiv(e)) => {
+            *unreachable |= e.is_unreachable();
+            failed(run, topic, e.to_string(), requests)?
+        }
+    })
+}
+
+/// Prints each topic's line (with what it shows now that it is decided), records how the run
+/// ended, and warns about failed topics and an unreachable arXiv.
+pub(super) fn report(
+    run: &Run,
+    fetch: &Fetch,
+    topics: &[&Topic],
+    shown: &[Shown],
+) -> anyhow::Result<()> {
+    let outcomes = &fetch.outcomes;
     for (outcome, topic) in outcomes.iter().zip(topics) {
-        let index = settings.topics.iter().position(|t| t.name == topic.name);
-        let shown = index.map(|i| counts[i].0);
-        ui.say(&summary(outcome, shown));
+        let index = run
+            .settings
+            .topics
+            .iter()
+            .position(|t| t.name == topic.name);
+        let shown = index.map(|i| shown[i].shown);
+        run.ui.say(&summary(outcome, shown));
     }
     let failed = outcomes.iter().filter(|o| o.error.is_some()).count();
     let verdict = match failed {
@@ -173,7 +201,7 @@ pub fn fetch_and_decide(
         n if n == outcomes.len() => "failed",
         _ => "partial",
     };
-    store.finish_run(run, now, verdict)?;
+    run.store.finish_run(fetch.run_id, run.now, verdict)?;
     if failed > 0 {
         let names: Vec<&str> = outcomes
             .iter()
@@ -186,13 +214,13 @@ pub fn fetch_and_decide(
             names.join(", ")
         );
     }
-    if unreachable {
+    if fetch.unreachable {
         warn!(
             "arXiv could not be reached: check the network connection, or `[arxiv] api_url` ({})",
-            settings.arxiv.api_url
+            run.settings.arxiv.api_url
         );
     }
-    Ok((outcomes, corpus))
+    Ok(())
 }
 
 /// A topic's share of the head pass.
@@ -211,16 +239,13 @@ struct Head {
 /// in groups of one combined query each; keyed by topic name. Papers no topic takes are stored
 /// outside any topic.
 fn head_passes<'t>(
-    settings: &Settings,
-    store: &mut Store,
+    run: &mut Run,
     client: &mut Client,
     topics: &[&'t Topic],
-    now: Timestamp,
-    ui: Ui,
 ) -> anyhow::Result<HashMap<&'t str, Head>> {
     let mut members: Vec<Member<'t>> = Vec::new();
     for &topic in topics {
-        if let Some((query, history)) = topic_history(settings, store, topic)?
+        if let Some((query, history)) = topic_history(run.settings, run.store, topic)?
             && history.begun()
         {
             members.push(Member { topic, query });
@@ -231,11 +256,11 @@ fn head_passes<'t>(
         let group = &members[range];
         let before = client.requests();
         let bar = if group.len() == 1 {
-            progress_bar(ui, group[0].topic)
+            progress_bar(run.ui, group[0].topic)
         } else {
             ProgressBar::hidden()
         };
-        let result = head::head_pass(settings, store, client, group, &bar);
+        let result = head::head_pass(run.settings, run.store, client, group, &bar);
         bar.finish_and_clear();
         let requests = client.requests() - before;
         if group.len() > 1 {
@@ -247,7 +272,7 @@ fn head_passes<'t>(
         }
         let (papers, revised, failed) = match result {
             Ok(routed) => {
-                store.save_papers(&routed.unrouted, now)?;
+                run.store.save_papers(&routed.unrouted, run.now)?;
                 (routed.papers, routed.revised, None)
             }
             Err(TopicError::Store(e)) => {
@@ -292,13 +317,8 @@ fn topic_history(
 
 /// Example papers (`[relevance] examples`) the database lacks, fetched once by `id_list` and
 /// stored outside any topic. A failed request is a warning: they are asked for again next run.
-fn fetch_examples(
-    settings: &Settings,
-    store: &mut Store,
-    client: &mut Client,
-    now: Timestamp,
-) -> anyhow::Result<()> {
-    let missing = super::learn::missing_examples(settings, store)?;
+fn fetch_examples(run: &mut Run, client: &mut Client) -> anyhow::Result<()> {
+    let missing = learn::missing_examples(run.settings, run.store)?;
     if missing.is_empty() {
         return Ok(());
     }
@@ -313,7 +333,7 @@ fn fetch_examples(
                         batch.len()
                     );
                 }
-                store.save_papers(&feed.entries, now)?;
+                run.store.save_papers(&feed.entries, run.now)?;
             }
             Err(e) => {
                 warn!("cannot fetch example papers ({e}); they are asked for again next run");
@@ -328,7 +348,7 @@ fn fetch_examples(
 const EXAMPLE_BATCH: usize = 400;
 
 /// The one-line summary printed for each topic.
-pub fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {
+pub(super) fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {
     let shown = shown.map_or(String::new(), |s| format!(", {s} shown"));
     let requests = format!(
         "{} request{}",
@@ -354,36 +374,6 @@ pub fn summary(o: &TopicOutcome, shown: Option<usize>) -> String {
     }
 }
 
-/// `5412` → `5,412`.
-pub fn thousands(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
-pub(super) enum TopicError {
-    Arxiv(arxiv::Error),
-    Store(store::Error),
-}
-
-impl From<arxiv::Error> for TopicError {
-    fn from(e: arxiv::Error) -> Self {
-        TopicError::Arxiv(e)
-    }
-}
-
-impl From<store::Error> for TopicError {
-    fn from(e: store::Error) -> Self {
-        TopicError::Store(e)
-    }
-}
-
 /// What a topic's requests returned.
 struct Fetched {
     /// Papers of the head pass and pinned papers to upsert, each once.
@@ -402,22 +392,20 @@ struct Fetched {
 
 /// Fetches what a topic needs beyond its share of the head pass (`head`): the rest of its
 /// history, its pinned papers and its exemplars.
-#[allow(clippy::too_many_arguments)]
 fn fetch_topic(
-    settings: &Settings,
-    store: &mut Store,
+    run: &mut Run,
     client: &mut Client,
     topic: &Topic,
     refresh: bool,
-    now: Timestamp,
     head: Option<(Vec<Paper>, u64)>,
     bar: &ProgressBar,
 ) -> Result<Fetched, TopicError> {
+    let (settings, store) = (run.settings, &mut *run.store);
     let pass = Pass {
         settings,
         topic,
         bar,
-        now,
+        now: run.now,
     };
     let (mut papers, mut revised) = head.unwrap_or_default();
     let mut backfilled = TopicWrite::default();

@@ -17,7 +17,7 @@ use std::ops::Range;
 use indicatif::ProgressBar;
 use tracing::{info, warn};
 
-use super::fetch::TopicError;
+use super::run::TopicError;
 use crate::arxiv::{Client, Order};
 use crate::config::{Settings, Topic};
 use crate::model::{ArxivId, Paper};

@@ -7,7 +7,7 @@ use indicatif::ProgressBar;
 use jiff::Timestamp;
 use tracing::{info, warn};
 
-use super::fetch::TopicError;
+use super::run::TopicError;
 use crate::arxiv::Client;
 use crate::config::{Settings, Topic};
 use crate::model::Paper;

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use jiff::{Timestamp, ToSpan};
 use tracing::warn;
 
-use super::CodeLinks;
+use super::run::{CodeLinks, Run};
 use crate::config::{LinksSettings, Settings};
 use crate::links::huggingface::{self, Answer, Extra};
 use crate::links::text;
@@ -98,11 +98,27 @@ fn should_ask(
     }
 }
 
+/// The links stage: asks Hugging Face what it may (see [`refresh`]), then finds every corpus
+/// paper's code link.
+pub(super) fn links(run: &mut Run) -> anyhow::Result<()> {
+    let mut answers = run.store.hf_answers()?;
+    refresh(
+        run.settings,
+        run.store,
+        &run.corpus.papers,
+        &mut answers,
+        run.now,
+        run.ui,
+    )?;
+    run.code = code_map(run.settings, &run.corpus.papers, &answers);
+    Ok(())
+}
+
 /// Asks Hugging Face about shown papers without a link in their text, as the policy allows:
 /// at most `huggingface_budget` of them in this run (the rest wait for the next), with
 /// `huggingface_concurrency` lookups in flight. `answers` gains what was asked (and the store
 /// records it).
-pub fn refresh(
+fn refresh(
     settings: &Settings,
     store: &Store,
     papers: &[StoredPaper],

@@ -1,97 +1,47 @@
-//! The daily job as one pipeline. Each stage is a module; the store is opened and the corpus
-//! (every paper that belongs to a topic, with its verdicts) read from SQLite once per run, then
-//! handed from stage to stage:
+//! The daily job as one pipeline, and the only door into it: commands and imports call the
+//! functions here; the stages are private modules, each a function of the run context
+//! ([`run::Run`]: settings, store, corpus, code links, clock, output).
 //!
-//! ```text
-//! fetch ──► decide ──► links ──► snapshot ──► publish (README, chart, site, feeds) ──► deliver
-//! ```
-//!
-//! `update` runs them all, `fetch` stops before publishing, `render` skips fetching and asking
-//! for links. `update` then delivers the `[[notify]]` digests (`deliver`).
+//! [`update`] is the day, read top to bottom: fetch → decide (learning from the examples
+//! first) → links → publish → deliver, and the text snapshot written once at the end. `fetch`
+//! stops before publishing, `render` decides and publishes without the network, `notify`
+//! delivers the queues. CONTRIBUTING.md draws the same pipeline.
 
-pub mod decide;
-pub mod deliver;
-pub mod fetch;
+mod decide;
+mod deliver;
+mod fetch;
 mod head;
 mod history;
-pub mod learn;
-pub mod links;
-pub mod publish;
-pub use publish::check_readme;
-pub mod site;
-pub mod snapshot;
+mod learn;
+mod links;
+mod publish;
+mod run;
+mod site;
+mod snapshot;
 
-use std::collections::HashMap;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use jiff::Timestamp;
-use tracing::{debug, info};
+use tracing::info;
 
-use crate::arxiv::Timing;
+pub use deliver::Report as DeliveryReport;
+pub use fetch::search_query;
+pub use links::{code_link, code_map};
+pub use publish::check_readme;
+pub use run::{CodeLinks, Summaries};
+
+use crate::arxiv::{Client, ClientConfig, Timing};
 use crate::config::Settings;
-use crate::model::{ArxivId, StoredPaper};
+use crate::model::{Corpus, StoredPaper};
 use crate::output::Ui;
+use crate::relevance::Decision;
+use crate::relevance::evaluate::{Evaluation, Report, with_labels};
+use crate::relevance::examples::Example;
+use crate::relevance::trained::{Model, outside_ids};
 use crate::store::{Store, TopicOutcome};
-
-/// Every paper that belongs to a topic, with its memberships: what the model is fitted on and
-/// what the outputs show. Read from SQLite once per run; [`decide::decide_all`] keeps its
-/// verdicts current in memory as it stores them.
-#[derive(Debug, Default)]
-pub struct Corpus {
-    /// The papers, by id ascending.
-    pub papers: Vec<StoredPaper>,
-    /// Rows migrated from a cv-arxiv-daily fork, which the cv layout shows as they were.
-    pub cv_rows: crate::model::CvRows,
-}
-
-impl Corpus {
-    /// Reads the corpus from the store.
-    pub fn load(store: &Store) -> anyhow::Result<Corpus> {
-        let papers = store
-            .member_papers()
-            .context("cannot read the topics' papers")?;
-        debug!("read the corpus from SQLite: {} papers", papers.len());
-        let cv_rows = store.cv_rows().context("cannot read the migrated rows")?;
-        Ok(Corpus { papers, cv_rows })
-    }
-
-    /// When the outputs last had news: the latest time a shown paper was first seen, joined a
-    /// topic it is shown in, or was revised. Outputs date themselves by it rather than by the
-    /// clock, so a run that finds nothing new writes the same bytes.
-    pub fn last_news(&self) -> Option<Timestamp> {
-        last_news(&self.papers)
-    }
-}
-
-/// [`Corpus::last_news`] of a slice of papers.
-pub fn last_news(papers: &[StoredPaper]) -> Option<Timestamp> {
-    papers
-        .iter()
-        .filter_map(|s| {
-            s.topics
-                .iter()
-                .filter(|m| m.shown)
-                .map(|m| m.first_seen)
-                .max()
-                .map(|joined| joined.max(s.first_seen).max(s.paper.updated))
-        })
-        .max()
-}
-
-/// The code link of each paper that has one.
-pub type CodeLinks = HashMap<ArxivId, String>;
-
-/// The short summary of each paper that has one (a language model's under the current
-/// `[summarize]` model and language, else Hugging Face's).
-pub type Summaries = HashMap<ArxivId, String>;
-
-/// The summaries the outputs show.
-pub fn summaries(settings: &Settings, store: &Store) -> anyhow::Result<Summaries> {
-    let s = &settings.summarize;
-    Ok(store.summaries(s.enabled.then_some((s.model.as_str(), s.language.as_str())))?)
-}
+use run::Run;
 
 /// What to fetch: `--topic` names (empty: all) and `--refresh`.
 #[derive(Debug, Clone, Copy)]
@@ -102,36 +52,224 @@ pub struct FetchOptions<'a> {
     pub refresh: bool,
 }
 
-/// What a fetch hands on to the stages after it.
-pub struct Fetched {
-    /// One outcome per fetched topic.
-    pub outcomes: Vec<TopicOutcome>,
-    /// Where the arXiv client's time went.
-    pub arxiv: Timing,
-    /// The open store.
-    pub store: Store,
-    /// The corpus, decided.
-    pub corpus: Corpus,
-    /// Code links of the corpus.
-    pub code: CodeLinks,
-    /// Time spent on code links and the snapshot.
-    pub links_and_snapshot: Duration,
-}
-
-impl Fetched {
-    /// 0 when every topic succeeded, 1 when any failed.
-    pub fn exit_code(&self) -> ExitCode {
-        exit_code(&self.outcomes)
-    }
-}
-
-/// 0 when every topic succeeded, 1 when any failed.
-pub fn exit_code(outcomes: &[TopicOutcome]) -> ExitCode {
-    if outcomes.iter().any(|o| o.error.is_some()) {
-        ExitCode::FAILURE
+/// `update`: the daily run. Publishes and delivers unless every topic failed (an outage
+/// rewrites nothing); exit 1 when a topic or a delivery failed.
+pub fn update(
+    settings: &Settings,
+    options: FetchOptions,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let mut store = open_store(settings, true)?;
+    let mut run = Run::new(settings, &mut store, now, ui);
+    let mut client = arxiv_client(settings);
+    let outcomes = fetch_and_decide(&mut run, &mut client, options, "update")?;
+    let after_fetch = Instant::now();
+    links::links(&mut run)?;
+    let links_took = after_fetch.elapsed();
+    let published = if outcomes.iter().all(|o| o.error.is_some()) && !outcomes.is_empty() {
+        ui.say("no topic could be fetched; the README was left as it was");
+        Ok(true)
     } else {
-        ExitCode::SUCCESS
-    }
+        publish::publish(&run).and_then(|()| deliver(&mut run, &deliver::Options::real()))
+    };
+    let snapshot_started = Instant::now();
+    snapshot::write(settings, run.store)?;
+    let delivered = published?;
+    let spent = links_took + snapshot_started.elapsed();
+    info!("{}", split(started.elapsed(), client.timing(), spent));
+    Ok(match exit_code(&outcomes) {
+        code if code == ExitCode::SUCCESS && !delivered => ExitCode::FAILURE,
+        code => code,
+    })
+}
+
+/// `fetch`: fetch → decide → links, and the snapshot; nothing published. `command` names the
+/// run in the database.
+pub fn fetch(
+    settings: &Settings,
+    options: FetchOptions,
+    now: Timestamp,
+    ui: Ui,
+    command: &str,
+) -> anyhow::Result<ExitCode> {
+    let mut store = open_store(settings, true)?;
+    let mut run = Run::new(settings, &mut store, now, ui);
+    let outcomes = fetch_and_decide(&mut run, &mut arxiv_client(settings), options, command)?;
+    links::links(&mut run)?;
+    snapshot::write(settings, run.store)?;
+    Ok(exit_code(&outcomes))
+}
+
+/// The fetch and decide stages on a given store with a given client (a test's clock):
+/// one outcome per topic fetched.
+pub fn fetch_with(
+    settings: &Settings,
+    store: &mut Store,
+    client: &mut Client,
+    options: FetchOptions,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<Vec<TopicOutcome>> {
+    let mut run = Run::new(settings, store, now, ui);
+    fetch_and_decide(&mut run, client, options, "fetch")
+}
+
+/// Fetch the topics, read the corpus, decide it (learning first), and report each topic.
+fn fetch_and_decide(
+    run: &mut Run,
+    client: &mut Client,
+    options: FetchOptions,
+    command: &str,
+) -> anyhow::Result<Vec<TopicOutcome>> {
+    let topics = fetch::select_topics(run.settings, options.topics)?;
+    let fetched = fetch::fetch(run, client, &topics, options.refresh, command)?;
+    run.load_corpus()?;
+    let shown = decide::decide(run)?;
+    fetch::report(run, &fetched, &topics, &shown)?;
+    Ok(fetched.outcomes)
+}
+
+/// `render`: decide every topic's papers again (the config may have changed since they were
+/// fetched), then publish, without touching the network.
+pub fn render(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
+    let start = Instant::now();
+    let mut store = open_store(settings, false)?;
+    let mut run = Run::new(settings, &mut store, now, ui);
+    run.load_corpus()?;
+    let loaded = start.elapsed();
+    decide::decide(&mut run)?;
+    let decided = start.elapsed();
+    run.code = code_map(settings, &run.corpus.papers, &run.store.hf_answers()?);
+    publish::publish(&run)?;
+    tracing::debug!(
+        "render took {:.2} s: {:.2} s reading the corpus, {:.2} s deciding, {:.2} s writing",
+        start.elapsed().as_secs_f64(),
+        loaded.as_secs_f64(),
+        (decided - loaded).as_secs_f64(),
+        (start.elapsed() - decided).as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Which deliveries `notify` makes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NotifyOptions<'a> {
+    /// Print each message instead of sending it (nothing is marked sent).
+    pub dry_run: bool,
+    /// Only this destination.
+    pub to: Option<&'a str>,
+}
+
+/// `notify`: decide the corpus, queue each destination's new papers and deliver its queue
+/// (only `to`'s, when given; with `dry_run`, print instead of sending); then the snapshot, so a
+/// rebuilt database neither resends nor drops a paper.
+pub fn notify(
+    settings: &Settings,
+    options: NotifyOptions,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<Vec<DeliveryReport>> {
+    let mut store = open_store(settings, false)?;
+    let mut run = Run::new(settings, &mut store, now, ui);
+    run.load_corpus()?;
+    decide::decide(&mut run)?;
+    run.code = code_map(settings, &run.corpus.papers, &run.store.hf_answers()?);
+    let delivery = deliver::Options {
+        dry_run: options.dry_run,
+        to: options.to,
+        ..deliver::Options::real()
+    };
+    let reports = deliver::notify(&mut run, &delivery);
+    snapshot::write(settings, run.store)?;
+    reports
+}
+
+/// The deliver stage of `update`: whether every destination was served.
+fn deliver(run: &mut Run, options: &deliver::Options) -> anyhow::Result<bool> {
+    let reports = deliver::notify(run, options)?;
+    Ok(reports.iter().all(|r| r.error.is_none()))
+}
+
+/// Reads the corpus and decides it under the current config: what every command that changes
+/// what is shown (`mark`, imports, a rebuild) ends with.
+pub fn redecide(settings: &Settings, store: &mut Store) -> anyhow::Result<Corpus> {
+    decide::redecide(settings, store)
+}
+
+/// Writes the text snapshot of the database (`[snapshot]`), when enabled.
+pub fn write_snapshot(settings: &Settings, store: &Store) -> anyhow::Result<()> {
+    snapshot::write(settings, store)
+}
+
+/// Rebuilds the database from the snapshot when it is missing, damaged, or does not match it.
+pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
+    snapshot::ensure_database(settings, ui)
+}
+
+/// Why a paper is shown or hidden in each of `topics` (config indexes).
+pub struct Explanation {
+    /// Per topic asked for: its index in the config and the decision, with matched terms.
+    pub decisions: Vec<(usize, Decision)>,
+    /// The learned model, when the tracker has examples.
+    pub model: Option<Model>,
+    /// The terms that moved the learned model's score most.
+    pub top_terms: Vec<(String, f32)>,
+}
+
+/// Decides `paper` in each of `topics` as the tracker would, with the reasons.
+pub fn explain(
+    settings: &Settings,
+    store: &Store,
+    paper: &StoredPaper,
+    topics: &[usize],
+) -> anyhow::Result<Explanation> {
+    let corpus = run::load_corpus(store)?;
+    let rules = decide::all_rules(settings, store)?;
+    let deciders = crate::relevance::engine::Deciders::new(&corpus, &rules);
+    let rule = deciders.verdicts(&corpus, None).rule_features();
+    let model = learn::trained_model(settings, store, &corpus, &rule)?;
+    let score = model.as_ref().map(|m| m.score(&paper.paper, &rule));
+    let decisions = topics
+        .iter()
+        .map(|&t| (t, deciders.explain(t, &paper.paper, score)))
+        .collect();
+    let top_terms = model
+        .as_ref()
+        .map(|m| m.top_terms(&paper.paper, &rule, 8))
+        .unwrap_or_default();
+    Ok(Explanation {
+        decisions,
+        model,
+        top_terms,
+    })
+}
+
+/// `eval`: the verdicts against graded `labels`, and with `folds` by cross-validation.
+pub fn evaluate(
+    settings: &Settings,
+    store: &mut Store,
+    labels: &[Example],
+    folds: Option<usize>,
+) -> anyhow::Result<Report> {
+    redecide(settings, store)?;
+    let corpus = run::load_corpus(store)?;
+    let rules = decide::all_rules(settings, store)?;
+    let examples = with_labels(learn::load_examples(settings)?, labels);
+    let outside = store.papers_by_ids(&outside_ids(&corpus, &examples))?;
+    let evaluation = Evaluation {
+        corpus: &corpus,
+        rules: &rules,
+        examples: &examples,
+        outside: &outside,
+        threshold: settings.relevance.threshold,
+    };
+    Ok(crate::relevance::evaluate::evaluate(
+        &evaluation,
+        labels,
+        folds,
+    ))
 }
 
 /// Opens the database, creating it and its folder when `create` is set.
@@ -150,163 +288,28 @@ pub fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {
     Store::open(path).with_context(|| format!("cannot open database {}", path.display()))
 }
 
-/// `fetch`: fetch → decide → links → snapshot. `command` names the run in the database.
-pub fn fetch(
-    settings: &Settings,
-    options: FetchOptions,
-    now: Timestamp,
-    ui: Ui,
-    command: &str,
-) -> anyhow::Result<Fetched> {
-    let topics = fetch::select_topics(settings, options.topics)?;
-    let mut store = open_store(settings, true)?;
-    let mut client = fetch::client(settings);
-    let (outcomes, corpus) = fetch::fetch_and_decide(
-        settings,
-        &mut store,
-        &mut client,
-        &topics,
-        options.refresh,
-        now,
-        ui,
-        command,
-    )?;
-    let started = Instant::now();
-    let mut answers = store.hf_answers()?;
-    links::refresh(settings, &store, &corpus.papers, &mut answers, now, ui)?;
-    let code = links::code_map(settings, &corpus.papers, &answers);
-    snapshot::write(settings, &store)?;
-    Ok(Fetched {
-        outcomes,
-        arxiv: client.timing(),
-        store,
-        corpus,
-        code,
-        links_and_snapshot: started.elapsed(),
-    })
+/// The arXiv client the settings describe.
+pub fn arxiv_client(settings: &Settings) -> Client {
+    fetch::client(settings)
 }
 
-/// `update`: [`fetch()`], then publish unless every topic failed (an outage rewrites nothing).
-pub fn update(
-    settings: &Settings,
-    options: FetchOptions,
-    now: Timestamp,
-    ui: Ui,
-) -> anyhow::Result<ExitCode> {
-    let started = Instant::now();
-    let mut fetched = fetch(settings, options, now, ui, "update")?;
-    let failed = fetched
-        .outcomes
-        .iter()
-        .filter(|o| o.error.is_some())
-        .count();
-    let mut delivered = true;
-    if failed > 0 && failed == fetched.outcomes.len() {
-        ui.say("no topic could be fetched; the README was left as it was");
+/// The `[arxiv]` settings as a client's configuration.
+pub fn client_config(settings: &Settings) -> ClientConfig {
+    fetch::client_config(settings)
+}
+
+/// 0 when every topic succeeded, 1 when any failed.
+pub fn exit_code(outcomes: &[TopicOutcome]) -> ExitCode {
+    if outcomes.iter().any(|o| o.error.is_some()) {
+        ExitCode::FAILURE
     } else {
-        let summaries = summaries(settings, &fetched.store)?;
-        publish::publish(
-            settings,
-            &fetched.corpus,
-            &fetched.code,
-            &summaries,
-            now,
-            ui,
-        )?;
-        delivered = notify(
-            settings,
-            &mut fetched.store,
-            &fetched.corpus,
-            &fetched.code,
-            false,
-            None,
-            now,
-            ui,
-        )?
-        .iter()
-        .all(|r| r.error.is_none());
-    }
-    info!(
-        "{}",
-        split(started.elapsed(), fetched.arxiv, fetched.links_and_snapshot)
-    );
-    match fetched.exit_code() {
-        code if code == ExitCode::SUCCESS && !delivered => Ok(ExitCode::FAILURE),
-        code => Ok(code),
+        ExitCode::SUCCESS
     }
 }
 
-/// The notify stage: queue each destination's new papers and deliver its queue (only `to`'s,
-/// when given; with `dry_run`, print instead of sending). What was sent and what waits goes
-/// into the text snapshot too, so a rebuilt database neither resends nor drops a paper.
-#[allow(clippy::too_many_arguments)]
-pub fn notify(
-    settings: &Settings,
-    store: &mut Store,
-    corpus: &Corpus,
-    code: &CodeLinks,
-    dry_run: bool,
-    to: Option<&str>,
-    now: Timestamp,
-    ui: Ui,
-) -> anyhow::Result<Vec<deliver::Report>> {
-    if settings.notify.is_empty() {
-        return Ok(Vec::new());
-    }
-    let started = Instant::now();
-    // Queuing is what the next run would do anyway; only sending waits for a real run.
-    deliver::enqueue(settings, store, corpus, now)?;
-    let env = |k: &str| std::env::var(k).ok();
-    let summarizer = settings
-        .summarize
-        .enabled
-        .then(|| crate::summarize::Client::new(&settings.summarize, &env));
-    let options = deliver::Options {
-        dry_run,
-        to,
-        env: &env,
-        sleep: &std::thread::sleep,
-        summarizer: summarizer.as_ref(),
-    };
-    let reports = deliver::deliver(settings, store, corpus, code, &options, now, ui)?;
-    snapshot::write(settings, store)?;
-    info!(
-        "notify took {:.3} s for {} destinations ({} papers sent)",
-        started.elapsed().as_secs_f64(),
-        reports.len(),
-        reports.iter().map(|r| r.sent).sum::<usize>()
-    );
-    Ok(reports)
-}
-
-/// `render`: decide every topic's papers again (the config may have changed since they were
-/// fetched), then publish, without touching the network.
-pub fn render(settings: &Settings, now: Timestamp, ui: Ui) -> anyhow::Result<()> {
-    let start = std::time::Instant::now();
-    let mut store = open_store(settings, false)?;
-    let mut corpus = Corpus::load(&store)?;
-    let loaded = start.elapsed();
-    decide::decide_all(settings, &mut store, &mut corpus)?;
-    let decided = start.elapsed();
-    let code = links::code_map(settings, &corpus.papers, &store.hf_answers()?);
-    let summaries = summaries(settings, &store)?;
-    publish::publish(settings, &corpus, &code, &summaries, now, ui)?;
-    tracing::debug!(
-        "render took {:.2} s: {:.2} s reading the corpus, {:.2} s deciding, {:.2} s writing",
-        start.elapsed().as_secs_f64(),
-        loaded.as_secs_f64(),
-        (decided - loaded).as_secs_f64(),
-        (start.elapsed() - decided).as_secs_f64()
-    );
-    Ok(())
-}
-
-/// Reads the corpus and decides it under the current config: what every command that changes
-/// what is shown (`mark`, imports, a rebuild) ends with.
-pub fn redecide(settings: &Settings, store: &mut Store) -> anyhow::Result<Corpus> {
-    let mut corpus = Corpus::load(store)?;
-    decide::decide_all(settings, store, &mut corpus)?;
-    Ok(corpus)
+/// The one-line summary printed for a topic, with how many papers it shows when known.
+pub fn topic_line(outcome: &TopicOutcome, shown: Option<usize>) -> String {
+    fetch::summary(outcome, shown)
 }
 
 /// Where an update's time went, in one line.

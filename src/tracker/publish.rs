@@ -7,9 +7,9 @@ use anyhow::Context;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 
-use super::{CodeLinks, Corpus};
+use super::run::{CodeLinks, Run, summaries};
 use crate::config::{Layout, Settings, Sort, Topic, UpdatedOn};
-use crate::model::{CvRows, Paper};
+use crate::model::{Corpus, CvRows, Paper};
 use crate::output::{Ui, write_atomic};
 use crate::render::chart::{ChartOptions, svg_to_png, trend_svg};
 use crate::render::cv::{CvFile, CvOptions, cv_archive_page, cv_capped, cv_file};
@@ -45,15 +45,10 @@ pub fn check_readme(settings: &Settings, force: bool) -> anyhow::Result<()> {
     .into())
 }
 
-/// Writes every output from a corpus whose verdicts are current.
-pub fn publish(
-    settings: &Settings,
-    corpus: &Corpus,
-    code: &CodeLinks,
-    summaries: &super::Summaries,
-    now: Timestamp,
-    ui: Ui,
-) -> anyhow::Result<()> {
+/// The publish stage: writes every output from a corpus whose verdicts are current.
+pub(super) fn publish(run: &Run) -> anyhow::Result<()> {
+    let (settings, corpus, code, now, ui) = (run.settings, &run.corpus, &run.code, run.now, run.ui);
+    let summaries = &summaries(settings, run.store)?;
     let papers: Vec<Vec<&Paper>> = settings
         .topics
         .iter()

@@ -6,7 +6,7 @@ use std::path::Path;
 use anyhow::Context;
 use jiff::Timestamp;
 
-use super::CodeLinks;
+use super::run::{CodeLinks, Summaries};
 use crate::config::Settings;
 use crate::model::StoredPaper;
 use crate::output::write_atomic;
@@ -16,11 +16,11 @@ use crate::render::site::{SHARD_PAPERS, SiteInput, SitePaper, site as site_files
 /// Writes the site and its feeds into `[site] path`, removing what an earlier run wrote and
 /// this one did not; returns the line that says so. `as_of` dates the site and empty feeds: the
 /// time of the last news, so that a run without news writes the same bytes.
-pub fn site(
+pub(super) fn site(
     settings: &Settings,
     papers: &[StoredPaper],
     code: &CodeLinks,
-    summaries: &super::Summaries,
+    summaries: &Summaries,
     trend_svg: Option<&str>,
     as_of: Timestamp,
 ) -> anyhow::Result<String> {

@@ -72,7 +72,7 @@ fn news_runs(runs: Vec<SnapshotRun>) -> Vec<SnapshotRun> {
 const KEPT_RUNS: usize = 2000;
 
 /// Writes the snapshot from the database and records which snapshot the database matches.
-pub fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
+pub(super) fn write(settings: &Settings, store: &Store) -> anyhow::Result<()> {
     if !settings.snapshot.enabled {
         return Ok(());
     }
@@ -174,7 +174,7 @@ fn set_aside_if_damaged(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
 
 /// Rebuilds the database from the snapshot when the database is missing, damaged, or does not
 /// match the snapshot.
-pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
+pub(super) fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
     set_aside_if_damaged(settings, ui)?;
     if !settings.snapshot.enabled {
         return Ok(());
@@ -218,7 +218,7 @@ pub fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
         store.restore_histories(&histories, jiff::Timestamp::now())?;
         store.restore_deliveries(&delivery_lines)?;
         store.set_meta(META_KEY, &wanted)?;
-        super::redecide(settings, &mut store)?;
+        super::decide::redecide(settings, &mut store)?;
     }
     for suffix in ["-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));

@@ -9,7 +9,7 @@ use paperwatch::arxiv::{Client, ManualClock, Timing};
 use paperwatch::config::{self, Settings, Source};
 use paperwatch::output::Ui;
 use paperwatch::store::{Store, TopicOutcome};
-use paperwatch::tracker::{self, fetch};
+use paperwatch::tracker::{self, FetchOptions};
 
 use crate::common::{Fault, MockArxiv, mock_config};
 
@@ -55,19 +55,20 @@ impl Harness {
     fn fetch_timed(&mut self) -> (Vec<TopicOutcome>, ManualClock, Timing) {
         let clock = ManualClock::new(NOW.parse().unwrap());
         let mut client = Client::with_clock(
-            fetch::client_config(&self.settings),
+            tracker::client_config(&self.settings),
             Arc::new(clock.clone()),
         );
-        let topics: Vec<_> = self.settings.topics.iter().collect();
-        let (outcomes, _) = fetch::fetch_and_decide(
+        let options = FetchOptions {
+            topics: &[],
+            refresh: false,
+        };
+        let outcomes = tracker::fetch_with(
             &self.settings,
             &mut self.store,
             &mut client,
-            &topics,
-            false,
+            options,
             NOW.parse().unwrap(),
             Ui::silent(),
-            "test",
         )
         .unwrap();
         (outcomes, clock, client.timing())
@@ -229,10 +230,10 @@ fn persistent_429_fails_only_that_topic_and_keeps_its_papers() {
         "the cap that cut the history is reported"
     );
     assert!(
-        fetch::summary(&first[0], None)
+        tracker::topic_line(&first[0], None)
             .ends_with("; kept the newest 50 of 361 matches: raise `max_results` or set `since`"),
         "{}",
-        fetch::summary(&first[0], None)
+        tracker::topic_line(&first[0], None)
     );
     mock.clear_log();
     for _ in 0..3 {

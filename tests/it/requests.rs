@@ -52,7 +52,7 @@ fn a_quiet_day_of_the_default_config_costs_one_request() {
     .unwrap();
     assert_eq!(settings.topics.len(), 6);
     for topic in &settings.topics {
-        let Some(own) = paperwatch::tracker::fetch::search_query(topic) else {
+        let Some(own) = paperwatch::tracker::search_query(topic) else {
             continue; // pinned ids only
         };
         assert!(

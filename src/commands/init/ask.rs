@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 
-use super::{Choices, pages_url};
+use super::choices::{Choices, pages_url};
 use crate::cli::InitNotify;
 
 /// Asks each question, starting from `flags`; `slug` is the `origin` remote's `owner/repo`,
