@@ -29,4 +29,5 @@ pub mod relevance;
 pub mod render;
 pub mod store;
 pub mod summarize;
+pub mod text;
 pub mod tracker;

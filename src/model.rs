@@ -194,11 +194,6 @@ impl Paper {
     pub fn versioned_id(&self) -> String {
         format!("{}v{}", self.id, self.version)
     }
-
-    /// The abstract page of this version, in the form the export API gives as the entry id.
-    pub fn abs_url(&self) -> String {
-        format!("http://arxiv.org/abs/{}", self.versioned_id())
-    }
 }
 
 /// Which date puts a paper in a month.

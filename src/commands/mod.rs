@@ -59,12 +59,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
     let settings = config::load(cli.config.as_deref(), &|k| std::env::var(k).ok())?;
     // One run at a time on a database: held until this command returns.
-    let _lock = crate::store::lock::acquire(&settings.database, settings.lock_wait, |pid| {
-        ui.say(&format!(
-            "waiting for another paperwatch run (pid {pid}) on {} to finish…",
-            settings.database.display()
-        ))
-    })?;
+    let _lock = crate::store::lock::acquire(
+        &settings.database.path,
+        settings.database.lock_wait_seconds,
+        |pid| {
+            ui.say(&format!(
+                "waiting for another paperwatch run (pid {pid}) on {} to finish…",
+                settings.database.path.display()
+            ))
+        },
+    )?;
     ensure_database(&settings, ui)?;
     match cli.command {
         Command::Update(args) => update::run(&settings, &args, now, ui),
@@ -83,6 +87,25 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             unreachable!("run before the config is read")
         }
     }
+}
+
+/// The exit code of a failed run: 75 (EX_TEMPFAIL) when another run holds the database, so
+/// trying later will work; 2 for a config or usage mistake; 1 otherwise.
+pub fn exit_code_of(err: &anyhow::Error) -> ExitCode {
+    let is_usage = err
+        .chain()
+        .any(|e| e.is::<ConfigError>() || e.is::<crate::output::UsageError>());
+    let busy = err.chain().any(|e| {
+        matches!(
+            e.downcast_ref::<crate::store::lock::LockError>(),
+            Some(crate::store::lock::LockError::Busy(_))
+        )
+    });
+    ExitCode::from(match (busy, is_usage) {
+        (true, _) => 75,
+        (_, true) => 2,
+        _ => 1,
+    })
 }
 
 fn init_logging(quiet: bool, verbose: u8) {

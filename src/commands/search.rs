@@ -12,6 +12,7 @@ use crate::cli::SearchArgs;
 use crate::config::Settings;
 use crate::output::UsageError;
 use crate::store::{self, SearchFilter};
+use crate::text::terminal_safe;
 use crate::tracker::open_store;
 
 #[derive(Serialize)]
@@ -28,13 +29,6 @@ struct Result_<'a> {
     score: f64,
     snippet: &'a str,
     topics: Vec<String>,
-}
-
-/// Removes control characters (escape sequences in a title must not reach the terminal).
-pub fn sanitize(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() && c != '\n' { '?' } else { c })
-        .collect()
 }
 
 /// Runs `search`.
@@ -109,7 +103,7 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 authors: &h.paper.authors,
                 categories: &h.paper.categories,
                 published: h.paper.published.to_string(),
-                url: h.paper.abs_url(),
+                url: crate::text::legacy_abs_url(h.paper.versioned_id()),
                 score: (h.score * 1000.0).round() / 1000.0,
                 snippet: &h.snippet,
                 topics: topics_of(&h.paper.id),
@@ -126,7 +120,12 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     }
     for (i, h) in hits.iter().enumerate() {
         let p = &h.paper;
-        outln!("{:>3}. {}  {}", i + 1, p.versioned_id(), sanitize(&h.title));
+        outln!(
+            "{:>3}. {}  {}",
+            i + 1,
+            p.versioned_id(),
+            terminal_safe(&h.title)
+        );
         outln!(
             "     {} · {} · score {:.2}{}",
             p.published.to_zoned(jiff::tz::TimeZone::UTC).date(),
@@ -141,7 +140,7 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                 }
             }
         );
-        outln!("     {}", sanitize(&h.snippet.replace('\n', " ")));
+        outln!("     {}", terminal_safe(&h.snippet.replace('\n', " ")));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,10 +3,10 @@
 use std::fmt::Write as _;
 use std::process::ExitCode;
 
-use super::search::sanitize;
 use super::shared::{find_paper, outln};
 use crate::cli::ShowArgs;
 use crate::config::Settings;
+use crate::text::terminal_safe;
 use crate::tracker;
 
 /// Runs `show`.
@@ -20,7 +20,7 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         let json = serde_json::json!({
             "paper": p,
-            "url": p.abs_url(),
+            "url": crate::text::legacy_abs_url(p.versioned_id()),
             "pdf": format!("https://arxiv.org/pdf/{}", p.versioned_id()),
             "code": code,
             "first_seen": stored.first_seen.to_string(),
@@ -31,9 +31,9 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let mut out = String::new();
-    let _ = writeln!(out, "{}  {}", p.versioned_id(), sanitize(&p.title));
+    let _ = writeln!(out, "{}  {}", p.versioned_id(), terminal_safe(&p.title));
     let field = |out: &mut String, name: &str, value: &str| {
-        let _ = writeln!(out, "{name:<15}{}", sanitize(value));
+        let _ = writeln!(out, "{name:<15}{}", terminal_safe(value));
     };
     field(&mut out, "authors", &p.authors.join(", "));
     field(
@@ -56,7 +56,11 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
             field(&mut out, name, v);
         }
     }
-    field(&mut out, "abstract page", &p.abs_url());
+    field(
+        &mut out,
+        "abstract page",
+        &crate::text::legacy_abs_url(p.versioned_id()),
+    );
     field(
         &mut out,
         "pdf",
@@ -80,7 +84,7 @@ pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
         };
         field(&mut out, "topic", &format!("{}: {verdict}", m.name));
     }
-    let _ = writeln!(out, "\n{}", sanitize(&p.summary));
+    let _ = writeln!(out, "\n{}", terminal_safe(&p.summary));
     super::shared::emit(&out);
     Ok(ExitCode::SUCCESS)
 }

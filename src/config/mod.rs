@@ -1,6 +1,8 @@
 //! Configuration: built-in defaults ← TOML file ← `PAPERWATCH_<SECTION>_<KEY>` environment
-//! variables, validated once into [`Settings`]. Nothing past `app` reads TOML or the environment.
+//! variables, validated once into [`Settings`]. Nothing else reads TOML or the environment.
 //!
+//! A section setting is declared once, in `sections.rs` (with [`raw`]'s `section!` macro): its
+//! field, default, environment variable, doc line, parsing and check all come from that line.
 //! Errors name where the problem is: the file with line and column and the key, or the
 //! environment variable. When no config file exists the embedded default
 //! (`paperwatch.example.toml`, the seed's six topics) is used.
@@ -8,26 +10,49 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-mod keys;
+mod error;
 mod notify;
+mod raw;
 mod sections;
 mod topic;
 
 use serde::Deserialize;
 
-pub use keys::{KEYS, Key, Kind, reference};
-use keys::{Origin, Value};
+pub use error::ConfigError;
+use error::{Ctx, toml_error};
 pub use notify::{Notify, NotifyKind, Schedule};
-use topic::RawTopic;
-
-use crate::model::{ArxivId, Bucket};
-use crate::query::Expr;
+pub use raw::{Key, SectionDoc};
+use raw::{Origins, Sources};
+pub use sections::{
+    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, DatabaseSettings, ExampleSource,
+    GITHUB_README_LIMIT, Layout, LinksSettings, ReadmeSettings, RelevanceSettings, SiteSettings,
+    SnapshotSettings, SummarizeSettings, UpdatedOn, is_arxiv_host,
+};
+pub use topic::{Sort, Topic};
 
 /// The embedded default configuration (also shipped as `paperwatch.example.toml`).
 pub const DEFAULT_CONFIG: &str = include_str!("../../paperwatch.example.toml");
 
 /// The file looked for when no `--config` is given.
 pub const DEFAULT_CONFIG_FILE: &str = "paperwatch.toml";
+
+/// Every section of settings, in documentation order.
+pub const SECTIONS: &[SectionDoc] = &[
+    ArxivSettings::SECTION,
+    DatabaseSettings::SECTION,
+    ReadmeSettings::SECTION,
+    SiteSettings::SECTION,
+    LinksSettings::SECTION,
+    SnapshotSettings::SECTION,
+    ChartSettings::SECTION,
+    SummarizeSettings::SECTION,
+    RelevanceSettings::SECTION,
+];
+
+/// Every section setting, in documentation order.
+pub fn keys() -> impl Iterator<Item = &'static Key> {
+    SECTIONS.iter().flat_map(|s| s.keys)
+}
 
 /// Where the settings came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,50 +72,6 @@ impl std::fmt::Display for Source {
     }
 }
 
-/// A configuration that cannot be used. The process exits with code 2.
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
-    /// The file could not be read.
-    #[error("cannot read config file {}: {error}", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why (printed in the message, so not a `source`: each cause is printed once).
-        error: std::io::Error,
-    },
-    /// A problem at a place in the file.
-    #[error("{source_name}:{line}:{column}: {message}")]
-    At {
-        /// The file.
-        source_name: String,
-        /// 1-based line.
-        line: usize,
-        /// 1-based column.
-        column: usize,
-        /// What is wrong, naming the key.
-        message: String,
-    },
-    /// A problem not tied to one place.
-    #[error("{source_name}: {message}")]
-    Invalid {
-        /// The file.
-        source_name: String,
-        /// What is wrong, naming the key.
-        message: String,
-    },
-    /// An environment override that cannot be used.
-    #[error("environment variable {var}: {message}")]
-    Env {
-        /// The variable.
-        var: String,
-        /// What is wrong.
-        message: String,
-    },
-    /// `SOURCE_DATE_EPOCH` is not a number of seconds.
-    #[error("SOURCE_DATE_EPOCH={0:?} is not a Unix timestamp in seconds")]
-    SourceDateEpoch(String),
-}
-
 /// Validated settings.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -98,10 +79,8 @@ pub struct Settings {
     pub source: Source,
     /// `[arxiv]`.
     pub arxiv: ArxivSettings,
-    /// `[database] path`, resolved.
-    pub database: PathBuf,
-    /// `[database] lock_wait_seconds`: how long to wait for another run's lock.
-    pub lock_wait: Duration,
+    /// `[database]`.
+    pub database: DatabaseSettings,
     /// `[readme]`.
     pub readme: ReadmeSettings,
     /// `[chart]`.
@@ -122,258 +101,14 @@ pub struct Settings {
     pub notify: Vec<Notify>,
 }
 
-/// `[arxiv]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ArxivSettings {
-    /// `api_url`.
-    pub api_url: String,
-    /// `oai_url`: the OAI-PMH endpoint of `import --oai`.
-    pub oai_url: String,
-    /// `delay_seconds`.
-    pub delay: Duration,
-    /// `page_size`.
-    pub page_size: usize,
-    /// `max_results`: a cap on the papers kept per search topic; `None` keeps its whole history.
-    pub max_results: Option<usize>,
-    /// `since`: a topic's history goes back to this submission date.
-    pub since: Option<jiff::civil::Date>,
-    /// `retries`.
-    pub retries: u32,
-    /// `timeout_seconds`.
-    pub timeout: Duration,
-}
-
-/// `[readme]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReadmeSettings {
-    /// `path`, resolved.
-    pub path: PathBuf,
-    /// `intro`.
-    pub intro: Option<String>,
-    /// `badges`.
-    pub badges: Option<String>,
-    /// `trend_image`, as written in the README (relative to it).
-    pub trend_image: Option<String>,
-    /// `max_bytes`: the README's size cap (512,000 unless set; `None` when set to 0); older
-    /// papers move to archive pages.
-    pub max_bytes: Option<usize>,
-    /// `archive_dir`, resolved: where the per-month archive pages go.
-    pub archive_dir: PathBuf,
-    /// `updated_on`: which day the `## Updated on` line shows.
-    pub updated_on: UpdatedOn,
-    /// `layout`: whose README format.
-    pub layout: Layout,
-    /// `gitpage_path`, resolved: cv-arxiv-daily's web page (`docs/index.md`), when set.
-    pub gitpage_path: Option<PathBuf>,
-    /// `wechat_path`, resolved: cv-arxiv-daily's list (`docs/wechat.md`), when set.
-    pub wechat_path: Option<PathBuf>,
-}
-
-/// The most of a README that GitHub shows, in bytes: `[readme] max_bytes`'s default.
-pub const GITHUB_README_LIMIT: usize = 512_000;
-
-/// `[readme] layout`: which generator's README format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Layout {
-    /// The seed's (bansky-cl lineage): date, title, categories, abstract, PDF, code.
-    Seed,
-    /// Vincentqyw/cv-arxiv-daily's: publish date, title, first author, PDF, code; a table of
-    /// contents and a usage line.
-    Cv,
-}
-
-/// `[readme] updated_on`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UpdatedOn {
-    /// The day of the run.
-    Run,
-    /// The day of the newest news: the latest time a shown paper was first seen or revised.
-    News,
-}
-
-/// `[summarize]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SummarizeSettings {
-    /// `enabled`.
-    pub enabled: bool,
-    /// `base_url`, without a trailing `/`.
-    pub base_url: String,
-    /// `model`.
-    pub model: String,
-    /// `api_key_env`: the variable holding the key.
-    pub api_key_env: String,
-    /// `language`.
-    pub language: String,
-    /// `max_per_run`.
-    pub max_per_run: usize,
-    /// `timeout_seconds`.
-    pub timeout: Duration,
-}
-
-/// `[relevance]`.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct RelevanceSettings {
-    /// `examples`, in order.
-    pub examples: Vec<ExampleSource>,
-    /// `threshold`: hide papers the model scores below; `None` lets cross-validation choose.
-    pub threshold: Option<f64>,
-}
-
-/// Where a set of example papers comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum ExampleSource {
-    /// A set shipped in the binary (`builtin:NAME`).
-    Builtin(String),
-    /// A file, resolved against the config's folder.
-    File(PathBuf),
-}
-
-impl std::fmt::Display for ExampleSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ExampleSource::Builtin(name) => write!(f, "builtin:{name}"),
-            ExampleSource::File(path) => write!(f, "{}", path.display()),
-        }
-    }
-}
-
-/// The example sets shipped in the binary, by name: `(name, text)`.
-pub const BUILTIN_EXAMPLES: &[(&str, &str)] = &[(
-    "edge-llm",
-    include_str!("../../assets/examples/edge-llm.tsv"),
-)];
-
-/// `[snapshot]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SnapshotSettings {
-    /// `enabled`.
-    pub enabled: bool,
-    /// `path`, resolved: one paper per line; runs go to `runs.jsonl` beside it.
-    pub path: PathBuf,
-}
-
-/// `[links]`: where code links come from.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LinksSettings {
-    /// `from_text`: look for repositories in the abstract and comment.
-    pub from_text: bool,
-    /// `huggingface`: ask the Hugging Face papers API.
-    pub huggingface: bool,
-    /// `huggingface_url`.
-    pub huggingface_url: String,
-    /// `huggingface_delay_seconds`: pause between two requests of one lookup worker.
-    pub huggingface_delay: Duration,
-    /// `huggingface_concurrency`: lookups in flight at once.
-    pub huggingface_concurrency: usize,
-    /// `huggingface_budget`: most lookups in one run.
-    pub huggingface_budget: usize,
-    /// `timeout_seconds`: time limit of one Hugging Face request.
-    pub timeout: Duration,
-}
-
-/// `[site]`: the static site and feeds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SiteSettings {
-    /// `enabled`.
-    pub enabled: bool,
-    /// `path`, resolved.
-    pub path: PathBuf,
-    /// `title`.
-    pub title: String,
-    /// `url`: where the site is published (absolute feed links), if known.
-    pub url: Option<String>,
-}
-
-/// `[chart]`: the trend chart written beside `readme.trend_image`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ChartSettings {
-    /// `title`.
-    pub title: String,
-    /// `bucket`: which date puts a paper in a month.
-    pub bucket: Bucket,
-    /// `per_topic`: a line per topic with a legend.
-    pub per_topic: bool,
-}
-
-/// One `[[topic]]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Topic {
-    /// `name`: the section heading.
-    pub name: String,
-    /// `keywords`.
-    pub keywords: Vec<String>,
-    /// `query`.
-    pub query: Option<String>,
-    /// `ids`: pinned papers.
-    pub ids: Vec<ArxivId>,
-    /// `filter`: check papers locally against the topic's own terms (default: true when the
-    /// topic has keywords or a query).
-    pub filter: bool,
-    /// `exclude`: terms, phrases or queries that hide a paper.
-    pub exclude: Vec<String>,
-    /// `categories`: a paper needs one of these (globs like `cs.*`).
-    pub categories: Vec<String>,
-    /// `exclude_categories`: a paper with one of these is hidden.
-    pub exclude_categories: Vec<String>,
-    /// `description`: free text for the relevance profile.
-    pub description: Option<String>,
-    /// `exemplars`: papers that typify the topic (fetched once, cached).
-    pub exemplars: Vec<ArxivId>,
-    /// `authors`: papers by these people are fetched (`au:`) and always shown.
-    pub authors: Vec<String>,
-    /// `min_score`: papers scoring below are hidden.
-    pub min_score: Option<f64>,
-    /// `sort`: README row order.
-    pub sort: Sort,
-}
-
-/// README row order of a topic.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Sort {
-    /// By arXiv id, newest first (the seed's order).
-    #[default]
-    Id,
-    /// By relevance score, highest first.
-    Score,
-}
-
-impl Topic {
-    /// The topic's own terms as a local query (its query, else its keywords), whatever
-    /// `filter` says: what a bulk import matches papers against. `None` when it has none or the
-    /// query is not in the local syntax.
-    pub fn match_expr(&self) -> Option<Expr> {
-        match &self.query {
-            Some(q) => Expr::parse(q).ok(),
-            None => Expr::any_of(&self.keywords),
-        }
-    }
-
-    /// The strict local filter: the query when given, else the keywords OR-ed; `None` when the
-    /// topic does not filter.
-    pub fn filter_expr(&self) -> Option<Expr> {
-        if !self.filter {
-            return None;
-        }
-        match &self.query {
-            Some(q) => Expr::parse(q).ok(),
-            None => Expr::any_of(&self.keywords),
-        }
-    }
-}
-
-// ---- raw TOML shape -------------------------------------------------------------------------
-
-/// The `[[topic]]` array; the sections are read through [`keys`].
+/// The `[[topic]]` and `[[notify]]` arrays; the sections are read through their key tables.
 #[derive(Debug, Default, Deserialize)]
-struct RawTopics {
+struct RawBlocks {
     #[serde(default)]
-    topic: Vec<RawTopic>,
+    topic: Vec<topic::RawTopic>,
     #[serde(default)]
     notify: Vec<notify::RawNotify>,
 }
-
-// ---- loading --------------------------------------------------------------------------------
 
 /// Finds and loads the configuration.
 ///
@@ -415,159 +150,71 @@ pub fn from_str(
     let ctx = Ctx { name: &name, text };
     let spans = toml::de::DeTable::parse(text).map_err(|e| toml_error(&name, text, &e))?;
     let table: toml::Table = text.parse().map_err(|e| toml_error(&name, text, &e))?;
-    let mut values = keys::defaults();
-    read_sections(&ctx, &table, spans.get_ref(), &mut values)?;
-    apply_env(&mut values, env)?;
-    let raw: RawTopics = toml::from_str(text).map_err(|e| toml_error(&name, text, &e))?;
+    check_sections(&ctx, &table, spans.get_ref())?;
     let base = match &source {
         Source::File(path) => path.parent().map(Path::to_path_buf).unwrap_or_default(),
         Source::Embedded => PathBuf::new(),
     };
-    let v = Read {
+    let sources = Sources {
         ctx: &ctx,
-        values: &values,
+        table: &table,
+        spans: spans.get_ref(),
+        env,
+        base: &base,
     };
-    let arxiv = sections::arxiv(&v)?;
-    let (database, lock_wait) = sections::database(&v)?;
-    let database = base.join(database);
-    let readme = sections::readme(&v, &base)?;
-    let site = sections::site(&v, &base)?;
-    let snapshot = sections::snapshot(&v, &base);
-    let links = sections::links(&v)?;
-    let chart = sections::chart(&v);
-    let relevance = sections::relevance(&v, &base)?;
-    let summarize = sections::summarize(&v)?;
+    let origins = &mut Origins::new();
+    let arxiv = ArxivSettings::read(&sources, origins)?;
+    if is_arxiv_host(&arxiv.api_url) && arxiv.delay_seconds < Duration::from_secs(3) {
+        return Err(sources.invalid(
+            &origins[&("arxiv", "delay_seconds")],
+            format!(
+                "arxiv.delay_seconds = {} is below arXiv's limit of one request every 3 seconds",
+                arxiv.delay_seconds.as_secs_f64()
+            ),
+        ));
+    }
+    let database = DatabaseSettings::read(&sources, origins)?;
+    let readme = ReadmeSettings::read(&sources, origins)?;
+    let site = SiteSettings::read(&sources, origins)?;
+    let snapshot = SnapshotSettings::read(&sources, origins)?;
+    let links = LinksSettings::read(&sources, origins)?;
+    let chart = ChartSettings::read(&sources, origins)?;
+    let relevance = RelevanceSettings::read(&sources, origins)?;
+    let summarize = SummarizeSettings::read(&sources, origins)?;
+    let raw: RawBlocks = toml::from_str(text).map_err(|e| toml_error(&name, text, &e))?;
     let topics = topic::topics(&ctx, raw.topic)?;
     let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
     let notify = notify::notify(&ctx, raw.notify, &names)?;
     Ok(Settings {
+        source,
         arxiv,
         database,
-        lock_wait,
         readme,
-        site,
-        snapshot,
-        links,
         chart,
+        site,
+        links,
+        snapshot,
         relevance,
         summarize,
         topics,
         notify,
-        source,
     })
 }
 
-/// The text being read and its name, for errors that point into it.
-struct Ctx<'a> {
-    name: &'a str,
-    text: &'a str,
-}
-
-impl Ctx<'_> {
-    /// An error at a byte offset of the file.
-    fn at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
-        let (line, column) = line_col(self.text, span.start);
-        ConfigError::At {
-            source_name: self.name.to_string(),
-            line,
-            column,
-            message,
-        }
-    }
-}
-
-/// The values of the section settings, with where each came from.
-struct Read<'a> {
-    ctx: &'a Ctx<'a>,
-    values: &'a keys::Values,
-}
-
-impl Read<'_> {
-    fn value(&self, section: &'static str, key: &'static str) -> &Value {
-        &self.values[&(section, key)].0
-    }
-
-    fn str(&self, section: &'static str, key: &'static str) -> String {
-        match self.value(section, key) {
-            Value::Str(s) => s.clone(),
-            other => unreachable!("{section}.{key} is a string, not {other:?}"),
-        }
-    }
-
-    fn opt_str(&self, section: &'static str, key: &'static str) -> Option<String> {
-        match self.value(section, key) {
-            Value::Str(s) if !s.trim().is_empty() => Some(s.clone()),
-            _ => None,
-        }
-    }
-
-    fn bool(&self, section: &'static str, key: &'static str) -> bool {
-        matches!(self.value(section, key), Value::Bool(true))
-    }
-
-    fn int(&self, section: &'static str, key: &'static str) -> Option<i64> {
-        match self.value(section, key) {
-            Value::Int(i) => Some(*i),
-            _ => None,
-        }
-    }
-
-    fn list(&self, section: &'static str, key: &'static str) -> Vec<String> {
-        match self.value(section, key) {
-            Value::List(items) => items.clone(),
-            _ => Vec::new(),
-        }
-    }
-
-    fn opt_float(&self, section: &'static str, key: &'static str) -> Option<f64> {
-        match self.value(section, key) {
-            Value::Float(f) => Some(*f),
-            _ => None,
-        }
-    }
-
-    fn float(&self, section: &'static str, key: &'static str) -> f64 {
-        match self.value(section, key) {
-            Value::Float(f) => *f,
-            other => unreachable!("{section}.{key} is a number, not {other:?}"),
-        }
-    }
-
-    /// An error about a setting, pointing where its value came from: the line in the file,
-    /// the environment variable, or the file as a whole for a default.
-    fn invalid(&self, section: &'static str, key: &'static str, message: String) -> ConfigError {
-        match &self.values[&(section, key)].1 {
-            Origin::File(span) => self.ctx.at(span.clone(), message),
-            Origin::Env(var) => ConfigError::Invalid {
-                source_name: self.ctx.name.to_string(),
-                message: format!("environment variable {var}: {message}"),
-            },
-            Origin::Default => ConfigError::Invalid {
-                source_name: self.ctx.name.to_string(),
-                message,
-            },
-        }
-    }
-}
-
-/// Reads the file's sections through the key table: unknown sections and keys, and values of
-/// the wrong type, are errors at their line.
-fn read_sections(
+/// The file's sections and keys against the key tables: an unknown section or key is an
+/// error at its line. (Values are read, and their types checked, by each section.)
+fn check_sections(
     ctx: &Ctx,
     table: &toml::Table,
     spans: &toml::de::DeTable,
-    values: &mut keys::Values,
 ) -> Result<(), ConfigError> {
     for (section, value) in table {
         if section == "topic" || section == "notify" {
             continue;
         }
-        let (key_span, _, section_spans) = span_of(spans, section).unwrap_or_default();
-        if !keys::is_section(section) {
-            let known: Vec<String> = keys::SECTIONS
-                .iter()
-                .map(|(s, _)| format!("`{s}`"))
-                .collect();
+        let (key_span, section_spans) = span_of(spans, section).unwrap_or_default();
+        let Some(doc) = SECTIONS.iter().find(|s| s.name == section) else {
+            let known: Vec<String> = SECTIONS.iter().map(|s| format!("`{}`", s.name)).collect();
             return Err(ctx.at(
                 key_span,
                 format!(
@@ -575,73 +222,42 @@ fn read_sections(
                     known.join(", ")
                 ),
             ));
-        }
+        };
         let Some(entries) = value.as_table() else {
             return Err(ctx.at(
                 key_span,
                 format!("`{section}` must be a table (`[{section}]`)"),
             ));
         };
-        for (name, value) in entries {
-            let (key_span, value_span, _) = section_spans
+        for name in entries.keys() {
+            if doc.keys.iter().any(|k| k.name == name) {
+                continue;
+            }
+            let (key_span, _) = section_spans
                 .and_then(|t| span_of(t, name))
                 .unwrap_or_default();
-            let Some(key) = keys::find(section, name) else {
-                let known: Vec<String> = keys::names(section)
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect();
-                return Err(ctx.at(
-                    key_span,
-                    format!(
-                        "unknown field `{name}`, expected one of {}",
-                        known.join(", ")
-                    ),
-                ));
-            };
-            let read = keys::from_toml(key.kind, value).map_err(|message| {
-                ctx.at(
-                    value_span.clone(),
-                    format!("key `{name}` in [{section}]: {message}"),
-                )
-            })?;
-            values.insert((key.section, key.name), (read, Origin::File(value_span)));
+            let known: Vec<String> = doc.keys.iter().map(|k| format!("`{}`", k.name)).collect();
+            return Err(ctx.at(
+                key_span,
+                format!(
+                    "unknown field `{name}`, expected one of {}",
+                    known.join(", ")
+                ),
+            ));
         }
     }
     Ok(())
 }
 
-/// Where `name` is in a parsed table: its key's span, its value's span, and the value as a
-/// table when it is one.
-type Spans<'t, 'i> = (
-    std::ops::Range<usize>,
-    std::ops::Range<usize>,
-    Option<&'t toml::de::DeTable<'i>>,
-);
-
-fn span_of<'t, 'i>(table: &'t toml::de::DeTable<'i>, name: &str) -> Option<Spans<'t, 'i>> {
+/// Where `name` is in a parsed table: its key's span, and its value as a table when it is one.
+fn span_of<'t, 'i>(
+    table: &'t toml::de::DeTable<'i>,
+    name: &str,
+) -> Option<(std::ops::Range<usize>, Option<&'t toml::de::DeTable<'i>>)> {
     table
         .iter()
         .find(|(k, _)| k.get_ref().as_ref() == name)
-        .map(|(k, v)| (k.span(), v.span(), v.get_ref().as_table()))
-}
-
-/// Applies every `PAPERWATCH_<SECTION>_<KEY>` variable that is set.
-fn apply_env(
-    values: &mut keys::Values,
-    env: &dyn Fn(&str) -> Option<String>,
-) -> Result<(), ConfigError> {
-    for key in keys::KEYS {
-        let var = key.env_var();
-        if let Some(text) = env(&var) {
-            let value = keys::from_env(key.kind, &text).map_err(|message| ConfigError::Env {
-                var: var.clone(),
-                message,
-            })?;
-            values.insert((key.section, key.name), (value, Origin::Env(var)));
-        }
-    }
-    Ok(())
+        .map(|(k, v)| (k.span(), v.get_ref().as_table()))
 }
 
 /// Environment variables that look like overrides but are not known: `PAPERWATCH_` and a
@@ -652,105 +268,52 @@ pub fn unknown_env_overrides(vars: impl Iterator<Item = String>) -> Vec<String> 
         let Some(rest) = var.strip_prefix("PAPERWATCH_") else {
             return false;
         };
-        let in_section = keys::SECTIONS
+        let in_section = SECTIONS
             .iter()
-            .any(|(s, _)| rest.starts_with(&format!("{}_", s.to_ascii_uppercase())));
-        in_section && !keys::KEYS.iter().any(|k| k.env_var() == *var)
+            .any(|s| rest.starts_with(&format!("{}_", s.name.to_ascii_uppercase())));
+        in_section && !keys().any(|k| k.env_var() == *var)
     })
     .collect()
 }
 
-/// Whether `url` is on arxiv.org (where one request every 3 seconds is the rule).
-pub fn is_arxiv_host(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host = rest.split(['/', ':', '?']).next().unwrap_or("");
-    host == "arxiv.org" || host.ends_with(".arxiv.org")
-}
-
-/// 1-based line and column of a byte offset.
-fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
-}
-
-/// serde's type names in a message as a user reads them: "invalid type: string \"ten\",
-/// expected i64" becomes "expected a whole number, got the string \"ten\"".
-fn plain_words(message: &str) -> String {
-    const TYPES: [(&str, &str); 14] = [
-        ("i8", "a whole number"),
-        ("i16", "a whole number"),
-        ("i32", "a whole number"),
-        ("i64", "a whole number"),
-        ("u8", "a whole number"),
-        ("u16", "a whole number"),
-        ("u32", "a whole number"),
-        ("u64", "a whole number"),
-        ("usize", "a whole number"),
-        ("f32", "a number"),
-        ("f64", "a number"),
-        ("a boolean", "true or false"),
-        ("a sequence", "a list"),
-        ("a string", "a string in quotes"),
-    ];
-    let Some(rest) = message.strip_prefix("invalid type: ") else {
-        return message.to_string();
-    };
-    let Some((got, wanted)) = rest.split_once(", expected ") else {
-        return message.to_string();
-    };
-    let wanted = TYPES
-        .iter()
-        .find(|(t, _)| *t == wanted)
-        .map_or(wanted, |(_, plain)| plain);
-    let got = match got.split_once(' ') {
-        Some((kind, value)) => format!("the {kind} {value}"),
-        None => format!(
-            "{} {got}",
-            if got.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            }
-        ),
-    };
-    format!("expected {wanted}, got {got}")
-}
-
-/// A TOML syntax or shape error, with the line, column and the key on that line.
-fn toml_error(name: &str, text: &str, error: &toml::de::Error) -> ConfigError {
-    let message = plain_words(error.message().trim());
-    match error.span() {
-        Some(span) => {
-            let (line, column) = line_col(text, span.start);
-            let line_text = text.lines().nth(line - 1).unwrap_or("").trim();
-            let key = line_text
-                .split_once('=')
-                .map(|(k, _)| k.trim())
-                .filter(|k| !k.is_empty() && !message.contains(&format!("`{k}`")));
-            let message = match key {
-                Some(key) => format!("key `{key}`: {message}"),
-                None => message,
-            };
-            ConfigError::At {
-                source_name: name.to_string(),
-                line,
-                column,
-                message: format!("{message}\n    | {line_text}"),
-            }
+/// The configuration reference (Markdown), as README.md carries it between its markers.
+pub fn reference() -> String {
+    let mut out = String::new();
+    for section in SECTIONS {
+        out.push_str(&format!(
+            "### {}\n\n| key | env | default | meaning |\n| --- | --- | --- | --- |\n",
+            section.heading
+        ));
+        for k in section.keys {
+            out.push_str(&format!(
+                "| `{}` | `{}` | {} | {} |\n",
+                k.name,
+                k.env_var(),
+                (k.default)(),
+                k.doc.trim()
+            ));
         }
-        None => ConfigError::Invalid {
-            source_name: name.to_string(),
-            message,
-        },
+        out.push('\n');
     }
+    out.push_str(
+        "### `[[topic]]` (one block per topic, in README order)\n\n| key | meaning |\n| --- | --- |\n",
+    );
+    for (name, doc) in topic::TOPIC_KEYS {
+        out.push_str(&format!("| `{name}` | {doc} |\n"));
+    }
+    out.push_str(
+        "\n### `[[notify]]` (one block per destination; see \"Digests by e-mail and chat\")\n\n| key | meaning |\n| --- | --- |\n",
+    );
+    for (name, doc) in notify::NOTIFY_KEYS {
+        out.push_str(&format!("| `{name}` | {doc} |\n"));
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ArxivId;
 
     fn no_env(_: &str) -> Option<String> {
         None
@@ -777,14 +340,14 @@ mod tests {
         );
         let pinned: Vec<&str> = s.topics[5].ids.iter().map(ArxivId::as_str).collect();
         assert_eq!(pinned, ["2509.23324", "2501.14794", "2407.05858"]);
-        assert_eq!(s.arxiv.delay, Duration::from_secs(3));
-        assert_eq!(s.database, PathBuf::from("paperwatch.db"));
+        assert_eq!(s.arxiv.delay_seconds, Duration::from_secs(3));
+        assert_eq!(s.database.path, PathBuf::from("paperwatch.db"));
     }
 
     #[test]
     fn paths_resolve_against_the_config_folder() {
         let s = parse("[[topic]]\nname = \"t\"\nkeywords = [\"x\"]\n").unwrap();
-        assert_eq!(s.database, PathBuf::from("dir/paperwatch.db"));
+        assert_eq!(s.database.path, PathBuf::from("dir/paperwatch.db"));
         assert_eq!(s.readme.path, PathBuf::from("dir/README.md"));
     }
 
@@ -951,9 +514,9 @@ mod tests {
         };
         let s = from_str(DEFAULT_CONFIG, Source::Embedded, &env).unwrap();
         assert_eq!(s.arxiv.api_url, "http://127.0.0.1:9/api");
-        assert_eq!(s.arxiv.delay, Duration::from_millis(250));
+        assert_eq!(s.arxiv.delay_seconds, Duration::from_millis(250));
         assert_eq!(s.readme.trend_image, None);
-        assert_eq!(s.database, PathBuf::from("x.db"));
+        assert_eq!(s.database.path, PathBuf::from("x.db"));
         let bad = |k: &str| (k == "PAPERWATCH_ARXIV_RETRIES").then(|| "many".to_string());
         let err = from_str(DEFAULT_CONFIG, Source::Embedded, &bad)
             .unwrap_err()
@@ -979,11 +542,63 @@ mod tests {
     }
 
     #[test]
+    fn every_key_is_in_its_section_once_and_every_default_passes_its_check() {
+        let all: Vec<&Key> = keys().collect();
+        for (i, k) in all.iter().enumerate() {
+            assert!(
+                SECTIONS.iter().any(|s| s.name == k.section),
+                "{}",
+                k.section
+            );
+            assert!(
+                !all[..i]
+                    .iter()
+                    .any(|o| o.section == k.section && o.name == k.name),
+                "{}.{} twice",
+                k.section,
+                k.name
+            );
+            assert!(
+                !k.doc.trim().is_empty(),
+                "{}.{} has no doc",
+                k.section,
+                k.name
+            );
+        }
+        // Every section is read from its defaults alone without an error.
+        let s = parse("[[topic]]\nname = \"t\"\nquery = \"x\"\n").unwrap();
+        assert_eq!(s.readme.max_bytes, Some(GITHUB_README_LIMIT));
+        assert_eq!(s.readme.layout, Layout::Seed);
+        assert_eq!(
+            s.links.huggingface_delay_seconds,
+            Duration::from_millis(100)
+        );
+    }
+
+    #[test]
+    fn environment_values_are_read_by_type() {
+        use raw::{Raw, Seconds};
+        assert_eq!(Seconds::from_env("0.25"), Ok(Seconds(0.25)));
+        assert_eq!(<Option<String>>::from_env(""), Ok(None));
+        assert_eq!(<Option<i64>>::from_env(" "), Ok(None));
+        assert_eq!(bool::from_env("1"), Ok(true));
+        assert_eq!(
+            i64::from_env("many"),
+            Err("expected a whole number, got \"many\"".into())
+        );
+        assert_eq!(
+            crate::model::Bucket::from_env("x"),
+            Err("expected published, updated or id, got \"x\"".into())
+        );
+        assert_eq!(Layout::from_env(" cv "), Ok(Layout::Cv));
+    }
+
+    #[test]
     fn topic_keys_in_the_table_are_the_keys_a_topic_accepts() {
         let err = parse("[[topic]]\nname = \"t\"\nquery = \"x\"\nnope = 1\n")
             .unwrap_err()
             .to_string();
-        let listed: Vec<String> = keys::TOPIC_KEYS
+        let listed: Vec<String> = topic::TOPIC_KEYS
             .iter()
             .map(|(name, _)| format!("`{name}`"))
             .collect();

@@ -7,7 +7,25 @@ use std::collections::HashSet;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ConfigError, Ctx};
+use super::error::{ConfigError, Ctx};
+
+/// `[[notify]]` keys: `(name, doc)`.
+#[rustfmt::skip]
+pub const NOTIFY_KEYS: &[(&str, &str)] = &[
+    ("name", "Required, unique: letters, digits, `-`, `_`. Used by `notify --to`/`--test` and in the delivery records."),
+    ("kind", "Required: `\"email\"`, `\"slack\"`, `\"discord\"`, `\"telegram\"`, `\"feishu\"` or `\"webhook\"`."),
+    ("url_env", "Required: the **name** of the environment variable holding the secret URL: `smtps://user:password@host:465` (implicit TLS), `smtp://user:password@host:587?tls=required` (STARTTLS) or plain `smtp://host:port` to a loopback host only (e-mail); the incoming-webhook URL (Slack, Discord, Feishu, webhook); `https://api.telegram.org/bot<TOKEN>` (Telegram)."),
+    ("secret_env", "The name of the variable holding a signing key: the webhook's body is signed with HMAC-SHA256 (hex, header `X-Paperwatch-Signature`); Feishu/Lark's `timestamp` and `sign` are added."),
+    ("from", "E-mail: the sender, `\"paperwatch <bot@example.org>\"` (required for e-mail)."),
+    ("to", "E-mail: the recipients (at least one)."),
+    ("chat_id", "Telegram: the chat, channel (`\"@name\"`) or group id (required for Telegram)."),
+    ("topics", "Only papers shown in these topics (default: all)."),
+    ("min_score", "0–1: only papers scoring at least this."),
+    ("max_papers", "Papers per message (default 20); longer digests are split, and each service's own limits are kept (Slack 50 blocks, Discord 10 embeds and 6,000 characters, Telegram 4,096 characters)."),
+    ("schedule", "`\"run\"` (default: after every run with news), `\"daily\"` or `\"weekly\"` (papers wait in the queue until then)."),
+    ("revisions", "`true`: a new version of a paper already sent is announced once, as a revision (default `false`)."),
+    ("backfill", "On the destination's first run, also send the best N papers already stored (default 0: a new destination starts from now)."),
+];
 
 /// Where a digest is delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -1,23 +1,244 @@
-//! Each section's settings built from the key table's values, and checked: one function per
-//! section. An error points where the bad value came from (file line, variable or default).
+//! Every section setting, each declared once with [`section!`]: its doc line (the README
+//! reference's), its typed field, the raw type it is read as, its default and its check. The
+//! checks below turn raw values into the fields' types; an error points where the bad value
+//! came from (file line, variable or default).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{
-    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, ConfigError, ExampleSource, Layout,
-    LinksSettings, Read, ReadmeSettings, RelevanceSettings, SiteSettings, SnapshotSettings,
-    SummarizeSettings, UpdatedOn, is_arxiv_host,
-};
+use super::error::ConfigError;
+use super::raw::{Check, DateText, Seconds, choices, section};
 use crate::model::Bucket;
 
-fn is_http(url: &str) -> bool {
-    url.starts_with("http://") || url.starts_with("https://")
+section! {
+    /// `[arxiv]`.
+    ArxivSettings, "arxiv", "`[arxiv]`: asking arXiv" {
+        /// The export API endpoint (point it at a mock for tests).
+        api_url: String = String ["https://export.arxiv.org/api/query".into()] => url;
+        /// The OAI-PMH endpoint `import --oai` harvests (on arxiv.org the pause is at least 3 s whatever `delay_seconds` says).
+        oai_url: String = String ["https://oaipmh.arxiv.org/oai".into()] => url;
+        /// Minimum pause between requests, across topics. Below 3 is refused for `*.arxiv.org`.
+        delay_seconds: Duration = Seconds [Seconds(3.0)] => seconds;
+        /// Results asked for in a topic's first request of a run (1–2000), so a quiet day costs one small page; later pages of a deep fetch ask for 2000 (arXiv's maximum). Also the `id_list` batch size.
+        page_size: usize = i64 [100] => |n, c: &Check| count(n, c, 1..=2000, " (arXiv's limit)");
+        /// A cap on the papers kept per search topic: its first run keeps the newest this many, and says so on its topic line and in `stats` when that cuts its history.
+        max_results: Option<usize> = Option<i64> [none "none (a topic's whole history)"]
+            => |n: Option<i64>, c: &Check| n.map(|n| count(n, c, 1..=10_000_000, "")).transpose();
+        /// `YYYY-MM-DD`: a topic's first run pages back to papers submitted on or after this date.
+        since: Option<jiff::civil::Date> = Option<DateText> [none "none (no limit)"] => since;
+        /// Retries after the first attempt (0–20).
+        retries: u32 = i64 [5] => |n, c: &Check| count(n, c, 0..=20, "").map(|n| n as u32);
+        /// Time limit for one request.
+        timeout_seconds: Duration = Seconds [Seconds(30.0)] => positive_seconds;
+    }
+}
+
+section! {
+    /// `[database]`.
+    DatabaseSettings, "database", "`[database]`" {
+        /// How long a command waits for another paperwatch run on the same database to finish before it exits 75.
+        lock_wait_seconds: Duration = Seconds [Seconds(30.0)] => seconds;
+        /// The SQLite database (created with its folder when missing).
+        path: PathBuf = String ["paperwatch.db".into()] => path;
+    }
+}
+
+section! {
+    /// `[readme]`.
+    ReadmeSettings, "readme", "`[readme]`" {
+        /// Where the README is written.
+        path: PathBuf = String ["README.md".into()] => path;
+        /// A Markdown line under the badges.
+        intro: Option<String> = Option<String> [none "none"] => text;
+        /// GitHub `owner/repo` for the four badges and the eight footer link definitions.
+        badges: Option<String> = Option<String> [none "none"] => badges;
+        /// The image in the `![Monthly Trend](…)` line; the chart is written there (PNG, and SVG beside it).
+        trend_image: Option<String> = Option<String> [none "none (`\"imgs/trend.png\"` in the embedded default)"] => text;
+        /// README size cap in bytes (at least 10,000; GitHub shows at most 512,000); older months move to archive pages. `0`: no cap.
+        max_bytes: Option<usize> = i64 [GITHUB_README_LIMIT as i64] => max_bytes;
+        /// Where the per-month archive pages go.
+        archive_dir: PathBuf = String ["docs/archive".into()] => path;
+        /// Whose README format: `seed` (the seed's bansky-cl tables: date, title, categories, abstract, PDF, code) or `cv` (Vincentqyw/cv-arxiv-daily's: publish date, title, first author `et.al.`, PDF, code, with a table of contents and a usage line).
+        layout: Layout = Layout [Layout::Seed] => keep;
+        /// Also write cv-arxiv-daily's web page here (`docs/index.md`: front matter, web-style tables, no contents), as its `publish_gitpage` did.
+        gitpage_path: Option<PathBuf> = Option<String> [none "none"] => optional_path;
+        /// Also write cv-arxiv-daily's list here (`docs/wechat.md`: one bullet per paper), as its `publish_wechat` did.
+        wechat_path: Option<PathBuf> = Option<String> [none "none"] => optional_path;
+        /// The `## Updated on` date: the day of the run (the seed's format), or of the newest paper shown, so quiet days change no file.
+        updated_on: UpdatedOn = UpdatedOn [UpdatedOn::Run] => keep;
+    }
+}
+
+section! {
+    /// `[site]`: the static site and feeds.
+    SiteSettings, "site", "`[site]`: the static site and feeds" {
+        /// Write the static site and feeds.
+        enabled: bool = bool [true] => keep;
+        /// The site's folder.
+        path: PathBuf = String ["site".into()] => path;
+        /// The site's and feeds' title.
+        title: String = String ["paperwatch".into()] => keep;
+        /// Where the site is published (e.g. `https://me.github.io/tracker`), for absolute feed links.
+        url: Option<String> = Option<String> [none "none"]
+            => |u, c: &Check| -> Result<_, ConfigError> {
+                Ok(text(u, c)?.map(|u| u.trim_end_matches('/').to_string()))
+            };
+    }
+}
+
+section! {
+    /// `[links]`: where code links come from.
+    LinksSettings, "links", "`[links]`: code links" {
+        /// Find the repository in the paper's abstract and arXiv comment.
+        from_text: bool = bool [true] => keep;
+        /// Ask the Hugging Face papers API (`githubRepo`) about shown papers without a link in their text.
+        huggingface: bool = bool [true] => keep;
+        /// Its base URL (point it at a mock in tests).
+        huggingface_url: String = String ["https://huggingface.co".into()] => base_url;
+        /// Pause between two requests of one lookup worker.
+        huggingface_delay_seconds: Duration = Seconds [Seconds(0.1)] => seconds;
+        /// Lookups in flight at once (1–16).
+        huggingface_concurrency: usize = i64 [4] => |n, c: &Check| count(n, c, 1..=16, "");
+        /// Most lookups in one run (Hugging Face allows an anonymous address 500 API requests per 5 minutes); the rest are asked in the next runs. `0`: none.
+        huggingface_budget: usize = i64 [400] => |n, c: &Check| count(n, c, 0..=100_000, "");
+        /// Time limit of one Hugging Face request.
+        timeout_seconds: Duration = Seconds [Seconds(10.0)] => positive_seconds;
+    }
+}
+
+section! {
+    /// `[snapshot]`: the text copy of the database that lives in git.
+    SnapshotSettings, "snapshot", "`[snapshot]`: the text copy of the database that lives in git" {
+        /// Write the text snapshot and rebuild a missing or stale database from it.
+        enabled: bool = bool [true] => keep;
+        /// The papers file; `runs.jsonl` and `history.jsonl` go beside it.
+        path: PathBuf = String ["data/papers.jsonl".into()]
+            => |p: String, c: &Check| -> Result<_, ConfigError> { Ok(c.base().join(p)) };
+    }
+}
+
+section! {
+    /// `[chart]`: the trend chart written beside `readme.trend_image`.
+    ChartSettings, "chart", "`[chart]`: the trend chart" {
+        /// The chart's title.
+        title: String = String ["arXiv papers per month".into()] => keep;
+        /// Which date puts a paper in a month: `"published"` (first version), `"updated"` (latest version) or `"id"` (the month in the arXiv id, as cv-arxiv-daily did).
+        bucket: Bucket = Bucket [Bucket::Published] => keep;
+        /// Also draw one line per topic, with a legend.
+        per_topic: bool = bool [false] => keep;
+    }
+}
+
+section! {
+    /// `[summarize]`: short summaries from a language model.
+    SummarizeSettings, "summarize", "`[summarize]`: short summaries from a language model" {
+        /// Ask an OpenAI-compatible chat-completions endpoint for a short summary of each paper about to be delivered (cached per paper, model and language).
+        enabled: bool = bool [false] => keep;
+        /// The endpoint's base URL (`…/chat/completions` is appended): OpenAI, a local Ollama (`http://127.0.0.1:11434/v1`), vLLM, DeepSeek…
+        base_url: String = String ["https://api.openai.com/v1".into()] => base_url;
+        /// The model asked.
+        model: String = String ["gpt-4o-mini".into()] => keep;
+        /// The environment variable holding the API key (none needed when it is unset and the endpoint is on loopback).
+        api_key_env: String = String ["OPENAI_API_KEY".into()] => keep;
+        /// The summaries' language (`"en"`, `"zh"`, `"de"`, …).
+        language: String = String ["en".into()] => language;
+        /// Papers summarised per run at most; the rest go out with the abstract's first sentences.
+        max_per_run: usize = i64 [50] => |n, c: &Check| count(n, c, 0..=10_000, "");
+        /// Time limit of one request.
+        timeout_seconds: Duration = Seconds [Seconds(60.0)] => positive_seconds;
+    }
+}
+
+section! {
+    /// `[relevance]`: the model learned from example papers.
+    RelevanceSettings, "relevance", "`[relevance]`: the model learned from example papers" {
+        /// Files of example papers that train the tracker's relevance model: graded ids (`id<TAB>grade`, 0/1/2), BibTeX, CSL JSON, RIS or plain id lists; `"builtin:edge-llm"` is the default topics' shipped set. Comma-separated in the environment.
+        examples: Vec<ExampleSource> = Vec<String> [none "none"] => examples;
+        /// 0–1: with examples, papers the model scores below this are hidden.
+        threshold: Option<f64> = Option<f64> [none "chosen by cross-validation on the examples"] => threshold;
+    }
+}
+
+/// The most of a README that GitHub shows, in bytes: `[readme] max_bytes`'s default.
+pub const GITHUB_README_LIMIT: usize = 512_000;
+
+/// `[readme] layout`: which generator's README format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The seed's (bansky-cl lineage): date, title, categories, abstract, PDF, code.
+    Seed,
+    /// Vincentqyw/cv-arxiv-daily's: publish date, title, first author, PDF, code; a table of
+    /// contents and a usage line.
+    Cv,
+}
+
+choices!(Layout { Seed = "seed", Cv = "cv" });
+
+/// `[readme] updated_on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpdatedOn {
+    /// The day of the run.
+    Run,
+    /// The day of the newest news: the latest time a shown paper was first seen or revised.
+    News,
+}
+
+choices!(UpdatedOn {
+    Run = "run",
+    News = "news"
+});
+
+choices!(Bucket {
+    Published = "published",
+    Updated = "updated",
+    Id = "id"
+});
+
+/// Where a set of example papers comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExampleSource {
+    /// A set shipped in the binary (`builtin:NAME`).
+    Builtin(String),
+    /// A file, resolved against the config's folder.
+    File(PathBuf),
+}
+
+impl std::fmt::Display for ExampleSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExampleSource::Builtin(name) => write!(f, "builtin:{name}"),
+            ExampleSource::File(path) => write!(f, "{}", path.display()),
+        }
+    }
+}
+
+/// The example sets shipped in the binary, by name: `(name, text)`.
+pub const BUILTIN_EXAMPLES: &[(&str, &str)] = &[(
+    "edge-llm",
+    include_str!("../../assets/examples/edge-llm.tsv"),
+)];
+
+/// Whether `url` is on arxiv.org (where one request every 3 seconds is the rule).
+pub fn is_arxiv_host(url: &str) -> bool {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let host = rest.split(['/', ':', '?']).next().unwrap_or("");
+    host == "arxiv.org" || host.ends_with(".arxiv.org")
+}
+
+// ---- checks ---------------------------------------------------------------------------------
+
+/// The value as read.
+fn keep<T>(value: T, _: &Check) -> Result<T, ConfigError> {
+    Ok(value)
+}
+
+/// Text, or none when blank.
+fn text(value: Option<String>, _: &Check) -> Result<Option<String>, ConfigError> {
+    Ok(value.filter(|s| !s.trim().is_empty()))
 }
 
 /// An http(s) URL with a host (and a port, when it has a colon).
-fn check_url(v: &Read, section: &'static str, key: &'static str) -> Result<String, ConfigError> {
-    let url = v.str(section, key);
+fn url(url: String, c: &Check) -> Result<String, ConfigError> {
     let authority = url.split_once("://").map_or("", |(_, rest)| {
         rest.split(['/', '?', '#']).next().unwrap_or("")
     });
@@ -27,47 +248,50 @@ fn check_url(v: &Read, section: &'static str, key: &'static str) -> Result<Strin
         }
         _ => !authority.is_empty(),
     };
-    if !is_http(&url) || !host_ok {
-        return Err(v.invalid(
-            section,
-            key,
-            format!("{section}.{key} must be an http(s) URL with a host, got {url:?}"),
-        ));
+    let is_http = url.starts_with("http://") || url.starts_with("https://");
+    if !is_http || !host_ok {
+        return Err(c.invalid(format!(
+            "{} must be an http(s) URL with a host, got {url:?}",
+            c.name()
+        )));
     }
     Ok(url)
 }
 
-/// A whole number within `range`.
-fn int_in(
-    v: &Read,
-    section: &'static str,
-    key: &'static str,
-    range: std::ops::RangeInclusive<i64>,
-    why: &str,
-) -> Result<i64, ConfigError> {
-    let n = v.int(section, key).unwrap_or(0);
-    if !range.contains(&n) {
-        return Err(v.invalid(
-            section,
-            key,
-            format!(
-                "{section}.{key} must be between {} and {}{why}, got {n}",
-                range.start(),
-                range.end()
-            ),
-        ));
-    }
-    Ok(n)
+/// [`url`], without a trailing `/`.
+fn base_url(value: String, c: &Check) -> Result<String, ConfigError> {
+    Ok(url(value, c)?.trim_end_matches('/').to_string())
 }
 
-/// Seconds, zero or more (`positive`: more than zero).
-fn seconds(
-    v: &Read,
-    section: &'static str,
-    key: &'static str,
-    positive: bool,
-) -> Result<Duration, ConfigError> {
-    let s = v.float(section, key);
+/// A whole number within `range`.
+fn count(
+    n: i64,
+    c: &Check,
+    range: std::ops::RangeInclusive<i64>,
+    why: &str,
+) -> Result<usize, ConfigError> {
+    if !range.contains(&n) {
+        return Err(c.invalid(format!(
+            "{} must be between {} and {}{why}, got {n}",
+            c.name(),
+            range.start(),
+            range.end()
+        )));
+    }
+    Ok(n as usize)
+}
+
+/// Seconds, zero or more.
+fn seconds(s: Seconds, c: &Check) -> Result<Duration, ConfigError> {
+    seconds_from(s, c, false)
+}
+
+/// Seconds, more than zero.
+fn positive_seconds(s: Seconds, c: &Check) -> Result<Duration, ConfigError> {
+    seconds_from(s, c, true)
+}
+
+fn seconds_from(Seconds(s): Seconds, c: &Check, positive: bool) -> Result<Duration, ConfigError> {
     let ok = s.is_finite() && if positive { s > 0.0 } else { s >= 0.0 };
     if !ok {
         let bound = if positive {
@@ -75,198 +299,78 @@ fn seconds(
         } else {
             "zero or more"
         };
-        return Err(v.invalid(
-            section,
-            key,
-            format!("{section}.{key} must be {bound}, got {s}"),
-        ));
+        return Err(c.invalid(format!("{} must be {bound}, got {s}", c.name())));
     }
     Ok(Duration::from_secs_f64(s))
 }
 
 /// A path that must not be empty, resolved against the config's folder.
-fn path(
-    v: &Read,
-    section: &'static str,
-    key: &'static str,
-    base: &Path,
-) -> Result<PathBuf, ConfigError> {
-    let p = v.str(section, key);
+fn path(p: String, c: &Check) -> Result<PathBuf, ConfigError> {
     if p.trim().is_empty() {
-        return Err(v.invalid(section, key, format!("{section}.{key} must not be empty")));
+        return Err(c.invalid(format!("{} must not be empty", c.name())));
     }
-    Ok(base.join(p))
+    Ok(c.base().join(p))
 }
 
-/// `[arxiv]`.
-pub(super) fn arxiv(v: &Read) -> Result<ArxivSettings, ConfigError> {
-    let api_url = check_url(v, "arxiv", "api_url")?;
-    let oai_url = check_url(v, "arxiv", "oai_url")?;
-    let delay = seconds(v, "arxiv", "delay_seconds", false)?;
-    if is_arxiv_host(&api_url) && delay < Duration::from_secs(3) {
-        return Err(v.invalid(
-            "arxiv",
-            "delay_seconds",
-            format!(
-                "arxiv.delay_seconds = {} is below arXiv's limit of one request every 3 seconds",
-                delay.as_secs_f64()
-            ),
-        ));
-    }
-    let limit = " (arXiv's limit)";
-    Ok(ArxivSettings {
-        api_url,
-        oai_url,
-        delay,
-        page_size: int_in(v, "arxiv", "page_size", 1..=2000, limit)? as usize,
-        max_results: match v.int("arxiv", "max_results") {
-            None => None,
-            Some(_) => Some(int_in(v, "arxiv", "max_results", 1..=10_000_000, "")? as usize),
-        },
-        since: since(v)?,
-        retries: int_in(v, "arxiv", "retries", 0..=20, "")? as u32,
-        timeout: seconds(v, "arxiv", "timeout_seconds", true)?,
-    })
+/// A path when set (and not blank), resolved against the config's folder.
+fn optional_path(p: Option<String>, c: &Check) -> Result<Option<PathBuf>, ConfigError> {
+    Ok(text(p, c)?.map(|p| c.base().join(p)))
 }
 
-/// `[arxiv] since`: a calendar date.
-fn since(v: &Read) -> Result<Option<jiff::civil::Date>, ConfigError> {
-    let Some(text) = v.opt_str("arxiv", "since") else {
+/// `[arxiv] since`: a calendar date from arXiv's start on.
+fn since(text: Option<DateText>, c: &Check) -> Result<Option<jiff::civil::Date>, ConfigError> {
+    let Some(DateText(text)) = text else {
         return Ok(None);
     };
     let date: jiff::civil::Date = text.trim().parse().map_err(|_| {
-        v.invalid(
-            "arxiv",
-            "since",
-            format!("arxiv.since must be a date YYYY-MM-DD, got {text:?}"),
-        )
+        c.invalid(format!(
+            "arxiv.since must be a date YYYY-MM-DD, got {text:?}"
+        ))
     })?;
     if date.year() < 1991 {
-        return Err(v.invalid(
-            "arxiv",
-            "since",
-            format!("arxiv.since must be 1991-01-01 or later (arXiv's start), got {date}"),
-        ));
+        return Err(c.invalid(format!(
+            "arxiv.since must be 1991-01-01 or later (arXiv's start), got {date}"
+        )));
     }
     Ok(Some(date))
 }
 
-/// `[database] path`, not yet resolved.
-pub(super) fn database(v: &Read) -> Result<(PathBuf, Duration), ConfigError> {
-    Ok((
-        path(v, "database", "path", Path::new(""))?,
-        seconds(v, "database", "lock_wait_seconds", false)?,
-    ))
-}
-
-/// `[readme]`.
-pub(super) fn readme(v: &Read, base: &Path) -> Result<ReadmeSettings, ConfigError> {
-    let badges = v.opt_str("readme", "badges");
-    if let Some(slug) = &badges {
+/// `[readme] badges`: a GitHub `owner/repo`.
+fn badges(slug: Option<String>, c: &Check) -> Result<Option<String>, ConfigError> {
+    let slug = text(slug, c)?;
+    if let Some(slug) = &slug {
         let ok = slug
             .split_once('/')
             .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'));
         if !ok {
-            return Err(v.invalid(
-                "readme",
-                "badges",
-                format!("readme.badges must be a GitHub owner/repo, got {slug:?}"),
-            ));
+            return Err(c.invalid(format!(
+                "readme.badges must be a GitHub owner/repo, got {slug:?}"
+            )));
         }
     }
-    let max_bytes = v.int("readme", "max_bytes").filter(|&m| m != 0);
-    if let Some(max) = max_bytes
-        && max < 10_000
-    {
-        return Err(v.invalid(
-            "readme",
-            "max_bytes",
-            format!(
-                "readme.max_bytes must be at least 10000 (GitHub shows 512000), or 0 for no cap, got {max}"
-            ),
-        ));
+    Ok(slug)
+}
+
+/// `[readme] max_bytes`: at least 10,000, or 0 for no cap.
+fn max_bytes(max: i64, c: &Check) -> Result<Option<usize>, ConfigError> {
+    if max == 0 {
+        return Ok(None);
     }
-    Ok(ReadmeSettings {
-        path: path(v, "readme", "path", base)?,
-        intro: v.opt_str("readme", "intro"),
-        badges,
-        trend_image: v.opt_str("readme", "trend_image"),
-        max_bytes: max_bytes.map(|m| m as usize),
-        archive_dir: path(v, "readme", "archive_dir", base)?,
-        updated_on: match v.str("readme", "updated_on").as_str() {
-            "news" => UpdatedOn::News,
-            _ => UpdatedOn::Run,
-        },
-        layout: match v.str("readme", "layout").as_str() {
-            "cv" => Layout::Cv,
-            _ => Layout::Seed,
-        },
-        gitpage_path: v.opt_str("readme", "gitpage_path").map(|p| base.join(p)),
-        wechat_path: v.opt_str("readme", "wechat_path").map(|p| base.join(p)),
-    })
-}
-
-/// `[site]`.
-pub(super) fn site(v: &Read, base: &Path) -> Result<SiteSettings, ConfigError> {
-    Ok(SiteSettings {
-        enabled: v.bool("site", "enabled"),
-        path: path(v, "site", "path", base)?,
-        title: v.str("site", "title"),
-        url: v
-            .opt_str("site", "url")
-            .map(|u| u.trim_end_matches('/').to_string()),
-    })
-}
-
-/// `[snapshot]`.
-pub(super) fn snapshot(v: &Read, base: &Path) -> SnapshotSettings {
-    SnapshotSettings {
-        enabled: v.bool("snapshot", "enabled"),
-        path: base.join(v.str("snapshot", "path")),
+    if max < 10_000 {
+        return Err(c.invalid(format!(
+            "readme.max_bytes must be at least 10000 (GitHub shows 512000), or 0 for no cap, got {max}"
+        )));
     }
+    Ok(Some(max as usize))
 }
 
-/// `[links]`.
-pub(super) fn links(v: &Read) -> Result<LinksSettings, ConfigError> {
-    Ok(LinksSettings {
-        from_text: v.bool("links", "from_text"),
-        huggingface: v.bool("links", "huggingface"),
-        huggingface_url: check_url(v, "links", "huggingface_url")?
-            .trim_end_matches('/')
-            .to_string(),
-        huggingface_delay: seconds(v, "links", "huggingface_delay_seconds", false)?,
-        huggingface_concurrency: int_in(v, "links", "huggingface_concurrency", 1..=16, "")?
-            as usize,
-        huggingface_budget: int_in(v, "links", "huggingface_budget", 0..=100_000, "")? as usize,
-        timeout: seconds(v, "links", "timeout_seconds", true)?,
-    })
-}
-
-/// `[chart]`.
-pub(super) fn chart(v: &Read) -> ChartSettings {
-    let bucket = match v.str("chart", "bucket").as_str() {
-        "updated" => Bucket::Updated,
-        "id" => Bucket::Id,
-        _ => Bucket::Published,
-    };
-    ChartSettings {
-        title: v.str("chart", "title"),
-        bucket,
-        per_topic: v.bool("chart", "per_topic"),
-    }
-}
-
-/// `[relevance]`.
-pub(super) fn relevance(v: &Read, base: &Path) -> Result<RelevanceSettings, ConfigError> {
+/// `[relevance] examples`: built-in sets and files.
+fn examples(items: Vec<String>, c: &Check) -> Result<Vec<ExampleSource>, ConfigError> {
     let mut examples = Vec::new();
-    for item in v.list("relevance", "examples") {
+    for item in items {
         let item = item.trim();
         if item.is_empty() {
-            return Err(v.invalid(
-                "relevance",
-                "examples",
-                "relevance.examples must not hold an empty path".to_string(),
-            ));
+            return Err(c.invalid("relevance.examples must not hold an empty path".to_string()));
         }
         match item.strip_prefix("builtin:") {
             Some(name) if BUILTIN_EXAMPLES.iter().any(|(n, _)| *n == name) => {
@@ -274,53 +378,35 @@ pub(super) fn relevance(v: &Read, base: &Path) -> Result<RelevanceSettings, Conf
             }
             Some(name) => {
                 let known: Vec<&str> = BUILTIN_EXAMPLES.iter().map(|(n, _)| *n).collect();
-                return Err(v.invalid(
-                    "relevance",
-                    "examples",
-                    format!(
-                        "relevance.examples: no built-in set {name:?} (built in: {})",
-                        known.join(", ")
-                    ),
-                ));
+                return Err(c.invalid(format!(
+                    "relevance.examples: no built-in set {name:?} (built in: {})",
+                    known.join(", ")
+                )));
             }
-            None => examples.push(ExampleSource::File(base.join(item))),
+            None => examples.push(ExampleSource::File(c.base().join(item))),
         }
     }
-    let threshold = v.opt_float("relevance", "threshold");
-    if let Some(t) = threshold
-        && !(0.0..=1.0).contains(&t)
-    {
-        return Err(v.invalid(
-            "relevance",
-            "threshold",
-            format!("relevance.threshold must be between 0 and 1, got {t}"),
-        ));
-    }
-    Ok(RelevanceSettings {
-        examples,
-        threshold,
-    })
+    Ok(examples)
 }
 
-/// `[summarize]`.
-pub(super) fn summarize(v: &Read) -> Result<SummarizeSettings, ConfigError> {
-    let language = v.str("summarize", "language");
-    if language.trim().is_empty() || language.len() > 32 {
-        return Err(v.invalid(
-            "summarize",
-            "language",
-            format!("summarize.language must be a language name or code, got {language:?}"),
-        ));
+/// `[relevance] threshold`: 0–1.
+fn threshold(t: Option<f64>, c: &Check) -> Result<Option<f64>, ConfigError> {
+    if let Some(t) = t
+        && !(0.0..=1.0).contains(&t)
+    {
+        return Err(c.invalid(format!(
+            "relevance.threshold must be between 0 and 1, got {t}"
+        )));
     }
-    Ok(SummarizeSettings {
-        enabled: v.bool("summarize", "enabled"),
-        base_url: check_url(v, "summarize", "base_url")?
-            .trim_end_matches('/')
-            .to_string(),
-        model: v.str("summarize", "model"),
-        api_key_env: v.str("summarize", "api_key_env"),
-        language,
-        max_per_run: int_in(v, "summarize", "max_per_run", 0..=10_000, "")? as usize,
-        timeout: seconds(v, "summarize", "timeout_seconds", true)?,
-    })
+    Ok(t)
+}
+
+/// `[summarize] language`: a name or code.
+fn language(language: String, c: &Check) -> Result<String, ConfigError> {
+    if language.trim().is_empty() || language.len() > 32 {
+        return Err(c.invalid(format!(
+            "summarize.language must be a language name or code, got {language:?}"
+        )));
+    }
+    Ok(language)
 }

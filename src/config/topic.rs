@@ -5,9 +5,94 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{ConfigError, Ctx, Sort, Topic, line_col};
+use super::error::{ConfigError, Ctx, line_col};
 use crate::model::ArxivId;
 use crate::query::Expr;
+
+/// `[[topic]]` keys: `(name, doc)`.
+#[rustfmt::skip]
+pub const TOPIC_KEYS: &[(&str, &str)] = &[
+    ("name", "The section heading; unique; no `/`, `\\`, `\\|` or control characters."),
+    ("keywords", "Terms searched in all fields, joined with ` OR `; multi-word terms are quoted as phrases (`all:NPU OR all:\"large language model\"`)."),
+    ("query", "A raw arXiv query (`abs:\"NPU\" AND (ti:LLM OR ti:\"language model\")`); used for the search instead of `keywords` when both are set."),
+    ("ids", "Pinned papers (`\"2407.05858\"`, `\"arXiv:2407.05858v2\"`, `\"hep-th/9901001\"`; a version suffix is ignored: the latest version is fetched). Always shown."),
+    ("filter", "`true`/`false`: check papers locally against the topic's own `query` (or `keywords`) in title and abstract, whole words, no stemming unless a term has a `*` wildcard. Default: `true` when the topic has `keywords` or a `query`. The query must then be in the syntax the local matcher reads (fields `ti`, `abs`, `all`, `co`, `cat`, `au`, `jr`; `AND`, `OR`, `ANDNOT`, parentheses, quotes, `*`, `?`); a syntax error is a config error."),
+    ("exclude", "Terms, phrases or queries that hide a paper (`[\"mobility\", \"ti:survey\"]`)."),
+    ("categories", "The paper needs one of these arXiv categories (globs: `\"cs.*\"`)."),
+    ("exclude_categories", "A paper with one of these categories is hidden."),
+    ("description", "Free text describing the topic, part of its relevance profile."),
+    ("exemplars", "arXiv ids that typify the topic, part of its profile (fetched once, cached)."),
+    ("authors", "People to follow (`[\"Song Han\", \"Yiran Chen\"]`): their papers are fetched (`au:` queries, OR-ed with the topic's search) and always shown in the topic. A topic may have only `authors`."),
+    ("min_score", "0–1: hide papers scoring below."),
+    ("sort", "`\"id\"` (default, the seed's order: newest id first) or `\"score\"` (highest first)."),
+];
+
+/// One `[[topic]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Topic {
+    /// `name`: the section heading.
+    pub name: String,
+    /// `keywords`.
+    pub keywords: Vec<String>,
+    /// `query`.
+    pub query: Option<String>,
+    /// `ids`: pinned papers.
+    pub ids: Vec<ArxivId>,
+    /// `filter`: check papers locally against the topic's own terms (default: true when the
+    /// topic has keywords or a query).
+    pub filter: bool,
+    /// `exclude`: terms, phrases or queries that hide a paper.
+    pub exclude: Vec<String>,
+    /// `categories`: a paper needs one of these (globs like `cs.*`).
+    pub categories: Vec<String>,
+    /// `exclude_categories`: a paper with one of these is hidden.
+    pub exclude_categories: Vec<String>,
+    /// `description`: free text for the relevance profile.
+    pub description: Option<String>,
+    /// `exemplars`: papers that typify the topic (fetched once, cached).
+    pub exemplars: Vec<ArxivId>,
+    /// `authors`: papers by these people are fetched (`au:`) and always shown.
+    pub authors: Vec<String>,
+    /// `min_score`: papers scoring below are hidden.
+    pub min_score: Option<f64>,
+    /// `sort`: README row order.
+    pub sort: Sort,
+}
+
+/// README row order of a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Sort {
+    /// By arXiv id, newest first (the seed's order).
+    #[default]
+    Id,
+    /// By relevance score, highest first.
+    Score,
+}
+
+impl Topic {
+    /// The topic's own terms as a local query (its query, else its keywords), whatever
+    /// `filter` says: what a bulk import matches papers against. `None` when it has none or the
+    /// query is not in the local syntax.
+    pub fn match_expr(&self) -> Option<Expr> {
+        match &self.query {
+            Some(q) => Expr::parse(q).ok(),
+            None => Expr::any_of(&self.keywords),
+        }
+    }
+
+    /// The strict local filter: the query when given, else the keywords OR-ed; `None` when the
+    /// topic does not filter.
+    pub fn filter_expr(&self) -> Option<Expr> {
+        if !self.filter {
+            return None;
+        }
+        match &self.query {
+            Some(q) => Expr::parse(q).ok(),
+            None => Expr::any_of(&self.keywords),
+        }
+    }
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Body, Item, Message};
 use crate::config::{Notify, NotifyKind};
+use crate::text::html_escape;
 
 /// Slack: blocks per message (header included), characters per section.
 const SLACK_BLOCKS: usize = 50;
@@ -95,22 +96,6 @@ fn links(item: &Item) -> Vec<(&'static str, &str)> {
         l.push(("code", code.as_str()));
     }
     l
-}
-
-/// Escapes text for HTML (e-mail, Telegram).
-pub fn html_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Escapes text for Slack's `mrkdwn` (its three control characters).

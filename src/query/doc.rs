@@ -33,9 +33,7 @@ struct Words {
 
 /// FNV-1a: words are short and the index is rebuilt per paper, so a cheap hash wins.
 fn word_hash(word: &str) -> u64 {
-    word.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    })
+    crate::text::fnv1a(word.as_bytes())
 }
 
 impl Words {

@@ -12,6 +12,7 @@ type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>
 
 use super::score::{Analyzer, Sparse, auc, normalize};
 use crate::model::{ArxivId, Paper};
+use crate::text::{Fnv1a, fnv1a};
 
 /// Hash slots for words and word pairs.
 pub const BUCKETS: u32 = 1 << 20;
@@ -65,14 +66,13 @@ fn for_each_feature(analyzer: &Analyzer, paper: &Paper, mut f: impl FnMut(u32)) 
 
 /// FNV-1a of a word, or of a pair (`a` `\x1f` `b`), into [`BUCKETS`].
 fn slot(a: &[u8], b: &[u8]) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |byte: u8| h = (h ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
-    a.iter().copied().for_each(&mut eat);
+    let mut h = Fnv1a::default();
+    h.write(a);
     if !b.is_empty() {
-        eat(0x1f);
-        b.iter().copied().for_each(&mut eat);
+        h.write(&[0x1f]);
+        h.write(b);
     }
-    (h % u64::from(BUCKETS)) as u32
+    (h.finish() % u64::from(BUCKETS)) as u32
 }
 
 /// Document frequencies of hashed words and word pairs over a corpus.
@@ -247,10 +247,7 @@ fn sigmoid(z: f32) -> f32 {
 
 /// The fold of an id: a stable hash, so the split does not depend on file order.
 pub fn fold_of(id: &ArxivId, k: usize) -> usize {
-    let hash = id.as_str().bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
-    });
-    (hash % k as u64) as usize
+    (fnv1a(id.as_str().as_bytes()) % k as u64) as usize
 }
 
 /// What the topics' own rules say of a paper: its best profile score over its topics (scaled

@@ -181,7 +181,7 @@ fn nice_step(max: u64, max_ticks: u64) -> u64 {
     }
 }
 
-use super::site::html_escape as escape;
+use crate::text::html_escape as escape;
 
 /// One legend entry: a line sample (colour, dash pattern, width) and its label.
 struct LegendEntry {

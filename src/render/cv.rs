@@ -18,10 +18,11 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 
 use super::readme::{
-    ArchiveOptions, CappedReadme, Section, archive_line, badge_footer, cell, heading, key_of_month,
-    month_key, month_name, most_that_fit, ordered, papers_in_months, with_papers,
+    ArchiveOptions, CappedReadme, Section, archive_line, badge_footer, key_of_month, month_key,
+    month_name, most_that_fit, ordered, papers_in_months, with_papers,
 };
 use crate::model::{ArxivId, CvRows, Paper};
+use crate::text::{markdown_cell, markdown_heading};
 
 /// Which of the generator's files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,8 +161,8 @@ fn render(
             let _ = writeln!(
                 out,
                 "    <li><a href=#{}>{}</a></li>",
-                heading(&anchor),
-                heading(s.name)
+                markdown_heading(&anchor),
+                markdown_heading(s.name)
             );
         }
         out.push_str("  </ol>\n</details>\n\n");
@@ -198,7 +199,7 @@ fn section_head(file: CvFile, name: &str) -> String {
         }
         CvFile::Wechat => "",
     };
-    format!("## {}\n\n{header}", heading(name))
+    format!("## {}\n\n{header}", markdown_heading(name))
 }
 
 /// A paper's row (with its line end): the migrated one when there is one, else the one the
@@ -220,19 +221,22 @@ fn row(file: CvFile, options: &CvOptions, topic: &str, paper: &Paper) -> String 
         return raw.clone();
     }
     let date = paper.updated.to_zoned(TimeZone::UTC).date();
-    let author = paper.authors.first().map_or(String::new(), |a| cell(a));
+    let author = paper
+        .authors
+        .first()
+        .map_or(String::new(), |a| markdown_cell(a));
     let key = paper.id.as_str();
-    let url = format!("http://arxiv.org/abs/{key}");
+    let url = crate::text::legacy_abs_url(key);
     match file {
         CvFile::Wechat => format!(
             "- {}, **{}**, {author} et.al., Paper: [{url}]({url})\n",
             date.strftime("%Y-%m-%d"),
-            cell(&paper.title),
+            markdown_cell(&paper.title),
         ),
         CvFile::Readme | CvFile::Gitpage => format!(
             "|**{}**|**{}**|{author} et.al.|[{key}]({url})|{}|\n",
             date.strftime("%Y-%m-%d"),
-            cell(&paper.title),
+            markdown_cell(&paper.title),
             code.map_or("null".to_string(), |url| format!("**[link]({url})**")),
         ),
     }

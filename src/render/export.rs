@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::readme::row_line;
 use crate::model::{Membership, Paper, StoredPaper};
+use crate::text::latex_escape;
 
 /// Code links by paper.
 pub type CodeLinks = std::collections::HashMap<crate::model::ArxivId, String>;
@@ -32,7 +33,7 @@ pub fn json(papers: &[StoredPaper], code: &CodeLinks) -> String {
         .iter()
         .map(|p| JsonPaper {
             paper: &p.paper,
-            url: p.paper.abs_url(),
+            url: crate::text::legacy_abs_url(p.paper.versioned_id()),
             code: code.get(&p.paper.id).map(String::as_str),
             topics: &p.topics,
         })
@@ -86,77 +87,13 @@ pub fn csv(papers: &[StoredPaper], code: &CodeLinks) -> String {
             p.comment.as_deref().unwrap_or(""),
             p.journal_ref.as_deref().unwrap_or(""),
             p.doi.as_deref().unwrap_or(""),
-            &p.abs_url(),
+            &crate::text::legacy_abs_url(p.versioned_id()),
             &topics.join("; "),
             code.get(&p.id).map_or("", String::as_str),
         ])
         .expect("writing to memory");
     }
     String::from_utf8(w.into_inner().expect("writing to memory")).expect("CSV of UTF-8 is UTF-8")
-}
-
-/// Escapes text for a BibTeX field: LaTeX specials outside `$…$` math are escaped; math is kept
-/// as written when its dollars pair up, else the dollars are escaped too.
-///
-/// BibTeX readers (biber's btparse, bibtex) count braces even after a backslash, so a field
-/// with unbalanced braces ends early or never: then every brace is written as a command without
-/// braces of its own (`\textbraceleft{}`… outside math, `\lbrace` and `\rbrace` in math).
-pub fn latex_escape(text: &str) -> String {
-    let dollars = text.matches('$').count() - text.matches("\\$").count();
-    let keep_math = dollars.is_multiple_of(2);
-    let balanced = braces_balance(text);
-    let mut out = String::with_capacity(text.len() + 8);
-    let mut in_math = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            c if crate::model::is_unwanted_char(c) => {}
-            '\\' if chars.peek() == Some(&'$') => {
-                out.push_str("\\$");
-                chars.next();
-            }
-            '$' if keep_math => {
-                in_math = !in_math;
-                out.push('$');
-            }
-            '{' if in_math && !balanced => out.push_str("\\lbrace "),
-            '}' if in_math && !balanced => out.push_str("\\rbrace "),
-            _ if in_math => out.push(c),
-            '$' => out.push_str("\\$"),
-            '&' | '%' | '#' | '_' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '{' if !balanced => out.push_str("\\textbraceleft{}"),
-            '}' if !balanced => out.push_str("\\textbraceright{}"),
-            '{' => out.push_str("\\{"),
-            '}' => out.push_str("\\}"),
-            '~' => out.push_str("\\textasciitilde{}"),
-            '^' => out.push_str("\\textasciicircum{}"),
-            '\\' => out.push_str("\\textbackslash{}"),
-            '\n' | '\r' | '\t' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Whether every `}` closes an earlier `{` and none is left open.
-fn braces_balance(text: &str) -> bool {
-    let mut depth: i64 = 0;
-    for c in text.chars() {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth < 0 {
-                    return false;
-                }
-            }
-            _ => {}
-        }
-    }
-    depth == 0
 }
 
 /// The citation key: `arxiv:2407.05858` (`/` of old-style ids becomes `_`).
@@ -188,8 +125,8 @@ pub fn bibtex(papers: &[StoredPaper]) -> String {
         }
         let _ = writeln!(
             out,
-            "  url = {{https://arxiv.org/abs/{}}},",
-            p.versioned_id()
+            "  url = {{{}}},",
+            crate::text::abs_url(p.versioned_id())
         );
         if let Some(doi) = &p.doi {
             let _ = writeln!(out, "  doi = {{{}}},", latex_escape(doi));

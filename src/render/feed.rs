@@ -41,7 +41,7 @@ pub struct FeedMeta<'a> {
 
 /// The stable id of a paper's entry: its version-less abstract URL.
 pub fn entry_id(paper: &Paper) -> String {
-    format!("https://arxiv.org/abs/{}", paper.id)
+    crate::text::abs_url(&paper.id)
 }
 
 fn fixed(t: Timestamp) -> atom::FixedDateTime {
@@ -121,9 +121,13 @@ pub fn atom(meta: &FeedMeta, items: &[FeedItem]) -> String {
             e.set_published(Some(fixed(p.published)));
             e.set_summary(Some(atom::Text::plain(xml(&p.summary))));
             let mut links = vec![
-                link(&p.abs_url(), "alternate", Some("text/html")),
                 link(
-                    &format!("https://arxiv.org/pdf/{}", p.versioned_id()),
+                    &crate::text::legacy_abs_url(p.versioned_id()),
+                    "alternate",
+                    Some("text/html"),
+                ),
+                link(
+                    &crate::text::pdf_url(p.versioned_id()),
                     "related",
                     Some("application/pdf"),
                 ),
@@ -199,10 +203,10 @@ pub fn rss(meta: &FeedMeta, items: &[FeedItem]) -> String {
             let p = item.paper;
             let mut i = rss::Item::default();
             i.set_title(Some(xml(&p.title)));
-            i.set_link(Some(p.abs_url()));
+            i.set_link(Some(crate::text::legacy_abs_url(p.versioned_id())));
             // Readers take an RSS description as HTML: escaped, an abstract's `x < y` stays
             // text instead of starting a tag.
-            i.set_description(Some(super::site::html_escape(&p.summary)));
+            i.set_description(Some(crate::text::html_escape(&p.summary)));
             let mut dc = rss::extension::dublincore::DublinCoreExtension::default();
             dc.set_creators(p.authors.iter().map(|a| xml(a)).collect::<Vec<_>>());
             i.set_dublin_core_ext(Some(dc));

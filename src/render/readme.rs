@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 use std::collections::HashMap;
 
 use crate::model::{ArxivId, Paper};
+use crate::text::{markdown_cell, markdown_heading};
 
 /// What surrounds the tables.
 #[derive(Debug, Clone)]
@@ -283,7 +284,7 @@ fn code_of<'a>(options: &'a ReadmeOptions, paper: &Paper) -> Option<&'a str> {
 fn section_head(name: &str) -> String {
     format!(
         "## {}\n\n|Date|Title|label|Abstract|PDF|Code|\n|---|---|---|---|---|---|\n",
-        heading(name)
+        markdown_heading(name)
     )
 }
 
@@ -385,49 +386,12 @@ fn row(out: &mut String, paper: &Paper, code: Option<&str>) {
         out,
         "|**{}**|**{}**|{}| <details><summary>Full Abstract</summary>{}</details>|[{}]({})|{code}|",
         date.strftime("%Y-%m-%d"),
-        cell(&paper.title),
-        cell(&paper.categories.join(", ")),
-        cell(&paper.summary.replace('\n', " ")),
+        markdown_cell(&paper.title),
+        markdown_cell(&paper.categories.join(", ")),
+        markdown_cell(&paper.summary.replace('\n', " ")),
         paper.versioned_id(),
-        paper.abs_url(),
+        crate::text::legacy_abs_url(paper.versioned_id()),
     );
-}
-
-/// A topic's name as a `##` heading: on one line, and a `<` that would open an HTML tag shown
-/// as text (`|` needs no escape outside a table).
-pub fn heading(name: &str) -> String {
-    cell(name).replace("\\|", "|")
-}
-
-/// Makes text safe inside a table cell: `|` escaped, line breaks as spaces, and a `<` that
-/// would open an HTML tag (`<script>`, `</b>`, `<!--`) written as `&lt;` so it shows as text.
-/// Inside `$…$` math (when the dollars pair up) and for other `<` (`<1B`, `< 0.3%`) the text is
-/// left as the seed generator wrote it.
-pub fn cell(text: &str) -> String {
-    let math = text.matches('$').count().is_multiple_of(2);
-    let mut in_math = false;
-    let mut s = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '|' => s.push_str("\\|"),
-            '\n' | '\r' | '\t' => s.push(' '),
-            c if crate::model::is_unwanted_char(c) => {}
-            '$' if math => {
-                in_math = !in_math;
-                s.push('$');
-            }
-            '<' if !in_math
-                && chars
-                    .peek()
-                    .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
-            {
-                s.push_str("&lt;");
-            }
-            c => s.push(c),
-        }
-    }
-    s
 }
 
 #[cfg(test)]
@@ -454,17 +418,17 @@ mod tests {
 
     #[test]
     fn cells_show_markup_as_text() {
-        assert_eq!(cell("a | b"), "a \\| b");
+        assert_eq!(markdown_cell("a | b"), "a \\| b");
         assert_eq!(
-            cell("<script>alert(1)</script>"),
+            markdown_cell("<script>alert(1)</script>"),
             "&lt;script>alert(1)&lt;/script>"
         );
         assert_eq!(
-            cell("models (<1B) < 0.3% $T<L$"),
+            markdown_cell("models (<1B) < 0.3% $T<L$"),
             "models (<1B) < 0.3% $T<L$"
         );
-        assert_eq!(cell("costs $5 <b>"), "costs $5 &lt;b>");
-        assert_eq!(cell("line\nbreak"), "line break");
+        assert_eq!(markdown_cell("costs $5 <b>"), "costs $5 &lt;b>");
+        assert_eq!(markdown_cell("line\nbreak"), "line break");
     }
 
     #[test]

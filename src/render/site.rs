@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 use serde::Serialize;
 
 use crate::model::{Paper, clean_text};
+use crate::text::html_escape;
 
 const APP_JS: &str = include_str!("site/app.js");
 const STYLE_CSS: &str = include_str!("site/style.css");
@@ -49,23 +50,6 @@ pub struct SiteInput<'a> {
     pub trend_svg: Option<&'a str>,
     /// At most this many papers per data file ([`SHARD_PAPERS`]).
     pub shard_papers: usize,
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(text: &str) -> String {
-    let mut s = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => s.push_str("&amp;"),
-            '<' => s.push_str("&lt;"),
-            '>' => s.push_str("&gt;"),
-            '"' => s.push_str("&quot;"),
-            '\'' => s.push_str("&#39;"),
-            c if crate::model::is_unwanted_char(c) => {}
-            c => s.push(c),
-        }
-    }
-    s
 }
 
 /// A file-name-safe slug of a topic name (`Image Matching` → `image-matching`).

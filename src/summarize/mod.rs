@@ -30,7 +30,7 @@ impl Client {
     pub fn new(settings: &SummarizeSettings, env: &dyn Fn(&str) -> Option<String>) -> Client {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
-            .timeout_global(Some(settings.timeout))
+            .timeout_global(Some(settings.timeout_seconds))
             .user_agent(crate::model::user_agent().as_str())
             .build()
             .into();
@@ -103,7 +103,7 @@ impl Client {
 
     /// The time limit of one request.
     pub fn timeout(&self) -> Duration {
-        self.settings.timeout
+        self.settings.timeout_seconds
     }
 }
 

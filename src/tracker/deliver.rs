@@ -18,6 +18,7 @@ use crate::model::{ArxivId, Corpus, StoredPaper};
 use crate::notify::{Item, Message, render, send, short_summary};
 use crate::store::{Queued, Store};
 use crate::summarize;
+use crate::text::{abs_url, pdf_url};
 
 /// How a delivery is run.
 pub struct Options<'a> {
@@ -216,8 +217,8 @@ fn items(
                 date: paper.published.strftime("%Y-%m-%d").to_string(),
                 topics: topics.clone(),
                 score: *score,
-                url: format!("https://arxiv.org/abs/{}", paper.id),
-                pdf: format!("https://arxiv.org/pdf/{}v{}", paper.id, q.version),
+                url: abs_url(&paper.id),
+                pdf: pdf_url(format_args!("{}v{}", paper.id, q.version)),
                 code: code.get(&paper.id).cloned(),
                 summary: summaries
                     .get(&paper.id)

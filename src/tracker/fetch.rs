@@ -37,9 +37,9 @@ pub(super) fn client_config(settings: &Settings) -> ClientConfig {
     let a = &settings.arxiv;
     ClientConfig {
         api_url: a.api_url.clone(),
-        delay: a.delay,
+        delay: a.delay_seconds,
         retries: a.retries,
-        timeout: a.timeout,
+        timeout: a.timeout_seconds,
         user_agent: crate::model::user_agent(),
     }
 }

@@ -231,8 +231,8 @@ fn lookups(
             scope.spawn(move || {
                 let mut client = huggingface::Client::new(
                     &links.huggingface_url,
-                    links.timeout,
-                    links.huggingface_delay,
+                    links.timeout_seconds,
+                    links.huggingface_delay_seconds,
                 );
                 loop {
                     let resume_at = {

@@ -274,7 +274,7 @@ pub fn evaluate(
 
 /// Opens the database, creating it and its folder when `create` is set.
 pub fn open_store(settings: &Settings, create: bool) -> anyhow::Result<Store> {
-    let path = &settings.database;
+    let path = &settings.database.path;
     if !create && !path.exists() {
         anyhow::bail!(
             "no database at {}; run `paperwatch update` first",

@@ -15,6 +15,7 @@ use anyhow::Context;
 use crate::config::Settings;
 use crate::output::{Ui, write_atomic};
 use crate::store::{DeliveryLine, History, SnapshotPaper, SnapshotRun, Store};
+use crate::text::Fnv1a;
 
 const META_KEY: &str = "snapshot_hash";
 
@@ -33,18 +34,15 @@ fn deliveries_path(papers: &Path) -> PathBuf {
 /// FNV-1a of the files' bytes: enough to tell "the same snapshot" from "another one". (A
 /// snapshot without histories hashes as before they existed.)
 fn hash(papers: &[u8], runs: &[u8], history: &[u8]) -> String {
-    let mut h = 0xcbf2_9ce4_8422_2325u64;
-    let tail: &[u8] = if history.is_empty() { b"" } else { b"\0" };
-    for b in papers
-        .iter()
-        .chain(b"\0")
-        .chain(runs)
-        .chain(tail)
-        .chain(history)
-    {
-        h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+    let mut h = Fnv1a::default();
+    for part in [papers, b"\0", runs] {
+        h.write(part);
     }
-    format!("{h:016x}-{}-{}", papers.len(), runs.len())
+    if !history.is_empty() {
+        h.write(b"\0");
+        h.write(history);
+    }
+    format!("{:016x}-{}-{}", h.finish(), papers.len(), runs.len())
 }
 
 fn read(path: &Path) -> anyhow::Result<Option<Vec<u8>>> {
@@ -130,7 +128,7 @@ fn parse_lines<T: serde::de::DeserializeOwned>(
 /// `NAME.corrupt-<time>` when a snapshot can rebuild it; otherwise an error that says what to
 /// do, the file left in place.
 fn set_aside_if_damaged(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
-    let db = &settings.database;
+    let db = &settings.database.path;
     if !db.exists() {
         return Ok(());
     }
@@ -187,7 +185,7 @@ pub(super) fn ensure_database(settings: &Settings, ui: Ui) -> anyhow::Result<()>
     let history = read(&history_path(path))?.unwrap_or_default();
     let deliveries = read(&deliveries_path(path))?.unwrap_or_default();
     let wanted = hash(&papers, &runs, &[history.as_slice(), &deliveries].concat());
-    let db = &settings.database;
+    let db = &settings.database.path;
     if db.exists() {
         let store =
             Store::open(db).with_context(|| format!("cannot open database {}", db.display()))?;

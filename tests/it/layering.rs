@@ -7,17 +7,18 @@ use std::path::Path;
 /// `(module, what it may use)`. Anything not listed here may not exist at the top level.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("model", &[]),
+    ("text", &["model"]),
     ("output", &[]),
     ("cli", &[]),
-    ("query", &["model"]),
+    ("query", &["model", "text"]),
     ("config", &["model", "query"]),
     ("arxiv", &["model"]),
     ("store", &["model"]),
-    ("render", &["model"]),
-    ("relevance", &["model", "query"]),
+    ("render", &["model", "text"]),
+    ("relevance", &["model", "query", "text"]),
     ("links", &["model"]),
     ("cv", &["model", "config"]),
-    ("notify", &["model", "config"]),
+    ("notify", &["model", "config", "text"]),
     ("summarize", &["model", "config"]),
     (
         "tracker",
@@ -33,6 +34,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "links",
             "notify",
             "summarize",
+            "text",
         ],
     ),
     (
@@ -59,8 +61,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "cli",
             "notify",
             "summarize",
+            "text",
         ],
     ),
+    ("main", &["cli", "commands"]),
 ];
 
 fn sources(path: &Path, out: &mut Vec<std::path::PathBuf>) {
@@ -73,21 +77,14 @@ fn sources(path: &Path, out: &mut Vec<std::path::PathBuf>) {
     }
 }
 
-/// The crate modules a file names (`crate::x`), in code and docs alike.
+/// The crate modules a file names (`crate::x`, `paperwatch::x`, and each member of a group
+/// such as `use crate::{a, b::c}`), in code and docs alike.
 fn uses(text: &str) -> BTreeSet<String> {
-    let mut found = BTreeSet::new();
-    let mut rest = text;
-    while let Some(i) = rest.find("crate::") {
-        rest = &rest[i + "crate::".len()..];
-        let name: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-            .collect();
-        if !name.is_empty() {
-            found.insert(name);
-        }
-    }
-    found
+    paths(text)
+        .into_iter()
+        .filter(|p| p[0] == "crate" || p[0] == "paperwatch")
+        .map(|p| p[1].clone())
+        .collect()
 }
 
 #[test]
@@ -97,7 +94,7 @@ fn modules_import_only_what_the_module_map_allows() {
     for entry in std::fs::read_dir(&src).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
-        if matches!(name.as_str(), "lib" | "main") {
+        if name == "lib" {
             continue;
         }
         let Some((_, allowed)) = ALLOWED.iter().find(|(m, _)| *m == name) else {
@@ -127,6 +124,54 @@ fn modules_import_only_what_the_module_map_allows() {
 fn the_check_sees_a_use_across_the_layers() {
     let found = uses("use crate::store::Store;\n/// see [`crate::render`]\nfn f() {}\n");
     assert_eq!(found.into_iter().collect::<Vec<_>>(), ["render", "store"]);
+    let grouped = uses("use crate::{model::Paper, tracker};\nuse paperwatch::cli::Cli;\n");
+    assert_eq!(
+        grouped.into_iter().collect::<Vec<_>>(),
+        ["cli", "model", "tracker"]
+    );
+}
+
+/// Commands and imports reach the daily pipeline through its facade only: `tracker::item`,
+/// never `tracker::stage::item` (the stages are private; this keeps it so if one is opened).
+#[test]
+fn commands_and_imports_use_only_the_tracker_facade() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let facade = std::fs::read_to_string(src.join("tracker/mod.rs")).unwrap();
+    let stages: Vec<String> = facade
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("mod ")
+                .or_else(|| l.strip_prefix("pub mod "))
+        })
+        .map(|l| l.trim_end_matches(';').to_string())
+        .collect();
+    assert!(stages.len() >= 8, "{stages:?}");
+    assert!(
+        !facade.lines().any(|l| l.starts_with("pub mod ")),
+        "a stage of tracker/ is public"
+    );
+    let mut reached = Vec::new();
+    for dir in ["commands", "import"] {
+        let mut files = Vec::new();
+        sources(&src.join(dir), &mut files);
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for p in paths(&text) {
+                let at = p.iter().position(|s| s == "tracker");
+                if let Some(i) = at
+                    && p.get(i + 1).is_some_and(|next| stages.contains(next))
+                    && p.len() > i + 2
+                {
+                    reached.push(format!("{}: {}", file.display(), p.join("::")));
+                }
+            }
+        }
+    }
+    assert!(
+        reached.is_empty(),
+        "past the facade:\n{}",
+        reached.join("\n")
+    );
 }
 
 // ---- files ------------------------------------------------------------------------------------
