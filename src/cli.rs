@@ -1,4 +1,4 @@
-//! Command-line types (clap derive). No logic: `app` turns these into actions.
+//! Command-line types (clap derive). No logic: `commands` turns these into actions.
 
 use std::path::PathBuf;
 

@@ -1,5 +1,6 @@
 //! Pure renderers: data in, bytes out. Nothing here reads the database, the network or the
-//! file system; `app` decides where the output goes. Depends only on [`crate::model`].
+//! file system; the daily pipeline decides where the output goes. Depends only on
+//! [`crate::model`] and [`crate::text`].
 
 pub mod chart;
 pub mod cv;

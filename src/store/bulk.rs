@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::{BUSY_TIMEOUT, Result, Store, join_topic};
+use super::rows::join_topic;
+use super::{BUSY_TIMEOUT, Result, Store};
 use crate::model::Paper;
 
 /// One paper of a bulk import with its row's text already encoded, so the encoding can happen

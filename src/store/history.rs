@@ -5,7 +5,8 @@
 use jiff::Timestamp;
 use rusqlite::params;
 
-use super::{Result, Store, TopicWrite, join_topic, upsert_paper};
+use super::rows::{join_topic, upsert_paper};
+use super::{Result, Store, TopicWrite};
 use crate::model::Paper;
 
 /// A topic's fetched history.
