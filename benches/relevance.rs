@@ -72,7 +72,7 @@ fn scoring(c: &mut Criterion) {
 /// 235 graded examples (cross-validated L2 and threshold, as a run does), then score all 10,000;
 /// and scoring alone with the trained model.
 fn learned(c: &mut Criterion) {
-    use paperwatch::relevance::learned::{Features, Labelled, Learned};
+    use paperwatch::relevance::learned::{Features, Labelled, Learned, Rules};
     let papers = synthetic::corpus(10_000);
     let features = Features::fit(papers.iter());
     let vectors: Vec<_> = papers[..235].iter().map(|p| features.vector(p)).collect();
@@ -93,7 +93,10 @@ fn learned(c: &mut Criterion) {
         .map(|(p, v)| Labelled {
             id: &p.id,
             vector: v,
-            rules: [0.5, 1.0],
+            rules: Rules {
+                profile: 0.5,
+                shown: 1.0,
+            },
             grade: grade(p),
         })
         .collect();
@@ -105,7 +108,15 @@ fn learned(c: &mut Criterion) {
         b.iter(|| {
             papers
                 .iter()
-                .filter(|p| model.score(&features.vector(p), [0.5, 1.0]) >= model.threshold)
+                .filter(|p| {
+                    model.score(
+                        &features.vector(p),
+                        Rules {
+                            profile: 0.5,
+                            shown: 1.0,
+                        },
+                    ) >= model.threshold
+                })
                 .count()
         })
     });

@@ -14,6 +14,8 @@
 //!   [`import`]: bulk and cv-arxiv-daily imports.
 //! - [`commands`]: one thin file per subcommand; [`cli`]: clap types only.
 
+#![warn(unreachable_pub)]
+
 pub mod arxiv;
 pub mod cli;
 pub mod commands;

@@ -379,6 +379,15 @@ pub fn last_news(papers: &[StoredPaper]) -> Option<Timestamp> {
         .max()
 }
 
+/// The reader's label on a paper in a topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The paper.
+    pub id: ArxivId,
+    /// Relevant (more like this) or not (not for me).
+    pub relevant: bool,
+}
+
 /// A topic's verdict on one of its papers, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {

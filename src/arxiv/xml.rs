@@ -12,7 +12,7 @@ use quick_xml::name::ResolveResult;
 
 /// What a parser does with a document's elements; [`walk`] keeps the text of the field being
 /// read (text, CDATA and references, across markup inside the field).
-pub trait Handler<'a> {
+pub(super) trait Handler<'a> {
     /// The fields whose text the parser keeps.
     type Field: Copy;
 
@@ -36,7 +36,7 @@ pub trait Handler<'a> {
 
 /// Why a handler stops the walk.
 #[derive(Debug)]
-pub enum Stop {
+pub(super) enum Stop {
     /// The document is not what it claims (a bad attribute, a second root): this message.
     Malformed(String),
     /// The root is not the parser's: its local name.
@@ -51,7 +51,7 @@ impl From<String> for Stop {
 
 /// Why a walk ended early.
 #[derive(Debug)]
-pub enum WalkError {
+pub(super) enum WalkError {
     /// Not well-formed XML, or refused by the handler, at this byte offset.
     Malformed {
         /// Where the problem is.
@@ -65,7 +65,7 @@ pub enum WalkError {
 
 /// Reads `xml` to its end, handing each element to `handler`. An error at the end when
 /// elements are left open (a truncated body).
-pub fn walk<'a, H: Handler<'a>>(xml: &'a str, handler: &mut H) -> Result<(), WalkError> {
+pub(super) fn walk<'a, H: Handler<'a>>(xml: &'a str, handler: &mut H) -> Result<(), WalkError> {
     let mut reader = NsReader::from_str(xml);
     reader.config_mut().expand_empty_elements = true;
     let fail = |reader: &NsReader<&[u8]>, stop: Stop| match stop {
@@ -150,7 +150,7 @@ fn append<'a>(text: &mut Cow<'a, str>, piece: Cow<'a, str>) {
 }
 
 /// The value of the attribute `name` (no namespace), unescaped and normalised.
-pub fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
+pub(super) fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, String> {
     for attr in element.attributes() {
         let attr = attr.map_err(|e| e.to_string())?;
         if attr.key.as_ref() == name {
@@ -165,7 +165,7 @@ pub fn attribute(element: &BytesStart, name: &[u8]) -> Result<Option<String>, St
 
 /// The text a reference stands for: `&#233;`, `&#xe9;` or one of XML's five named entities
 /// (a document without a DTD has no others).
-pub fn reference(r: &BytesRef) -> Result<Cow<'static, str>, String> {
+pub(super) fn reference(r: &BytesRef) -> Result<Cow<'static, str>, String> {
     if let Some(c) = r.resolve_char_ref().map_err(|e| e.to_string())? {
         return Ok(Cow::Owned(c.to_string()));
     }

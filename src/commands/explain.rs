@@ -85,7 +85,7 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
         let _ = writeln!(out, "  excluded terms: {}", list(&d.excluded));
         write_score(&mut out, topic, d, model.as_ref(), &top_terms);
         let labels = store.labels(&topic.name)?;
-        let positives = labels.iter().filter(|l| l.1).count();
+        let positives = labels.iter().filter(|l| l.relevant).count();
         let _ = writeln!(
             out,
             "  feedback model: {} ({positives} relevant, {} irrelevant labels; needs {MIN_LABELS_PER_KIND} of each)",

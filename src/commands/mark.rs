@@ -39,7 +39,7 @@ pub fn run(
     crate::tracker::redecide(settings, &mut store)?;
     crate::tracker::write_snapshot(settings, &store)?;
     let labels = store.labels(&topic.name)?;
-    let positives = labels.iter().filter(|l| l.1).count();
+    let positives = labels.iter().filter(|l| l.relevant).count();
     let negatives = labels.len() - positives;
     let need = crate::relevance::MIN_LABELS_PER_KIND;
     ui.say(&format!(

@@ -10,7 +10,7 @@ use crate::tracker::open_store;
 
 /// Writes command output to stdout. A closed pipe (`paperwatch search x | head`) ends the
 /// process quietly with success, as for other command-line tools.
-pub fn emit(text: &str) {
+pub(super) fn emit(text: &str) {
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -32,7 +32,7 @@ macro_rules! outln {
 pub(crate) use outln;
 
 /// Opens the database and finds one paper given in any id form (`2407.05858v2`, a URL, …).
-pub fn find_paper(
+pub(super) fn find_paper(
     settings: &Settings,
     text: &str,
 ) -> anyhow::Result<(Store, crate::model::StoredPaper)> {

@@ -55,7 +55,7 @@ pub(super) struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// An error at a byte offset of the file.
-    pub fn at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
+    pub(super) fn at(&self, span: std::ops::Range<usize>, message: String) -> ConfigError {
         let (line, column) = line_col(self.text, span.start);
         ConfigError::At {
             source_name: self.name.to_string(),

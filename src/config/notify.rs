@@ -11,7 +11,7 @@ use super::error::{ConfigError, Ctx};
 
 /// `[[notify]]` keys: `(name, doc)`.
 #[rustfmt::skip]
-pub const NOTIFY_KEYS: &[(&str, &str)] = &[
+pub(super) const NOTIFY_KEYS: &[(&str, &str)] = &[
     ("name", "Required, unique: letters, digits, `-`, `_`. Used by `notify --to`/`--test` and in the delivery records."),
     ("kind", "Required: `\"email\"`, `\"slack\"`, `\"discord\"`, `\"telegram\"`, `\"feishu\"` or `\"webhook\"`."),
     ("url_env", "Required: the **name** of the environment variable holding the secret URL: `smtps://user:password@host:465` (implicit TLS), `smtp://user:password@host:587?tls=required` (STARTTLS) or plain `smtp://host:port` to a loopback host only (e-mail); the incoming-webhook URL (Slack, Discord, Feishu, webhook); `https://api.telegram.org/bot<TOKEN>` (Telegram)."),

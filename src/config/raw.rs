@@ -44,7 +44,7 @@ pub struct SectionDoc {
 
 /// Where a value came from.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Origin {
+pub(super) enum Origin {
     /// The key's default.
     Default,
     /// The file, at this byte span.
@@ -58,7 +58,7 @@ pub(super) type Origins = HashMap<(&'static str, &'static str), Origin>;
 
 /// How a value is read from TOML and from an environment variable, before its check; and how
 /// a default of the type is shown in the reference.
-pub trait Raw: Sized {
+pub(super) trait Raw: Sized {
     /// Reads a TOML value; the message says what was expected.
     fn from_toml(value: &toml::Value) -> Result<Self, String>;
     /// Reads an environment variable's text.
@@ -92,11 +92,11 @@ fn expected_env(what: &str, text: &str) -> String {
 
 /// A number of seconds (integer or fraction).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Seconds(pub f64);
+pub(super) struct Seconds(pub f64);
 
 /// A date `YYYY-MM-DD` as written (a TOML date or a string), checked by its key.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DateText(pub String);
+pub(super) struct DateText(pub String);
 
 impl Raw for String {
     fn from_toml(value: &toml::Value) -> Result<Self, String> {
@@ -428,7 +428,11 @@ pub(super) struct Sources<'a> {
 impl Sources<'_> {
     /// A key's raw value and where it came from: its environment variable, else the file,
     /// else `default`. A value of the wrong type is an error at its variable or line.
-    pub fn raw<R: Raw>(&self, key: &'static Key, default: R) -> Result<(R, Origin), ConfigError> {
+    pub(super) fn raw<R: Raw>(
+        &self,
+        key: &'static Key,
+        default: R,
+    ) -> Result<(R, Origin), ConfigError> {
         let var = key.env_var();
         if let Some(text) = (self.env)(&var) {
             let value = R::from_env(&text).map_err(|message| ConfigError::Env {
@@ -457,7 +461,7 @@ impl Sources<'_> {
 
     /// An error about a setting, pointing where its value came from: the line in the file,
     /// the environment variable, or the file as a whole for a default.
-    pub fn invalid(&self, origin: &Origin, message: String) -> ConfigError {
+    pub(super) fn invalid(&self, origin: &Origin, message: String) -> ConfigError {
         match origin {
             Origin::File(span) => self.ctx.at(span.clone(), message),
             Origin::Env(var) => ConfigError::Invalid {
@@ -496,17 +500,17 @@ pub(super) struct Check<'a> {
 
 impl Check<'_> {
     /// An error about this key's value, pointing where it came from.
-    pub fn invalid(&self, message: String) -> ConfigError {
+    pub(super) fn invalid(&self, message: String) -> ConfigError {
         self.sources.invalid(self.origin, message)
     }
 
     /// `section.key`, as messages name it.
-    pub fn name(&self) -> String {
+    pub(super) fn name(&self) -> String {
         format!("{}.{}", self.key.section, self.key.name)
     }
 
     /// The config's folder, which relative paths are resolved against.
-    pub fn base(&self) -> &Path {
+    pub(super) fn base(&self) -> &Path {
         self.sources.base
     }
 }

@@ -11,7 +11,7 @@ use crate::query::Expr;
 
 /// `[[topic]]` keys: `(name, doc)`.
 #[rustfmt::skip]
-pub const TOPIC_KEYS: &[(&str, &str)] = &[
+pub(super) const TOPIC_KEYS: &[(&str, &str)] = &[
     ("name", "The section heading; unique; no `/`, `\\`, `\\|` or control characters."),
     ("keywords", "Terms searched in all fields, joined with ` OR `; multi-word terms are quoted as phrases (`all:NPU OR all:\"large language model\"`)."),
     ("query", "A raw arXiv query (`abs:\"NPU\" AND (ti:LLM OR ti:\"language model\")`); used for the search instead of `keywords` when both are set."),

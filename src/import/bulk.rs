@@ -216,16 +216,13 @@ fn import_kaggle(
             Ok(line) => Some(Ok((n + 1, kaggle::parse_line(&line)))),
         });
     let place = |line: usize| format!("{}:{line}", path.display());
-    import(
-        settings,
-        args,
-        (lines, &place),
-        &bar,
-        now,
-        ui,
-        &path.display().to_string(),
-        "lines",
-    )
+    let input = Input {
+        items: lines,
+        place: &place,
+        name: path.display().to_string(),
+        unit: "lines",
+    };
+    import(settings, args, input, &bar, now, ui)
 }
 
 /// The first `ListRecords` request of a harvest.
@@ -371,33 +368,39 @@ fn import_oai(
         bar: bar.clone(),
     };
     let place = |page: usize| format!("OAI-PMH page {page}");
-    import(
-        settings,
-        args,
-        (harvest, &place),
-        &bar,
-        now,
-        ui,
-        &a.oai_url,
-        "records",
-    )
+    let input = Input {
+        items: harvest,
+        place: &place,
+        name: a.oai_url.clone(),
+        unit: "records",
+    };
+    import(settings, args, input, &bar, now, ui)
+}
+
+/// What an import reads: its items, how an item's place is named in errors, the source's name
+/// and what its items are called.
+struct Input<'p, I> {
+    items: I,
+    place: &'p (dyn Fn(usize) -> String + Sync),
+    name: String,
+    unit: &'static str,
 }
 
 /// The pipeline both sources share: a reader thread parses and matches, this one writes.
-#[allow(clippy::too_many_arguments)]
 fn import(
     settings: &Settings,
     args: &Options,
-    (source, place): (
-        impl Iterator<Item = anyhow::Result<Item>> + Send,
-        &(dyn Fn(usize) -> String + Sync),
-    ),
+    input: Input<impl Iterator<Item = anyhow::Result<Item>> + Send>,
     bar: &ProgressBar,
     now: Timestamp,
     ui: Ui,
-    name: &str,
-    unit: &str,
 ) -> anyhow::Result<ExitCode> {
+    let Input {
+        items: source,
+        place,
+        name,
+        unit,
+    } = input;
     let mut store = open_store(settings, true)?;
     store.begin_bulk()?;
     let started = Instant::now();

@@ -54,10 +54,10 @@ impl Verdicts {
     pub fn rule_features(&self) -> RuleVerdicts {
         let mut best: RuleVerdicts = HashMap::new();
         for v in self.rows.iter().flatten() {
-            let e = best.entry(v.id.clone()).or_insert([0.0, 0.0]);
-            e[0] = e[0].max(v.score.unwrap_or(0.0));
+            let e = best.entry(v.id.clone()).or_default();
+            e.profile = e.profile.max(v.score.unwrap_or(0.0));
             if v.shown {
-                e[1] = 1.0;
+                e.shown = 1.0;
             }
         }
         best

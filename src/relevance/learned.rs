@@ -250,9 +250,24 @@ pub fn fold_of(id: &ArxivId, k: usize) -> usize {
     (fnv1a(id.as_str().as_bytes()) % k as u64) as usize
 }
 
-/// What the topics' own rules say of a paper: its best profile score over its topics (scaled
-/// down when it fails a topic's terms or hits an exclusion) and 1 when they show it anywhere.
-pub type Rules = [f64; 2];
+/// What the topics' own rules say of a paper, as two inputs of the learned model.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Rules {
+    /// Its best profile score over its topics (scaled down when it fails a topic's terms or
+    /// hits an exclusion).
+    pub profile: f64,
+    /// 1 when the rules show it in any topic, else 0.
+    pub shown: f64,
+}
+
+/// How much the rules moved a paper's score (on the stack's logit).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RuleContributions {
+    /// Through the profile score.
+    pub profile: f64,
+    /// Through being shown by the rules.
+    pub shown: f64,
+}
 
 /// One training example: the paper's id, its text vector, the rules' verdict and its grade
 /// (0, 1 or 2).
@@ -341,8 +356,8 @@ impl Learned {
     }
 
     /// The terms that moved this paper's text score most, `(slot, signed contribution)`, and
-    /// the rules' contributions `[profile score, shown by the rules]` (on the stack's logit).
-    pub fn contributions(&self, x: &Sparse, rules: Rules) -> (Vec<(u32, f32)>, [f64; 2]) {
+    /// the rules' contributions.
+    pub fn contributions(&self, x: &Sparse, rules: Rules) -> (Vec<(u32, f32)>, RuleContributions) {
         let mut all: HashMap<u32, f32> = HashMap::default();
         for model in std::iter::once(&self.on_topic).chain(self.not_noise.as_ref()) {
             for (s, c) in model.contributions(x) {
@@ -351,7 +366,11 @@ impl Learned {
         }
         let mut v: Vec<(u32, f32)> = all.into_iter().collect();
         v.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
-        (v, [self.stack.w[1] * rules[0], self.stack.w[2] * rules[1]])
+        let by_rules = RuleContributions {
+            profile: self.stack.w[1] * rules.profile,
+            shown: self.stack.w[2] * rules.shown,
+        };
+        (v, by_rules)
     }
 }
 
@@ -365,7 +384,7 @@ struct Stack {
 
 impl Stack {
     fn inputs(raw: f64, rules: Rules) -> [f64; 3] {
-        [logit(raw), rules[0], rules[1]]
+        [logit(raw), rules.profile, rules.shown]
     }
 
     /// Newton's method on the log-loss of grade 2 against the rest, with a small ridge so it

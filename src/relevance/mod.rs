@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use crate::query::{Doc, Expr, glob};
 use score::{Logistic, Model, Sparse, centroid, combine, dot};
 
-use crate::model::{ArxivId, Paper};
+use crate::model::{ArxivId, Label, Paper};
 
 /// Labels of each kind a topic needs before its feedback model is trained.
 pub const MIN_LABELS_PER_KIND: usize = 3;
@@ -53,8 +53,8 @@ pub struct TopicRules {
     pub exemplars: Vec<Paper>,
     /// Papers scoring below are hidden.
     pub min_score: Option<f64>,
-    /// Reader labels: `(paper, relevant)`.
-    pub labels: Vec<(ArxivId, bool)>,
+    /// Reader labels.
+    pub labels: Vec<Label>,
     /// Followed authors: their papers are always shown.
     pub authors: Vec<String>,
 }
@@ -158,7 +158,7 @@ impl<'r> TopicScorer<'r> {
         let examples: Vec<(Sparse, bool)> = rules
             .labels
             .iter()
-            .filter_map(|(id, l)| vector_of(id).map(|v| (v, *l)))
+            .filter_map(|l| vector_of(&l.id).map(|v| (v, l.relevant)))
             .collect();
         let positives = examples.iter().filter(|e| e.1).count();
         let negatives = examples.len() - positives;
@@ -174,7 +174,7 @@ impl<'r> TopicScorer<'r> {
             labels: rules
                 .labels
                 .iter()
-                .map(|(id, l)| (id.clone(), *l))
+                .map(|l| (l.id.clone(), l.relevant))
                 .collect(),
         }
     }

@@ -63,8 +63,8 @@ impl Model {
             .filter_map(|(slot, c)| names.get(&slot).map(|t| (t.clone(), c)))
             .take(n)
             .collect();
-        out.push(("[topic profile score]".into(), rules[0] as f32));
-        out.push(("[shown by the topic rules]".into(), rules[1] as f32));
+        out.push(("[topic profile score]".into(), rules.profile as f32));
+        out.push(("[shown by the topic rules]".into(), rules.shown as f32));
         out
     }
 }
@@ -165,7 +165,7 @@ pub fn outside_ids(corpus: &Corpus, examples: &[Example]) -> Vec<ArxivId> {
         .collect()
 }
 
-/// The rules' verdict on a paper; a paper in no topic has `[0, 0]`.
+/// The rules' verdict on a paper; a paper in no topic has zeros.
 fn rules_of(rule: &RuleVerdicts, id: &ArxivId) -> Rules {
-    rule.get(id).copied().unwrap_or([0.0, 0.0])
+    rule.get(id).copied().unwrap_or_default()
 }

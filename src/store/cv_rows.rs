@@ -9,7 +9,7 @@ use super::{Result, Store};
 use crate::model::{ArxivId, CvRows};
 
 /// A migrated row as the snapshot keeps it: `(topic, kind, row)`.
-pub type KeptRow = (String, String, String);
+pub(super) type KeptRow = (String, String, String);
 
 impl Store {
     /// Keeps rows as migrated: `(topic, paper, kind, row)`; a row already kept is replaced.

@@ -20,15 +20,29 @@ pub struct Queued {
     pub revision: bool,
 }
 
+/// A destination the database knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// When it was first seen (RFC 3339).
+    pub started_at: String,
+    /// When it was last sent something (RFC 3339), if ever.
+    pub last_sent_at: Option<String>,
+}
+
 impl Store {
     /// When `destination` was first seen, and when it was last sent something.
-    pub fn destination(&self, name: &str) -> Result<Option<(String, Option<String>)>> {
+    pub fn destination(&self, name: &str) -> Result<Option<Destination>> {
         Ok(self
             .conn
             .query_row(
                 "SELECT started_at, last_sent_at FROM destinations WHERE name = ?1",
                 params![name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                |r| {
+                    Ok(Destination {
+                        started_at: r.get(0)?,
+                        last_sent_at: r.get(1)?,
+                    })
+                },
             )
             .optional()?)
     }

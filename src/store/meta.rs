@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::rows::parse_time;
 use super::{Result, Store};
-use crate::model::ArxivId;
+use crate::model::{ArxivId, Label};
 
 impl Store {
     /// The database file's size with its write-ahead log, in bytes.
@@ -85,7 +85,7 @@ impl Store {
     }
 
     /// A topic's labels, by paper id.
-    pub fn labels(&self, topic: &str) -> Result<Vec<(ArxivId, bool)>> {
+    pub fn labels(&self, topic: &str) -> Result<Vec<Label>> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT paper_id, relevant FROM labels WHERE topic = ?1 ORDER BY paper_id",
         )?;
@@ -96,7 +96,7 @@ impl Store {
         for row in rows {
             let (id, relevant) = row?;
             if let Ok(id) = ArxivId::parse(&id) {
-                out.push((id, relevant));
+                out.push(Label { id, relevant });
             }
         }
         Ok(out)

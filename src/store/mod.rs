@@ -24,7 +24,7 @@ mod search;
 mod snapshot;
 
 pub use bulk::BulkRow;
-pub use deliveries::{DeliveryLine, Queued};
+pub use deliveries::{DeliveryLine, Destination, Queued};
 pub use history::History;
 pub use papers::TopicWrite;
 pub use runs::TopicOutcome;

@@ -21,7 +21,7 @@ use crate::summarize;
 use crate::text::{abs_url, pdf_url};
 
 /// How a delivery is run.
-pub struct Options<'a> {
+pub(super) struct Options<'a> {
     /// Print each message instead of sending it (nothing is marked sent).
     pub dry_run: bool,
     /// Only this destination.
@@ -34,7 +34,7 @@ pub struct Options<'a> {
 
 impl Options<'static> {
     /// Send for real, to every destination, with the process's environment and clock.
-    pub fn real() -> Self {
+    pub(super) fn real() -> Self {
         Options {
             dry_run: false,
             to: None,
@@ -325,7 +325,7 @@ fn deliver(
             destination: dest.name.clone(),
             ..Report::default()
         };
-        let last = store.destination(&dest.name)?.and_then(|d| d.1);
+        let last = store.destination(&dest.name)?.and_then(|d| d.last_sent_at);
         let queue = store.queue(&dest.name)?;
         let summaries = summaries(store, corpus, &queue, summarizer, &mut budget, now)?;
         let items = items(settings, dest, corpus, code, &queue, &summaries);

@@ -32,7 +32,7 @@ const ARXIV_MAX_PAGE: usize = 2000;
 
 /// The longest combined query (characters) sent in one request; past it the topics are split
 /// into several groups. Six long topic queries take about 5,000.
-pub const MAX_COMBINED: usize = 12_000;
+pub(super) const MAX_COMBINED: usize = 12_000;
 
 /// A topic taking part in the head pass, with its search.
 pub(super) struct Member<'a> {
@@ -78,7 +78,7 @@ pub(super) fn groups(members: &[Member]) -> Vec<Range<usize>> {
 }
 
 /// The queries OR-ed, each in parentheses; one query as it is.
-pub fn combined(queries: &[&str]) -> String {
+pub(super) fn combined(queries: &[&str]) -> String {
     match queries {
         [one] => one.to_string(),
         _ => queries

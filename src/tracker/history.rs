@@ -151,7 +151,11 @@ fn submitted(t: Timestamp) -> String {
 
 /// `query` limited to papers submitted from `since` up to `until` (`YYYYMMDDHHMM`, inclusive);
 /// the query itself when neither is set.
-pub fn windowed(query: &str, since: Option<jiff::civil::Date>, until: Option<&str>) -> String {
+pub(super) fn windowed(
+    query: &str,
+    since: Option<jiff::civil::Date>,
+    until: Option<&str>,
+) -> String {
     if since.is_none() && until.is_none() {
         return query.to_string();
     }

@@ -22,14 +22,14 @@ use crate::output::Ui;
 use crate::store::Store;
 
 /// Hugging Face's cached answers: the repository (if any) and when it was asked.
-pub type Answers = HashMap<ArxivId, (Option<String>, Timestamp)>;
+pub(super) type Answers = HashMap<ArxivId, (Option<String>, Timestamp)>;
 
 /// Consecutive failures after which Hugging Face is not asked again in this run.
-pub const MAX_CONSECUTIVE_FAILURES: usize = 3;
+pub(super) const MAX_CONSECUTIVE_FAILURES: usize = 3;
 
 /// What the links step did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LinkSummary {
+pub(super) struct LinkSummary {
     /// Shown papers.
     pub papers: usize,
     /// Shown papers with a code link.
@@ -196,7 +196,7 @@ fn refresh(
 }
 
 /// The longest `Retry-After` a lookup waits for; a longer one stops asking for the run.
-pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
+pub(super) const MAX_RETRY_AFTER: Duration = Duration::from_secs(10);
 
 /// One lookup's result.
 type Lookup = Result<(Answer, Extra), huggingface::Error>;

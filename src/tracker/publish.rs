@@ -17,7 +17,7 @@ use crate::render::{Archive, ArchiveOptions, ReadmeOptions, Section, readme_capp
 
 /// Whether a README is one paperwatch (or a cv-arxiv-daily script it replaces) wrote: it has
 /// the `## Updated on` line every such README has.
-pub fn is_tracker_readme(text: &str) -> bool {
+pub(super) fn is_tracker_readme(text: &str) -> bool {
     text.lines().any(|l| l.starts_with("## Updated on "))
 }
 
@@ -266,7 +266,7 @@ fn write_archives(
 }
 
 /// A relative link (with `/`) from folder `from` to `to`, for Markdown.
-pub fn relative_link(from: &Path, to: &Path) -> String {
+pub(super) fn relative_link(from: &Path, to: &Path) -> String {
     let absolute = |p: &Path| {
         let p = if p.as_os_str().is_empty() {
             Path::new(".")
@@ -294,7 +294,7 @@ pub fn relative_link(from: &Path, to: &Path) -> String {
 
 /// Where the trend PNG goes: `trend_image` relative to the README's folder; `None` when there is
 /// no trend image or it is a URL.
-pub fn chart_path(settings: &Settings) -> Option<PathBuf> {
+pub(super) fn chart_path(settings: &Settings) -> Option<PathBuf> {
     let image = settings.readme.trend_image.as_deref()?;
     if image.contains("://") {
         return None;

@@ -39,7 +39,12 @@ pub(super) struct Run<'r> {
 
 impl<'r> Run<'r> {
     /// A run on `store`, its corpus not read yet.
-    pub fn new(settings: &'r Settings, store: &'r mut Store, now: Timestamp, ui: Ui) -> Self {
+    pub(super) fn new(
+        settings: &'r Settings,
+        store: &'r mut Store,
+        now: Timestamp,
+        ui: Ui,
+    ) -> Self {
         Run {
             settings,
             store,
@@ -51,7 +56,7 @@ impl<'r> Run<'r> {
     }
 
     /// Reads the corpus from the store (again, after a fetch stored new papers).
-    pub fn load_corpus(&mut self) -> anyhow::Result<()> {
+    pub(super) fn load_corpus(&mut self) -> anyhow::Result<()> {
         self.corpus = load_corpus(self.store)?;
         Ok(())
     }

@@ -12,7 +12,7 @@ use crate::cli::InitNotify;
 
 /// Asks each question, starting from `flags`; `slug` is the `origin` remote's `owner/repo`,
 /// `found` a cv-arxiv-daily config.yaml in the current folder.
-pub fn ask(
+pub(super) fn ask(
     input: &mut dyn BufRead,
     out: &mut dyn Write,
     flags: Choices,
