@@ -2,16 +2,19 @@
 //! each topic's papers, keeps every paper in an embedded SQLite database and publishes a README
 //! in the format of the cv-arxiv-daily family of trackers.
 //!
-//! Modules, with dependencies pointing one way (CONTRIBUTING.md has the map; a test enforces it):
-//! - [`model`], [`output`]: plain domain types; status lines and atomic writes.
+//! Modules, with dependencies pointing one way (CONTRIBUTING.md has the map and the daily run
+//! drawn; `tests/it/layering.rs` enforces both, file by file):
+//! - [`model`], [`text`], [`output`]: plain domain types; escaping, hashing and arXiv URLs;
+//!   status lines and atomic writes.
 //! - [`query`]: the topic query language.
-//! - [`config`]: one table of settings; defaults ← TOML ← environment, validated into
+//! - [`config`]: each setting declared once; defaults ← TOML ← environment, validated into
 //!   [`config::Settings`].
-//! - [`arxiv`], [`store`], [`render`], [`relevance`], [`links`], [`cv`]: the API client and
-//!   arXiv's formats, the database, the renderers, relevance, code links, cv-arxiv-daily
-//!   formats; the first three never import each other.
-//! - [`tracker`]: the daily pipeline (fetch → decide → links → snapshot → publish);
-//!   [`import`]: bulk and cv-arxiv-daily imports.
+//! - [`arxiv`], [`store`], [`render`], [`relevance`], [`links`], [`cv`], [`notify`],
+//!   [`summarize`]: the API client and arXiv's formats, the database, the renderers, the
+//!   relevance engine, code links, cv-arxiv-daily formats, digests, summaries; the first three
+//!   never import each other.
+//! - [`tracker`]: the daily pipeline behind one facade (fetch → decide → links → publish →
+//!   deliver → snapshot); [`import`]: bulk and cv-arxiv-daily imports.
 //! - [`commands`]: one thin file per subcommand; [`cli`]: clap types only.
 
 #![warn(unreachable_pub)]

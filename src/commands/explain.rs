@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use super::shared::{find_paper, outln};
 use crate::cli::ExplainArgs;
 use crate::config::{Settings, Topic};
+use crate::model::StoredPaper;
 use crate::output::UsageError;
 use crate::relevance::trained::Model;
 use crate::relevance::{Decision, MIN_LABELS_PER_KIND};
@@ -18,11 +19,14 @@ struct Explained<'a> {
     decision: Decision,
 }
 
-/// Prints each topic's verdict on the paper with its reasons.
-pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let (store, stored) = find_paper(settings, &args.id)?;
-    let stored = &stored;
-    let topics: Vec<usize> = match &args.topic {
+/// The topics asked about (config indexes): `--topic`, else every configured topic the paper
+/// is in.
+fn topics_asked(
+    settings: &Settings,
+    args: &ExplainArgs,
+    stored: &StoredPaper,
+) -> anyhow::Result<Vec<usize>> {
+    Ok(match &args.topic {
         Some(name) => vec![
             settings
                 .topics
@@ -40,7 +44,14 @@ pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> 
                     .any(|m| m.name == settings.topics[i].name)
             })
             .collect(),
-    };
+    })
+}
+
+/// Prints each topic's verdict on the paper with its reasons.
+pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+    let (store, stored) = find_paper(settings, &args.id)?;
+    let stored = &stored;
+    let topics = topics_asked(settings, args, stored)?;
     let Explanation {
         decisions,
         model,

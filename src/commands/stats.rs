@@ -58,6 +58,17 @@ struct Stats {
 
 /// Runs `stats`.
 pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+    let stats = gather(settings)?;
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&stats)?);
+    } else {
+        print(&stats);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The figures, from the database.
+fn gather(settings: &Settings) -> anyhow::Result<Stats> {
     let store = open_store(settings, false)?;
     let all = store.member_papers()?;
     let histories = store.histories()?;
@@ -106,20 +117,19 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|p| tracker::code_link(settings, &p.paper, &answers).is_some())
         .count();
-    let runs = recent_runs(&store)?;
-    let stats = Stats {
+    Ok(Stats {
         papers: store.paper_count()?,
         shown_papers: shown.len(),
         code_links,
         database_bytes: store.size_bytes()?,
         topics,
         per_month,
-        runs,
-    };
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&stats)?);
-        return Ok(ExitCode::SUCCESS);
-    }
+        runs: recent_runs(&store)?,
+    })
+}
+
+/// The figures as text.
+fn print(stats: &Stats) {
     outln!(
         "{} papers stored, {} shown; {} with a code link; database {:.1} MB",
         stats.papers,
@@ -171,7 +181,6 @@ pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// The last five runs, each with its topics' outcomes.

@@ -1,7 +1,7 @@
 //! Configuration: built-in defaults ← TOML file ← `PAPERWATCH_<SECTION>_<KEY>` environment
 //! variables, validated once into [`Settings`]. Nothing else reads TOML or the environment.
 //!
-//! A section setting is declared once, in `sections.rs` (with [`raw`]'s `section!` macro): its
+//! A section setting is declared once, in `sections.rs` (with `raw.rs`'s `section!` macro): its
 //! field, default, environment variable, doc line, parsing and check all come from that line.
 //! Errors name where the problem is: the file with line and column and the key, or the
 //! environment variable. When no config file exists the embedded default

@@ -1,6 +1,6 @@
 //! The daily job as one pipeline, and the only door into it: commands and imports call the
 //! functions here; the stages are private modules, each a function of the run context
-//! ([`run::Run`]: settings, store, corpus, code links, clock, output).
+//! (`run::Run`: settings, store, corpus, code links, clock, output).
 //!
 //! [`update`] is the day, read top to bottom: fetch → decide (learning from the examples
 //! first) → links → publish → deliver, and the text snapshot written once at the end. `fetch`
