@@ -11,7 +11,7 @@ use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::output::Ui;
 
 /// Prints the completion script for a shell.
-pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
     let mut out = Vec::new();
     clap_complete::generate(args.shell, &mut Cli::command(), "paperwatch", &mut out);
     emit(&String::from_utf8(out).context("a completion script is UTF-8")?);
@@ -19,7 +19,7 @@ pub fn completions(args: &CompletionsArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints paperwatch(1), or writes every page into `--dir`.
-pub fn man(args: &ManArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+pub(super) fn man(args: &ManArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let cmd = Cli::command();
     if let Some(dir) = &args.dir {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -14,7 +14,7 @@ use crate::tracker;
 use crate::tracker::open_store;
 
 /// Reads `id<TAB>grade` lines (a header line starting with `id` is skipped).
-pub fn read_labels(text: &str) -> anyhow::Result<Vec<(ArxivId, u8)>> {
+pub(super) fn read_labels(text: &str) -> anyhow::Result<Vec<(ArxivId, u8)>> {
     Ok(crate::relevance::examples::parse(
         crate::relevance::examples::Format::Graded,
         text,
@@ -22,7 +22,7 @@ pub fn read_labels(text: &str) -> anyhow::Result<Vec<(ArxivId, u8)>> {
 }
 
 /// Runs `eval`.
-pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.labels)
         .with_context(|| format!("cannot read {}", args.labels.display()))?;
     let labels = read_labels(&text).with_context(|| format!("in {}", args.labels.display()))?;
@@ -37,7 +37,7 @@ pub fn run(settings: &Settings, args: &EvalArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The report as text.
-pub fn format_report(r: &Report) -> String {
+pub(super) fn format_report(r: &Report) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,

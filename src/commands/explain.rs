@@ -48,7 +48,7 @@ fn topics_asked(
 }
 
 /// Prints each topic's verdict on the paper with its reasons.
-pub fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
     let (store, stored) = find_paper(settings, &args.id)?;
     let stored = &stored;
     let topics = topics_asked(settings, args, stored)?;

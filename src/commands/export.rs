@@ -14,7 +14,7 @@ use crate::tracker::open_store;
 /// Writes the export to stdout or to `--output`. JSON without `--topic` holds every stored
 /// paper; the other formats (and any `--topic`) hold the papers shown in the selected topics.
 /// A closed pipe (`| head`) is not an error.
-pub fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     for name in &args.topics {
         if !settings.topics.iter().any(|t| &t.name == name) {
             return Err(

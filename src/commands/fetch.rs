@@ -10,7 +10,7 @@ use crate::output::Ui;
 use crate::tracker;
 
 /// Runs `fetch`.
-pub fn run(
+pub(super) fn run(
     settings: &Settings,
     args: &FetchArgs,
     now: Timestamp,

@@ -10,7 +10,7 @@ use crate::import::bulk::{self, Options};
 use crate::output::Ui;
 
 /// Runs `import`.
-pub fn run(
+pub(super) fn run(
     settings: &Settings,
     args: &ImportArgs,
     now: Timestamp,

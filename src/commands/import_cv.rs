@@ -9,7 +9,7 @@ use crate::import::cv::{Sources, migrate};
 use crate::output::Ui;
 
 /// Runs `import-cv`; the global config is not used: the command writes (or reuses) `--out`.
-pub fn run(args: &ImportCvArgs, now: Timestamp, ui: Ui) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &ImportCvArgs, now: Timestamp, ui: Ui) -> anyhow::Result<ExitCode> {
     let sources = Sources {
         config_yaml: args.config_yaml.clone(),
         json: args.json.clone(),

@@ -5,7 +5,7 @@
 mod ask;
 mod choices;
 
-pub use choices::{Choices, pages_url};
+pub(super) use choices::{Choices, pages_url};
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -22,7 +22,7 @@ const GITIGNORE: &str = include_str!("templates/gitignore");
 const GUIDE: &str = include_str!("templates/guide.md");
 
 /// `owner/repo` of a GitHub remote URL (https or ssh), if it is one.
-pub fn github_slug(url: &str) -> Option<String> {
+pub(super) fn github_slug(url: &str) -> Option<String> {
     let url = url.trim();
     let rest = url
         .strip_prefix("https://github.com/")
@@ -51,7 +51,7 @@ fn remote_slug(dir: &Path) -> Option<String> {
 /// The workflow file: installs paperwatch `version` (prebuilt from `install_from`'s GitHub
 /// releases when it is on GitHub, else built from it), publishes the site when `pages`, and
 /// passes the secrets of the `notify` destinations.
-pub fn workflow(install_from: &str, pages: bool, notify: &[InitNotify]) -> String {
+pub(super) fn workflow(install_from: &str, pages: bool, notify: &[InitNotify]) -> String {
     let releases = match github_slug(install_from) {
         Some(slug) => format!("https://github.com/{slug}/releases"),
         None => format!("{}/releases", install_from.trim_end_matches(".git")),
@@ -114,7 +114,7 @@ fn set_key(text: &str, section: &str, key: &str, value: &str) -> String {
 
 /// The scaffold's config: `base`'s topics, a README size cap, quiet days that change no file,
 /// badges for `slug`, the site as chosen, and the digest destinations.
-pub fn config(base: &str, slug: Option<&str>, choices: &Choices) -> String {
+pub(super) fn config(base: &str, slug: Option<&str>, choices: &Choices) -> String {
     let mut text = base.replace(
         "# This file is also the embedded default: `paperwatch` uses it, as it is, when no\n# `paperwatch.toml` exists and no `--config` / PAPERWATCH_CONFIG is given.\n# Copy it to `paperwatch.toml` and adjust. Unknown keys are errors.",
         "# Written by `paperwatch init`; docs/PAPERWATCH.md says how to adjust the topics.\n# Unknown keys are errors.",
@@ -145,7 +145,7 @@ pub fn config(base: &str, slug: Option<&str>, choices: &Choices) -> String {
 }
 
 /// Runs `init`.
-pub fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
+pub(super) fn run(args: &InitArgs, ui: Ui) -> anyhow::Result<ExitCode> {
     let dir = args.dir.clone().unwrap_or_else(|| PathBuf::from("."));
     std::fs::create_dir_all(&dir)?;
     let slug = remote_slug(&dir);

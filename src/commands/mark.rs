@@ -11,7 +11,7 @@ use crate::output::{Ui, UsageError};
 use crate::tracker::open_store;
 
 /// Stores the label and decides the topics again, so the label takes effect at once.
-pub fn run(
+pub(super) fn run(
     settings: &Settings,
     args: &MarkArgs,
     now: Timestamp,

@@ -1,22 +1,22 @@
 //! The subcommands, one thin file each: read the flags, call the library, print. The daily
 //! job itself lives in [`crate::tracker`]; bulk imports in [`crate::import`].
 
-pub mod docs;
-pub mod eval;
-pub mod explain;
-pub mod export;
-pub mod fetch;
-pub mod import;
-pub mod import_cv;
-pub mod init;
-pub mod mark;
-pub mod notify;
-pub mod render;
-pub mod search;
+mod docs;
+mod eval;
+mod explain;
+mod export;
+mod fetch;
+mod import;
+mod import_cv;
+mod init;
+mod mark;
+mod notify;
+mod render;
+mod search;
 mod shared;
-pub mod show;
-pub mod stats;
-pub mod update;
+mod show;
+mod stats;
+mod update;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;

@@ -14,7 +14,7 @@ use crate::output::UsageError;
 use crate::tracker;
 
 /// Runs `notify`.
-pub fn run(
+pub(super) fn run(
     settings: &Settings,
     args: &NotifyArgs,
     now: Timestamp,

@@ -9,7 +9,12 @@ use crate::output::Ui;
 use crate::tracker;
 
 /// Runs `render`.
-pub fn run(settings: &Settings, force: bool, now: Timestamp, ui: Ui) -> anyhow::Result<ExitCode> {
+pub(super) fn run(
+    settings: &Settings,
+    force: bool,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
     tracker::check_readme(settings, force)?;
     tracker::render(settings, now, ui)?;
     Ok(ExitCode::SUCCESS)

@@ -10,8 +10,9 @@ use serde::Serialize;
 use super::shared::outln;
 use crate::cli::SearchArgs;
 use crate::config::Settings;
+use crate::model::ArxivId;
 use crate::output::UsageError;
-use crate::store::{self, SearchFilter};
+use crate::store::{self, SearchFilter, SearchHit};
 use crate::text::terminal_safe;
 use crate::tracker::open_store;
 
@@ -31,11 +32,9 @@ struct Result_<'a> {
     topics: Vec<String>,
 }
 
-/// Runs `search`.
-pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(settings, false)?;
-    let since = args
-        .since
+/// `--since` as the start of that day (UTC).
+fn since(args: &SearchArgs) -> Result<Option<jiff::Timestamp>, UsageError> {
+    args.since
         .as_deref()
         .map(|d| {
             d.parse::<Date>()
@@ -46,7 +45,13 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
                         .map_err(|e| UsageError(e.to_string()))
                 })
         })
-        .transpose()?;
+        .transpose()
+}
+
+/// Runs `search`.
+pub(super) fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings, false)?;
+    let since = since(args)?;
     if let Some(topic) = &args.topic
         && !settings.topics.iter().any(|t| &t.name == topic)
     {
@@ -78,7 +83,7 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         }
         Err(e) => return Err(e).context("search failed"),
     };
-    let topics_of = |id: &crate::model::ArxivId| -> Vec<String> {
+    let topics_of = |id: &ArxivId| -> Vec<String> {
         store
             .stored_paper(id)
             .ok()
@@ -93,30 +98,45 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
             .unwrap_or_default()
     };
     if args.json {
-        let results: Vec<Result_> = hits
-            .iter()
-            .map(|h| Result_ {
-                id: h.paper.id.as_str(),
-                version: h.paper.version,
-                title: &h.paper.title,
-                summary: &h.paper.summary,
-                authors: &h.paper.authors,
-                categories: &h.paper.categories,
-                published: h.paper.published.to_string(),
-                url: crate::text::legacy_abs_url(h.paper.versioned_id()),
-                score: (h.score * 1000.0).round() / 1000.0,
-                snippet: &h.snippet,
-                topics: topics_of(&h.paper.id),
-            })
-            .collect();
-        outln!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?
-        );
-        return Ok(ExitCode::SUCCESS);
+        print_json(&hits, &topics_of)?;
+    } else {
+        print_text(&args.query, &hits, &topics_of);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The hits as JSON.
+fn print_json(
+    hits: &[SearchHit],
+    topics_of: &dyn Fn(&ArxivId) -> Vec<String>,
+) -> anyhow::Result<()> {
+    let results: Vec<Result_> = hits
+        .iter()
+        .map(|h| Result_ {
+            id: h.paper.id.as_str(),
+            version: h.paper.version,
+            title: &h.paper.title,
+            summary: &h.paper.summary,
+            authors: &h.paper.authors,
+            categories: &h.paper.categories,
+            published: h.paper.published.to_string(),
+            url: crate::text::legacy_abs_url(h.paper.versioned_id()),
+            score: (h.score * 1000.0).round() / 1000.0,
+            snippet: &h.snippet,
+            topics: topics_of(&h.paper.id),
+        })
+        .collect();
+    outln!(
+        "{}",
+        serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?
+    );
+    Ok(())
+}
+
+/// The hits as text: id, title, date, categories, score, topics and the snippet.
+fn print_text(query: &str, hits: &[SearchHit], topics_of: &dyn Fn(&ArxivId) -> Vec<String>) {
     if hits.is_empty() {
-        outln!("no paper matches {:?}", args.query);
+        outln!("no paper matches {query:?}");
     }
     for (i, h) in hits.iter().enumerate() {
         let p = &h.paper;
@@ -142,5 +162,4 @@ pub fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
         );
         outln!("     {}", terminal_safe(&h.snippet.replace('\n', " ")));
     }
-    Ok(ExitCode::SUCCESS)
 }

@@ -10,7 +10,7 @@ use crate::text::terminal_safe;
 use crate::tracker;
 
 /// Runs `show`.
-pub fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let (store, stored) = find_paper(settings, &args.id)?;
     let stored = &stored;
     let id = stored.paper.id.clone();

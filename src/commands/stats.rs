@@ -57,7 +57,7 @@ struct Stats {
 }
 
 /// Runs `stats`.
-pub fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
+pub(super) fn run(settings: &Settings, args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let stats = gather(settings)?;
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&stats)?);

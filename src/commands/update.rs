@@ -10,7 +10,7 @@ use crate::output::Ui;
 use crate::tracker::{self, FetchOptions};
 
 /// Runs `update`.
-pub fn run(
+pub(super) fn run(
     settings: &Settings,
     args: &UpdateArgs,
     now: Timestamp,
@@ -22,7 +22,7 @@ pub fn run(
 }
 
 /// The flags as the pipeline's options.
-pub fn options(args: &FetchArgs) -> FetchOptions<'_> {
+pub(super) fn options(args: &FetchArgs) -> FetchOptions<'_> {
     FetchOptions {
         topics: &args.topics,
         refresh: args.refresh,

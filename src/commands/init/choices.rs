@@ -7,7 +7,7 @@ use crate::cli::InitNotify;
 
 /// What the scaffold is made of.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub struct Choices {
+pub(crate) struct Choices {
     /// A cv-arxiv-daily `config.yaml` whose topics replace the default ones.
     pub cv_config: Option<PathBuf>,
     /// Write the site at all.
@@ -70,7 +70,7 @@ impl InitNotify {
 
 /// Where GitHub Pages publishes `owner/repo`: `https://owner.github.io/repo`, or the user
 /// site itself for a repository named `owner.github.io`.
-pub fn pages_url(slug: &str) -> String {
+pub(crate) fn pages_url(slug: &str) -> String {
     let (owner, repo) = slug.split_once('/').unwrap_or((slug, ""));
     let host = format!("{}.github.io", owner.to_ascii_lowercase());
     if repo.eq_ignore_ascii_case(&host) {
