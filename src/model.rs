@@ -379,6 +379,15 @@ pub fn last_news(papers: &[StoredPaper]) -> Option<Timestamp> {
         .max()
 }
 
+/// One version of a paper: what a digest delivers and a delivery record names.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PaperVersion {
+    /// The paper.
+    pub id: ArxivId,
+    /// Its version.
+    pub version: u32,
+}
+
 /// The reader's label on a paper in a topic.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {

@@ -9,7 +9,7 @@
 pub mod render;
 pub mod send;
 
-use crate::model::ArxivId;
+use crate::model::{ArxivId, PaperVersion};
 
 /// One paper in a digest.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -46,7 +46,7 @@ pub struct Item {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Message {
     /// `(id, version)` of each paper it announces.
-    pub papers: Vec<(ArxivId, u32)>,
+    pub papers: Vec<PaperVersion>,
     /// What goes over the wire.
     pub body: Body,
 }

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 
 use super::{Body, Item, Message};
 use crate::config::{Notify, NotifyKind};
+use crate::model::PaperVersion;
 use crate::text::html_escape;
 
 /// Slack: blocks per message (header included), characters per section.
@@ -48,7 +49,13 @@ pub fn messages(dest: &Notify, items: &[Item]) -> Vec<Message> {
 
 fn message(items: &[Item], body: Body) -> Message {
     Message {
-        papers: items.iter().map(|i| (i.id.clone(), i.version)).collect(),
+        papers: items
+            .iter()
+            .map(|i| PaperVersion {
+                id: i.id.clone(),
+                version: i.version,
+            })
+            .collect(),
         body,
     }
 }

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use rusqlite::{OptionalExtension, params};
 
 use super::{Result, Store};
-use crate::model::ArxivId;
+use crate::model::{ArxivId, PaperVersion};
 
 /// A paper waiting for a destination.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +52,8 @@ impl Store {
     pub fn add_destination(
         &mut self,
         name: &str,
-        history: &[(ArxivId, u32)],
-        backfill: &[(ArxivId, u32)],
+        history: &[PaperVersion],
+        backfill: &[PaperVersion],
         now: Timestamp,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
@@ -63,7 +63,7 @@ impl Store {
             params![name, now],
         )?;
         for (rows, state) in [(history, "history"), (backfill, "queued")] {
-            for (id, version) in rows {
+            for PaperVersion { id, version } in rows {
                 tx.execute(
                     "INSERT OR IGNORE INTO deliveries
                      (destination, paper_id, version, state, queued_at) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -80,14 +80,14 @@ impl Store {
     pub fn enqueue(
         &mut self,
         name: &str,
-        shown: &[(ArxivId, u32)],
+        shown: &[PaperVersion],
         revisions: bool,
         now: Timestamp,
     ) -> Result<usize> {
         let tx = self.conn.transaction()?;
         let now = now.to_string();
         let mut queued = 0;
-        for (id, version) in shown {
+        for PaperVersion { id, version } in shown {
             let known: Option<u32> = tx
                 .prepare_cached(
                     "SELECT MAX(version) FROM deliveries WHERE destination = ?1 AND paper_id = ?2",
@@ -139,15 +139,10 @@ impl Store {
     }
 
     /// Marks papers sent to a destination (one message's worth), in one transaction.
-    pub fn mark_sent(
-        &mut self,
-        name: &str,
-        papers: &[(ArxivId, u32)],
-        now: Timestamp,
-    ) -> Result<()> {
+    pub fn mark_sent(&mut self, name: &str, papers: &[PaperVersion], now: Timestamp) -> Result<()> {
         let tx = self.conn.transaction()?;
         let now = now.to_string();
-        for (id, version) in papers {
+        for PaperVersion { id, version } in papers {
             tx.execute(
                 "UPDATE deliveries SET state = 'sent', sent_at = ?4
                  WHERE destination = ?1 AND paper_id = ?2 AND version = ?3",
@@ -382,6 +377,13 @@ impl Store {
 mod tests {
     use super::*;
 
+    fn v(id: &ArxivId, version: u32) -> PaperVersion {
+        PaperVersion {
+            id: id.clone(),
+            version,
+        }
+    }
+
     #[test]
     fn each_version_is_queued_once_and_revisions_only_when_asked() {
         let mut store = Store::open_in_memory().unwrap();
@@ -390,24 +392,21 @@ mod tests {
         let b = ArxivId::parse("2501.00002").unwrap();
         // A new destination: what exists is history, the backfill is queued.
         store
-            .add_destination("d", &[(a.clone(), 1)], &[(b.clone(), 1)], now)
+            .add_destination("d", &[v(&a, 1)], &[v(&b, 1)], now)
             .unwrap();
         assert_eq!(store.queue("d").unwrap().len(), 1);
         assert_eq!(
             store
-                .enqueue("d", &[(a, 1), (b.clone(), 1)], true, now)
+                .enqueue("d", &[v(&a, 1), v(&b, 1)], true, now)
                 .unwrap(),
             0
         );
-        store.mark_sent("d", &[(b.clone(), 1)], now).unwrap();
+        store.mark_sent("d", &[v(&b, 1)], now).unwrap();
         assert!(store.queue("d").unwrap().is_empty());
         // A new version: ignored without `revisions`, announced once with it.
-        assert_eq!(
-            store.enqueue("d", &[(b.clone(), 2)], false, now).unwrap(),
-            0
-        );
-        assert_eq!(store.enqueue("d", &[(b.clone(), 2)], true, now).unwrap(), 1);
-        assert_eq!(store.enqueue("d", &[(b, 2)], true, now).unwrap(), 0);
+        assert_eq!(store.enqueue("d", &[v(&b, 2)], false, now).unwrap(), 0);
+        assert_eq!(store.enqueue("d", &[v(&b, 2)], true, now).unwrap(), 1);
+        assert_eq!(store.enqueue("d", &[v(&b, 2)], true, now).unwrap(), 0);
         let q = store.queue("d").unwrap();
         assert_eq!((q[0].version, q[0].revision), (2, true));
         assert_eq!(store.sent_counts("d").unwrap(), (1, 1));

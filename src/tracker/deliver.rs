@@ -14,7 +14,7 @@ use jiff::Timestamp;
 
 use super::run::{CodeLinks, Run};
 use crate::config::{Notify, Schedule, Settings};
-use crate::model::{ArxivId, Corpus, StoredPaper};
+use crate::model::{ArxivId, Corpus, PaperVersion, StoredPaper};
 use crate::notify::{Item, Message, render, send, short_summary};
 use crate::store::{Queued, Store};
 use crate::summarize;
@@ -97,6 +97,16 @@ struct Shown<'c> {
     best: Option<f64>,
 }
 
+impl Shown<'_> {
+    /// The paper at its stored version.
+    fn version(&self) -> PaperVersion {
+        PaperVersion {
+            id: self.paper.paper.id.clone(),
+            version: self.paper.paper.version,
+        }
+    }
+}
+
 /// Papers shown to `dest`.
 fn shown_to<'c>(settings: &Settings, dest: &Notify, corpus: &'c Corpus) -> Vec<Shown<'c>> {
     let order: Vec<&str> = if dest.topics.is_empty() {
@@ -139,10 +149,7 @@ fn enqueue(run: &mut Run) -> anyhow::Result<()> {
     let (settings, store, now) = (run.settings, &mut *run.store, run.now);
     for dest in &settings.notify {
         let shown = shown_to(settings, dest, &run.corpus);
-        let ids: Vec<(ArxivId, u32)> = shown
-            .iter()
-            .map(|s| (s.paper.paper.id.clone(), s.paper.paper.version))
-            .collect();
+        let ids: Vec<PaperVersion> = shown.iter().map(Shown::version).collect();
         if store.destination(&dest.name)?.is_none() {
             let mut ranked: Vec<&Shown> = shown.iter().collect();
             ranked.sort_by(|a, b| {
@@ -151,12 +158,12 @@ fn enqueue(run: &mut Run) -> anyhow::Result<()> {
                     .total_cmp(&a.best.unwrap_or(0.0))
                     .then(b.paper.paper.id.cmp(&a.paper.paper.id))
             });
-            let backfill: Vec<(ArxivId, u32)> = ranked
+            let backfill: Vec<PaperVersion> = ranked
                 .iter()
                 .take(dest.backfill)
-                .map(|s| (s.paper.paper.id.clone(), s.paper.paper.version))
+                .map(|s| s.version())
                 .collect();
-            let history: Vec<(ArxivId, u32)> = ids
+            let history: Vec<PaperVersion> = ids
                 .iter()
                 .filter(|i| !backfill.contains(i))
                 .cloned()
