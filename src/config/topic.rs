@@ -132,103 +132,116 @@ pub(super) fn topics(ctx: &Ctx, raw: Vec<RawTopic>) -> Result<Vec<Topic>, Config
             message: "no [[topic]] defined; add at least one (see paperwatch.example.toml)".into(),
         });
     }
-    let at = |span: std::ops::Range<usize>, message: String| ctx.at(span, message);
     let mut topics: Vec<Topic> = Vec::with_capacity(raw.len());
     let mut first_line: HashMap<String, usize> = HashMap::new();
     for t in raw {
-        let span = t.name.span();
-        let topic_name = t.name.into_inner();
-        check_name(ctx, &topic_name, span.clone(), &mut first_line)?;
-        let keywords: Vec<String> = t
-            .keywords
-            .into_iter()
-            .map(|k| k.trim().to_string())
-            .filter(|k| !k.is_empty())
-            .collect();
-        let query = match t.query {
-            Some(q) if !q.get_ref().trim().is_empty() => {
-                let span = q.span();
-                let q = q.into_inner();
-                // Only a query that is also the local filter has to be in our syntax.
-                if let (true, Err(e)) = (t.filter != Some(false), Expr::parse(&q)) {
-                    return Err(at(
-                        span,
-                        format!("topic.query in topic {topic_name:?}: {e}"),
-                    ));
-                }
-                Some(q)
-            }
-            _ => None,
-        };
-        let parse_ids = |list: Vec<Spanned<String>>, key: &str| {
-            let mut ids: Vec<ArxivId> = Vec::with_capacity(list.len());
-            for id in list {
-                let span = id.span();
-                match ArxivId::parse_versioned(id.get_ref()) {
-                    Ok((parsed, _version)) => {
-                        if !ids.contains(&parsed) {
-                            ids.push(parsed);
-                        }
-                    }
-                    Err(e) => {
-                        return Err(at(
-                            span,
-                            format!("topic.{key} in topic {topic_name:?}: {e}"),
-                        ));
-                    }
-                }
-            }
-            Ok(ids)
-        };
-        let ids = parse_ids(t.ids, "ids")?;
-        let exemplars = parse_ids(t.exemplars, "exemplars")?;
-        let mut exclude = Vec::with_capacity(t.exclude.len());
-        for e in t.exclude {
-            let span = e.span();
-            if let Err(err) = Expr::phrase_or_query(e.get_ref()) {
-                return Err(at(
-                    span,
-                    format!("topic.exclude in topic {topic_name:?}: {err}"),
-                ));
-            }
-            exclude.push(e.into_inner());
-        }
-        let min_score = match t.min_score {
-            Some(m) if !(0.0..=1.0).contains(m.get_ref()) => {
-                return Err(at(
-                    m.span(),
-                    format!("topic.min_score in topic {topic_name:?} must be between 0 and 1"),
-                ));
-            }
-            m => m.map(Spanned::into_inner),
-        };
-        let authors = check_authors(ctx, &topic_name, t.authors)?;
-        if keywords.is_empty() && query.is_none() && ids.is_empty() && authors.is_empty() {
-            return Err(at(
-                span,
-                format!(
-                    "topic {topic_name:?} needs at least one of `keywords`, `query`, `authors` or `ids`"
-                ),
-            ));
-        }
-        let searches = !keywords.is_empty() || query.is_some();
-        topics.push(Topic {
-            name: topic_name,
-            filter: t.filter.unwrap_or(searches),
-            keywords,
-            query,
-            ids,
-            exclude,
-            categories: t.categories,
-            exclude_categories: t.exclude_categories,
-            description: t.description.filter(|d| !d.trim().is_empty()),
-            exemplars,
-            authors,
-            min_score,
-            sort: t.sort,
-        });
+        topics.push(topic(ctx, t, &mut first_line)?);
     }
     Ok(topics)
+}
+
+/// Checks one topic; `first_line` holds the line each name was first defined on.
+fn topic(
+    ctx: &Ctx,
+    t: RawTopic,
+    first_line: &mut HashMap<String, usize>,
+) -> Result<Topic, ConfigError> {
+    let at = |span: std::ops::Range<usize>, message: String| ctx.at(span, message);
+    let span = t.name.span();
+    let topic_name = t.name.into_inner();
+    check_name(ctx, &topic_name, span.clone(), first_line)?;
+    let keywords: Vec<String> = t
+        .keywords
+        .into_iter()
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect();
+    let query = match t.query {
+        Some(q) if !q.get_ref().trim().is_empty() => {
+            let span = q.span();
+            let q = q.into_inner();
+            // Only a query that is also the local filter has to be in our syntax.
+            if let (true, Err(e)) = (t.filter != Some(false), Expr::parse(&q)) {
+                return Err(at(
+                    span,
+                    format!("topic.query in topic {topic_name:?}: {e}"),
+                ));
+            }
+            Some(q)
+        }
+        _ => None,
+    };
+    let ids = parse_ids(ctx, t.ids, "ids", &topic_name)?;
+    let exemplars = parse_ids(ctx, t.exemplars, "exemplars", &topic_name)?;
+    let mut exclude = Vec::with_capacity(t.exclude.len());
+    for e in t.exclude {
+        let span = e.span();
+        if let Err(err) = Expr::phrase_or_query(e.get_ref()) {
+            return Err(at(
+                span,
+                format!("topic.exclude in topic {topic_name:?}: {err}"),
+            ));
+        }
+        exclude.push(e.into_inner());
+    }
+    let min_score = match t.min_score {
+        Some(m) if !(0.0..=1.0).contains(m.get_ref()) => {
+            return Err(at(
+                m.span(),
+                format!("topic.min_score in topic {topic_name:?} must be between 0 and 1"),
+            ));
+        }
+        m => m.map(Spanned::into_inner),
+    };
+    let authors = check_authors(ctx, &topic_name, t.authors)?;
+    if keywords.is_empty() && query.is_none() && ids.is_empty() && authors.is_empty() {
+        return Err(at(
+            span,
+            format!(
+                "topic {topic_name:?} needs at least one of `keywords`, `query`, `authors` or `ids`"
+            ),
+        ));
+    }
+    let searches = !keywords.is_empty() || query.is_some();
+    Ok(Topic {
+        name: topic_name,
+        filter: t.filter.unwrap_or(searches),
+        keywords,
+        query,
+        ids,
+        exclude,
+        categories: t.categories,
+        exclude_categories: t.exclude_categories,
+        description: t.description.filter(|d| !d.trim().is_empty()),
+        exemplars,
+        authors,
+        min_score,
+        sort: t.sort,
+    })
+}
+
+/// `ids` or `exemplars`: arXiv ids in any form, each once (a version suffix is dropped).
+fn parse_ids(
+    ctx: &Ctx,
+    list: Vec<Spanned<String>>,
+    key: &str,
+    topic_name: &str,
+) -> Result<Vec<ArxivId>, ConfigError> {
+    let mut ids: Vec<ArxivId> = Vec::with_capacity(list.len());
+    for id in list {
+        let span = id.span();
+        match ArxivId::parse_versioned(id.get_ref()) {
+            Ok((parsed, _version)) => {
+                if !ids.contains(&parsed) {
+                    ids.push(parsed);
+                }
+            }
+            Err(e) => {
+                return Err(ctx.at(span, format!("topic.{key} in topic {topic_name:?}: {e}")));
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// `authors`: whitespace collapsed, each once; no characters that would break the `au:` query.

@@ -204,6 +204,35 @@ fn script_safe(json: &str) -> String {
     json.replace("</", "<\\/")
 }
 
+/// The search form: text, topic (the page's own selected), date range and order.
+fn controls(s: &mut String, input: &SiteInput, topic: Option<usize>) {
+    let _ = write!(
+        s,
+        r#"<form id="controls" role="search" onsubmit="return false">
+<div><label for="q">Search</label><input id="q" type="search" placeholder="Title, abstract or author" autocomplete="off"></div>
+<div><label for="topic">Topic</label><select id="topic"><option value="">All topics</option>"#
+    );
+    for (i, name) in input.topics.iter().enumerate() {
+        let _ = write!(
+            s,
+            r#"<option value="{i}"{}>{}</option>"#,
+            if topic == Some(i) { " selected" } else { "" },
+            html_escape(name)
+        );
+    }
+    s.push_str(
+        r#"</select></div>
+<div><label for="from">From</label><input id="from" type="date"></div>
+<div><label for="to">To</label><input id="to" type="date"></div>
+<div><label for="sort">Sort</label><select id="sort"><option value="new">Newest first</option><option value="old">Oldest first</option><option value="score">Most relevant</option><option value="title">Title</option></select></div>
+</form>
+<p id="count" aria-live="polite"></p>
+<ol id="papers"></ol>
+<p><button id="more" type="button" hidden>Show more</button></p>
+"#,
+    );
+}
+
 /// One page: all topics (`topic = None`, at the site root) or one topic (under `topics/`).
 fn page(input: &SiteInput, slugs: &[String], topic: Option<usize>) -> String {
     let root = if topic.is_some() { "../" } else { "" };
@@ -269,31 +298,7 @@ fn page(input: &SiteInput, slugs: &[String], topic: Option<usize>) -> String {
             r#"<figure class="trend"><img src="{root}trend.svg" alt="Chart of arXiv papers per month" width="1800" height="800"></figure>"#
         );
     }
-    let _ = write!(
-        s,
-        r#"<form id="controls" role="search" onsubmit="return false">
-<div><label for="q">Search</label><input id="q" type="search" placeholder="Title, abstract or author" autocomplete="off"></div>
-<div><label for="topic">Topic</label><select id="topic"><option value="">All topics</option>"#
-    );
-    for (i, name) in input.topics.iter().enumerate() {
-        let _ = write!(
-            s,
-            r#"<option value="{i}"{}>{}</option>"#,
-            if topic == Some(i) { " selected" } else { "" },
-            html_escape(name)
-        );
-    }
-    s.push_str(
-        r#"</select></div>
-<div><label for="from">From</label><input id="from" type="date"></div>
-<div><label for="to">To</label><input id="to" type="date"></div>
-<div><label for="sort">Sort</label><select id="sort"><option value="new">Newest first</option><option value="old">Oldest first</option><option value="score">Most relevant</option><option value="title">Title</option></select></div>
-</form>
-<p id="count" aria-live="polite"></p>
-<ol id="papers"></ol>
-<p><button id="more" type="button" hidden>Show more</button></p>
-"#,
-    );
+    controls(&mut s, input, topic);
     let _ = writeln!(
         s,
         r#"<noscript><p>The list needs JavaScript; the newest papers are also in the <a href="{feed}">Atom feed</a>.</p></noscript>
