@@ -44,7 +44,7 @@ pub(super) fn run(
             .find(|d| &d.name == name)
             .expect("checked");
         let message = render::messages(dest, &[sample()]).remove(0);
-        return match send::deliver(dest, &message, &env, &std::thread::sleep, now) {
+        return match send::deliver(dest, &message, &env, &std::thread::sleep) {
             Ok(()) => {
                 ui.say(&format!("notify {name}: the sample message was accepted"));
                 Ok(ExitCode::SUCCESS)

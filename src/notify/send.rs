@@ -36,13 +36,7 @@ pub type Env<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub type Sleep<'a> = &'a dyn Fn(Duration);
 
 /// Delivers one message to `dest`.
-pub fn deliver(
-    dest: &Notify,
-    message: &Message,
-    env: Env,
-    sleep: Sleep,
-    now: jiff::Timestamp,
-) -> Result<(), SendError> {
+pub fn deliver(dest: &Notify, message: &Message, env: Env, sleep: Sleep) -> Result<(), SendError> {
     let fail = |message: String| SendError {
         destination: dest.name.clone(),
         message,
@@ -72,7 +66,9 @@ pub fn deliver(
         Body::Json(value) => {
             let mut value = value.clone();
             if let (NotifyKind::Feishu, Some(key)) = (dest.kind, &secret) {
-                let ts = now.as_second().to_string();
+                // Feishu refuses a timestamp more than an hour from its own clock: the real
+                // one, never the run's `now` (which `SOURCE_DATE_EPOCH` may fix in the past).
+                let ts = jiff::Timestamp::now().as_second().to_string();
                 value["timestamp"] = Value::String(ts.clone());
                 value["sign"] = Value::String(feishu_sign(&ts, key));
             }
@@ -85,7 +81,7 @@ pub fn deliver(
                 NotifyKind::Telegram => format!("{}/sendMessage", url.trim_end_matches('/')),
                 _ => url,
             };
-            post(&url, &body, &headers, sleep).map_err(fail)
+            post(dest.kind, &url, &body, &headers, sleep).map_err(fail)
         }
     }
 }
@@ -109,7 +105,13 @@ pub fn feishu_sign(timestamp: &str, secret: &str) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-fn post(url: &str, body: &str, headers: &[(&str, String)], sleep: Sleep) -> Result<(), String> {
+fn post(
+    kind: NotifyKind,
+    url: &str,
+    body: &str,
+    headers: &[(&str, String)],
+    sleep: Sleep,
+) -> Result<(), String> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
@@ -135,13 +137,7 @@ fn post(url: &str, body: &str, headers: &[(&str, String)], sleep: Sleep) -> Resu
             .read_to_string()
             .unwrap_or_default();
         match status {
-            200..=299 if telegram_ok(&text) => return Ok(()),
-            200..=299 => {
-                return Err(format!(
-                    "the service refused the message: {}",
-                    snippet(&text)
-                ));
-            }
+            200..=299 => return accepted(kind, status, &text),
             429 if attempt < ATTEMPTS => {
                 let wait = response
                     .headers()
@@ -164,13 +160,48 @@ fn post(url: &str, body: &str, headers: &[(&str, String)], sleep: Sleep) -> Resu
     Err("HTTP 429 after 3 attempts; the papers stay queued".into())
 }
 
-/// Telegram answers 200 with `{"ok": false}` on some errors; other services' 2xx bodies are
-/// not JSON or have no `ok`.
-fn telegram_ok(body: &str) -> bool {
-    serde_json::from_str::<Value>(body)
-        .ok()
-        .and_then(|v| v.get("ok").and_then(Value::as_bool))
-        .unwrap_or(true)
+/// Whether a 2xx answer means the service took the message, as each documents it: Slack's
+/// incoming webhook answers `ok`; Discord's 204 (or 200 with the message); Telegram's Bot API
+/// `{"ok": true, …}`; Feishu/Lark `{"code": 0, …}` (rejections come as HTTP 200 with another
+/// code: 19021 bad signature, 19024 keyword missing, 9499 bad request, 11232 rate limit); a
+/// generic webhook, any 2xx. Anything else is a refusal that names what the service said.
+fn accepted(kind: NotifyKind, status: u16, body: &str) -> Result<(), String> {
+    let json = serde_json::from_str::<Value>(body).ok();
+    let field = |name: &str| json.as_ref().and_then(|v| v.get(name)).cloned();
+    let ok = match kind {
+        NotifyKind::Slack => body.trim() == "ok" || field("ok") == Some(Value::Bool(true)),
+        NotifyKind::Discord => matches!(status, 200 | 204),
+        NotifyKind::Telegram => field("ok") == Some(Value::Bool(true)),
+        NotifyKind::Feishu => {
+            let code = field("code").or_else(|| field("StatusCode"));
+            code.and_then(|c| c.as_i64()) == Some(0)
+        }
+        NotifyKind::Webhook | NotifyKind::Email => true,
+    };
+    if ok {
+        return Ok(());
+    }
+    let said = match (kind, &json) {
+        (NotifyKind::Feishu, Some(v)) => format!(
+            "code {} ({})",
+            v.get("code")
+                .or_else(|| v.get("StatusCode"))
+                .map_or("none".into(), Value::to_string),
+            snippet(
+                v.get("msg")
+                    .or_else(|| v.get("StatusMessage"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("")
+            )
+        ),
+        (NotifyKind::Telegram, Some(v)) => format!(
+            "error {} ({})",
+            v.get("error_code").map_or("none".into(), Value::to_string),
+            snippet(v.get("description").and_then(Value::as_str).unwrap_or(""))
+        ),
+        _ => format!("HTTP {status}: {}", snippet(body)),
+    };
+    Err(format!("the service refused the message: {said}"))
 }
 
 fn describe(e: &ureq::Error) -> &'static str {
@@ -193,13 +224,7 @@ fn snippet(body: &str) -> String {
 fn email(dest: &Notify, url: &str, subject: &str, text: &str, html: &str) -> Result<(), String> {
     use lettre::message::{Mailbox, MultiPart, header::ContentType};
     use lettre::{Message as Mail, SmtpTransport, Transport};
-    let plain = url.starts_with("smtp://") && !url.contains("tls=");
-    if plain && !loopback(url) {
-        return Err(
-            "plain smtp:// (no TLS) is allowed only to a loopback host; use smtps:// or smtp://…?tls=required"
-                .into(),
-        );
-    }
+    smtp_url_allowed(url)?;
     let from: Mailbox = dest
         .from
         .as_deref()
@@ -246,16 +271,57 @@ fn smtp_error(e: &lettre::transport::smtp::Error) -> String {
     }
 }
 
-fn loopback(url: &str) -> bool {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    let host_port = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-    let host = host_port
-        .split(['/', '?'])
-        .next()
-        .unwrap_or("")
-        .rsplit_once(':')
-        .map_or(host_port, |(h, _)| h);
-    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
+/// Whether an SMTP URL may carry a password: read as a URL (scheme, host and `tls` from the
+/// parsed parts, never from the text), it is `smtps://` (implicit TLS), `smtp://…?tls=required`
+/// (STARTTLS or nothing), or goes to a loopback host. `tls=opportunistic` falls back to plain
+/// text when STARTTLS is stripped, so it counts as plain.
+fn smtp_url_allowed(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| {
+        "the SMTP URL cannot be read (expected smtps://user:pass@host or smtp://host?tls=required)"
+            .to_string()
+    })?;
+    let tls = parsed
+        .query_pairs()
+        .find(|(k, _)| k == "tls")
+        .map(|(_, v)| v.into_owned());
+    let encrypted = match (parsed.scheme(), tls.as_deref()) {
+        ("smtps", _) => true,
+        ("smtp", Some("required")) => true,
+        ("smtp", None | Some("opportunistic")) => false,
+        ("smtp", Some(other)) => {
+            return Err(format!(
+                "the SMTP URL's tls={other:?} is neither required nor opportunistic"
+            ));
+        }
+        (scheme, _) => {
+            return Err(format!(
+                "the SMTP URL must start with smtps:// or smtp://, not {scheme}://"
+            ));
+        }
+    };
+    if encrypted || parsed.host().is_some_and(is_loopback) {
+        return Ok(());
+    }
+    Err(
+        "plain smtp:// (no TLS, or tls=opportunistic) is allowed only to a loopback host; use smtps:// or smtp://…?tls=required"
+            .into(),
+    )
+}
+
+/// 127.0.0.0/8, ::1 or `localhost`. (In a URL of a scheme the URL standard does not know, such
+/// as `smtp`, an IP address is an opaque host name: it is read as an address here.)
+fn is_loopback(host: url::Host<&str>) -> bool {
+    match host {
+        url::Host::Domain(d) => {
+            d.eq_ignore_ascii_case("localhost")
+                || d.trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        url::Host::Ipv4(ip) => ip.is_loopback(),
+        url::Host::Ipv6(ip) => ip.is_loopback(),
+    }
 }
 
 #[cfg(test)]
@@ -273,9 +339,74 @@ mod tests {
     }
 
     #[test]
-    fn plain_smtp_only_to_loopback() {
-        assert!(loopback("smtp://127.0.0.1:2525"));
-        assert!(loopback("smtp://user:pw@localhost:25/?x"));
-        assert!(!loopback("smtp://mail.example.org:25"));
+    fn feishu_signature_matches_its_documented_example() {
+        assert_eq!(
+            feishu_sign("1599360473", "demo"),
+            "l1N0gAcBjdwBvGm1xMjOF0XSyaLRpR7tuO5dHfhAYc8="
+        );
+    }
+
+    #[test]
+    fn plain_smtp_only_to_loopback_read_from_the_parsed_url() {
+        for ok in [
+            "smtp://127.0.0.1:2525",
+            "smtp://user:pw@localhost:25/?x",
+            "smtp://[::1]:25",
+            "smtp://127.0.0.2:25",
+            "smtps://user:pw@mail.example.org:465",
+            "smtp://user:pw@mail.example.org:587?tls=required",
+            " smtps://mail.example.org",
+        ] {
+            assert_eq!(smtp_url_allowed(ok), Ok(()), "{ok}");
+        }
+        for refused in [
+            "smtp://mail.example.org:25",
+            "smtp://user:pw@mail.example.org:587?tls=opportunistic",
+            "SMTP://user:pw@mail.example.org:25",
+            " smtp://user:pw@mail.example.org:25",
+            "smtp://evil/x@127.0.0.1",
+            "smtp://user:pw@mail.example.org:25?tls=none",
+            "http://127.0.0.1:25",
+        ] {
+            let err = smtp_url_allowed(refused).unwrap_err();
+            assert!(!err.contains("pw"), "no secret in {err}");
+        }
+    }
+
+    #[test]
+    fn a_2xx_is_accepted_only_as_each_service_documents() {
+        use NotifyKind::*;
+        assert_eq!(accepted(Slack, 200, "ok"), Ok(()));
+        assert!(accepted(Slack, 200, "invalid_blocks").is_err());
+        assert_eq!(accepted(Discord, 204, ""), Ok(()));
+        assert!(accepted(Discord, 202, "").is_err());
+        assert_eq!(
+            accepted(Telegram, 200, r#"{"ok":true,"result":{}}"#),
+            Ok(())
+        );
+        let no = accepted(
+            Telegram,
+            200,
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#,
+        );
+        assert_eq!(
+            no.unwrap_err(),
+            "the service refused the message: error 400 (Bad Request: chat not found)"
+        );
+        assert_eq!(
+            accepted(Feishu, 200, r#"{"code":0,"msg":"success","data":{}}"#),
+            Ok(())
+        );
+        assert_eq!(
+            accepted(Feishu, 200, r#"{"StatusCode":0,"StatusMessage":"success"}"#),
+            Ok(())
+        );
+        for code in [19021, 19024, 9499, 11232] {
+            let body = format!(r#"{{"code":{code},"msg":"refused","data":{{}}}}"#);
+            let err = accepted(Feishu, 200, &body).unwrap_err();
+            assert!(err.contains(&format!("code {code}")), "{err}");
+        }
+        assert!(accepted(Feishu, 200, "ok").is_err());
+        assert_eq!(accepted(Webhook, 202, ""), Ok(()));
     }
 }

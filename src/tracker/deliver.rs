@@ -392,7 +392,7 @@ fn send_all(
             report.messages += 1;
             continue;
         }
-        match send::deliver(dest, message, options.env, options.sleep, now) {
+        match send::deliver(dest, message, options.env, options.sleep) {
             Ok(()) => {
                 store.mark_sent(&dest.name, &message.papers, now)?;
                 report.sent += message.papers.len();

@@ -25,11 +25,16 @@ struct Got {
 /// A scripted answer: status and `Retry-After`.
 type Answer = (u16, Option<&'static str>);
 
+/// A scripted answer with a body: status and body (how a service says no with a 2xx).
+type Said = (u16, &'static str);
+
 #[derive(Default)]
 struct ChatState {
     got: Mutex<Vec<Got>>,
     /// path → statuses to answer before the normal one: (status, Retry-After).
     script: Mutex<HashMap<String, VecDeque<Answer>>>,
+    /// path → answers with a body to give before the normal one (the request is recorded).
+    said: Mutex<HashMap<String, VecDeque<Said>>>,
 }
 
 struct ChatResponder(Arc<ChatState>);
@@ -62,6 +67,16 @@ impl Respond for ChatResponder {
             body: serde_json::from_slice(&request.body).unwrap_or_default(),
             raw: request.body.clone(),
         });
+        let said = self
+            .0
+            .said
+            .lock()
+            .unwrap()
+            .get_mut(&path)
+            .and_then(VecDeque::pop_front);
+        if let Some((status, body)) = said {
+            return ResponseTemplate::new(status).set_body_string(body);
+        }
         if path.ends_with("/chat/completions") {
             let n = self.0.got.lock().unwrap().len();
             let answer = serde_json::json!({
@@ -73,6 +88,9 @@ impl Respond for ChatResponder {
             ResponseTemplate::new(200).set_body_string(r#"{"ok":true,"result":{}}"#)
         } else if path == "/discord" {
             ResponseTemplate::new(204)
+        } else if path == "/feishu" {
+            // Feishu/Lark's custom bot answers HTTP 200 and says in `code` whether it took it.
+            ResponseTemplate::new(200).set_body_string(r#"{"code":0,"data":{},"msg":"success"}"#)
         } else {
             ResponseTemplate::new(200).set_body_string("ok")
         }
@@ -112,6 +130,16 @@ impl MockChat {
     fn script(&self, path: &str, answers: &[Answer]) {
         self.state
             .script
+            .lock()
+            .unwrap()
+            .entry(path.to_string())
+            .or_default()
+            .extend(answers.iter().copied());
+    }
+
+    fn say(&self, path: &str, answers: &[Said]) {
+        self.state
+            .said
             .lock()
             .unwrap()
             .entry(path.to_string())
@@ -659,4 +687,68 @@ fn a_dry_run_after_the_default_update_prints_the_digest() {
     // Nothing was sent or marked: the queue is the same.
     let again = env.run(&["notify", "--dry-run"]);
     assert_eq!(again.stdout, run.stdout);
+}
+
+/// Feishu says no with HTTP 200 and a `code` (here 19021, its answer to a bad signature or a
+/// timestamp more than an hour off): the papers stay queued, the run fails naming the service's
+/// answer, and the next run delivers them, signed with the real clock's time.
+#[test]
+fn a_feishu_refusal_with_http_200_keeps_the_papers_queued() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let mut env = chat_env(&arxiv, &chat);
+    chat.say(
+        "/feishu",
+        &[(
+            200,
+            r#"{"code":19021,"data":{},"msg":"sign match fail or timestamp is not within one hour from current time"}"#,
+        )],
+    );
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 1, "a refusal fails the run: {}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "notify feishu: the service refused the message: code 19021 (sign match fail"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("feishu-signing-key") && !run.stderr.contains(&chat.url("/feishu"))
+    );
+    let queued = env
+        .read("data/deliveries.jsonl")
+        .lines()
+        .filter(|l| l.contains("\"destination\":\"feishu\"") && l.contains("\"state\":\"queued\""))
+        .count();
+    assert_eq!(queued, 3, "the backfill of 3 stays queued");
+    assert_eq!(
+        chat.got("/slack").len(),
+        1,
+        "the other destinations were served"
+    );
+
+    env.set_env("SOURCE_DATE_EPOCH", "1770552000");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let feishu = chat.got("/feishu");
+    assert_eq!(feishu.len(), 2, "refused once, then delivered");
+    let ts: i64 = feishu[1].body["timestamp"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let now = jiff::Timestamp::now().as_second();
+    assert!(
+        (now - ts).abs() < 600,
+        "signed with the real clock: {ts} vs {now}"
+    );
+    assert!(
+        !env.read("data/deliveries.jsonl")
+            .lines()
+            .any(|l| l.contains("\"destination\":\"feishu\"") && l.contains("\"state\":\"queued\"")),
+        "nothing left queued for feishu"
+    );
 }
