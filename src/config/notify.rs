@@ -15,7 +15,7 @@ pub(super) const NOTIFY_KEYS: &[(&str, &str)] = &[
     ("name", "Required, unique: letters, digits, `-`, `_`. Used by `notify --to`/`--test` and in the delivery records."),
     ("kind", "Required: `\"email\"`, `\"slack\"`, `\"discord\"`, `\"telegram\"`, `\"feishu\"` or `\"webhook\"`."),
     ("url_env", "Required: the **name** of the environment variable holding the secret URL: `smtps://user:password@host:465` (implicit TLS), `smtp://user:password@host:587?tls=required` (STARTTLS) or plain `smtp://host:port` to a loopback host only (e-mail); the incoming-webhook URL (Slack, Discord, Feishu, webhook); `https://api.telegram.org/bot<TOKEN>` (Telegram)."),
-    ("secret_env", "The name of the variable holding a signing key: the webhook's body is signed with HMAC-SHA256 (hex, header `X-Paperwatch-Signature`); Feishu/Lark's `timestamp` and `sign` are added."),
+    ("secret_env", "The name of the variable holding a signing key: the webhook's body is signed with HMAC-SHA256 (hex, header `X-Paperwatch-Signature`, and the Standard Webhooks `webhook-signature` over id, timestamp and body); Feishu/Lark's `timestamp` and `sign` are added."),
     ("from", "E-mail: the sender, `\"paperwatch <bot@example.org>\"` (required for e-mail)."),
     ("to", "E-mail: the recipients (at least one)."),
     ("chat_id", "Telegram: the chat, channel (`\"@name\"`) or group id (required for Telegram)."),

@@ -67,6 +67,25 @@ pub enum Body {
     Json(serde_json::Value),
 }
 
+impl Message {
+    /// A deterministic id for this message at `destination`: the same papers (id and version)
+    /// to the same destination give the same id, so a receiver can drop a message it already
+    /// has (a run resent after a failed push, a retry after a timeout the service survived).
+    /// 32 hex digits of SHA-256.
+    pub fn id(&self, destination: &str) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hash = Sha256::new();
+        hash.update(destination.as_bytes());
+        for p in &self.papers {
+            hash.update(format!("\0{}v{}", p.id, p.version).as_bytes());
+        }
+        hash.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+}
+
 impl Body {
     /// The message as a person reads it in `notify --dry-run`.
     pub fn preview(&self) -> String {
@@ -121,5 +140,35 @@ mod tests {
             "A long first sentence here."
         );
         assert_eq!(short_summary("aaaa bbbb cccc dddd", 10), "aaaa bbbb…");
+    }
+
+    fn message(papers: &[(&str, u32)]) -> Message {
+        Message {
+            papers: papers
+                .iter()
+                .map(|(id, version)| PaperVersion {
+                    id: ArxivId::parse(id).unwrap(),
+                    version: *version,
+                })
+                .collect(),
+            body: Body::Json(serde_json::json!({})),
+        }
+    }
+
+    #[test]
+    fn a_message_id_depends_on_the_destination_and_each_paper_version() {
+        let m = message(&[("2407.05858", 1), ("2501.00001", 2)]);
+        let id = m.id("team");
+        assert_eq!(id.len(), 32);
+        assert_eq!(
+            id,
+            message(&[("2407.05858", 1), ("2501.00001", 2)]).id("team")
+        );
+        assert_ne!(id, m.id("me"));
+        assert_ne!(
+            id,
+            message(&[("2407.05858", 2), ("2501.00001", 2)]).id("team")
+        );
+        assert_ne!(id, message(&[("2407.05858", 1)]).id("team"));
     }
 }

@@ -62,7 +62,7 @@ pub fn deliver(dest: &Notify, message: &Message, env: Env, sleep: Sleep) -> Resu
             subject,
             text,
             html,
-        } => email(dest, &url, subject, text, html).map_err(fail),
+        } => email(dest, &url, &message.id(&dest.name), subject, (text, html)).map_err(fail),
         Body::Json(value) => {
             let mut value = value.clone();
             if let (NotifyKind::Feishu, Some(key)) = (dest.kind, &secret) {
@@ -74,8 +74,16 @@ pub fn deliver(dest: &Notify, message: &Message, env: Env, sleep: Sleep) -> Resu
             }
             let body = value.to_string();
             let mut headers: Vec<(&str, String)> = Vec::new();
-            if let (NotifyKind::Webhook, Some(key)) = (dest.kind, &secret) {
-                headers.push(("X-Paperwatch-Signature", hmac_hex(key, body.as_bytes())));
+            if dest.kind == NotifyKind::Webhook {
+                let id = format!("msg_{}", message.id(&dest.name));
+                let timestamp = jiff::Timestamp::now().as_second().to_string();
+                if let Some(key) = &secret {
+                    headers.push(("X-Paperwatch-Signature", hmac_hex(key, body.as_bytes())));
+                    let signed = standard_signature(key, &id, &timestamp, &body);
+                    headers.push(("webhook-signature", format!("v1,{signed}")));
+                }
+                headers.push(("webhook-id", id));
+                headers.push(("webhook-timestamp", timestamp));
             }
             let url = match dest.kind {
                 NotifyKind::Telegram => format!("{}/sendMessage", url.trim_end_matches('/')),
@@ -95,6 +103,20 @@ pub fn hmac_hex(key: &str, body: &[u8]) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// The Standard Webhooks signature (standardwebhooks.com): base64 of HMAC-SHA256 over
+/// `id.timestamp.body`, keyed by the secret (a `whsec_` secret is base64 after its prefix, as
+/// the specification writes keys; any other is used as its bytes).
+pub fn standard_signature(secret: &str, id: &str, timestamp: &str, body: &str) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = secret
+        .strip_prefix("whsec_")
+        .and_then(|k| b64.decode(k).ok())
+        .unwrap_or_else(|| secret.as_bytes().to_vec());
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key");
+    mac.update(format!("{id}.{timestamp}.{body}").as_bytes());
+    b64.encode(mac.finalize().into_bytes())
 }
 
 /// Feishu/Lark's signature: base64 of HMAC-SHA256 keyed by `timestamp + "\n" + secret` over
@@ -221,8 +243,17 @@ fn snippet(body: &str) -> String {
     crate::model::first_line(body, 160)
 }
 
-fn email(dest: &Notify, url: &str, subject: &str, text: &str, html: &str) -> Result<(), String> {
-    use lettre::message::{Mailbox, MultiPart, header::ContentType};
+/// Sends an e-mail digest with a `Message-ID` made from the message's id (so a resent digest
+/// can be recognised) and a `List-Id` naming the destination (so it can be filtered).
+fn email(
+    dest: &Notify,
+    url: &str,
+    id: &str,
+    subject: &str,
+    (text, html): (&str, &str),
+) -> Result<(), String> {
+    use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+    use lettre::message::{Mailbox, MultiPart};
     use lettre::{Message as Mail, SmtpTransport, Transport};
     smtp_url_allowed(url)?;
     let from: Mailbox = dest
@@ -231,7 +262,19 @@ fn email(dest: &Notify, url: &str, subject: &str, text: &str, html: &str) -> Res
         .unwrap_or_default()
         .parse()
         .map_err(|e| format!("notify.from is not an address: {e}"))?;
-    let mut builder = Mail::builder().from(from).subject(subject);
+    let domain = from.email.domain().to_string();
+    let list_id = HeaderValue::new(
+        HeaderName::new_from_ascii_str("List-Id"),
+        format!(
+            "paperwatch {} <{}.paperwatch.{domain}>",
+            dest.name, dest.name
+        ),
+    );
+    let mut builder = Mail::builder()
+        .message_id(Some(format!("<{id}.{}@{domain}>", dest.name)))
+        .raw_header(list_id)
+        .from(from)
+        .subject(subject);
     for to in &dest.to {
         let to: Mailbox = to
             .parse()
@@ -336,6 +379,20 @@ mod tests {
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
         assert_eq!(feishu_sign("1599360473", "demo").len(), 44);
+    }
+
+    #[test]
+    fn standard_webhooks_signature_matches_the_specification_example() {
+        // The Standard Webhooks README's example (also checked with Python's hmac).
+        assert_eq!(
+            standard_signature(
+                "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                "msg_p5jXN8AQM9LWM0D4loKWxJek",
+                "1614265330",
+                r#"{"test": 2432232314}"#
+            ),
+            "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
+        );
     }
 
     #[test]

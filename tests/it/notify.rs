@@ -290,6 +290,18 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
             sig,
             &paperwatch::notify::send::hmac_hex("hook-signing-key", &g.raw)
         );
+        // Standard Webhooks: an id to dedupe on, a timestamp to refuse replays, and the
+        // signature over both with the body.
+        let (id, ts) = (&g.headers["webhook-id"], &g.headers["webhook-timestamp"]);
+        assert!(id.starts_with("msg_") && id.len() == 36, "{id}");
+        let body = String::from_utf8(g.raw.clone()).unwrap();
+        assert_eq!(
+            g.headers["webhook-signature"],
+            format!(
+                "v1,{}",
+                paperwatch::notify::send::standard_signature("hook-signing-key", id, ts, &body)
+            )
+        );
         let p = &g.body["papers"][0];
         for key in [
             "id", "title", "authors", "topics", "url", "pdf", "code", "summary",
@@ -536,6 +548,15 @@ fn an_email_digest_reaches_a_real_smtp_server() {
     assert_eq!(
         parsed.from().unwrap().first().unwrap().address().unwrap(),
         "bot@example.org"
+    );
+    // An id a mail server and a reader can dedupe on (Gmail refuses mail without one), and a
+    // list id to filter on.
+    let message_id = parsed.message_id().unwrap().to_string();
+    assert!(message_id.ends_with(".me@example.org"), "{message_id}");
+    assert_eq!(message_id.len(), 32 + ".me@example.org".len());
+    assert_eq!(
+        parsed.header_raw("List-Id").map(str::trim),
+        Some("paperwatch me <me.paperwatch.example.org>")
     );
     let text = parsed.body_text(0).unwrap();
     let html = parsed.body_html(0).unwrap();
