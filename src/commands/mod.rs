@@ -115,8 +115,13 @@ fn init_logging(quiet: bool, verbose: u8) {
         (false, 1) => "info",
         (false, _) => "debug",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PAPERWATCH_LOG")
+    let mut filter = tracing_subscriber::EnvFilter::try_from_env("PAPERWATCH_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("paperwatch={level}")));
+    // The HTTP client logs each request's URL, and a chat URL holds its secret in the path
+    // (Telegram's bot token, Slack's and Discord's hook ids): never at any level.
+    for quiet in ["ureq=off", "ureq_proto=off"] {
+        filter = filter.add_directive(quiet.parse().expect("a valid directive"));
+    }
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| crate::output::LossyStderr)

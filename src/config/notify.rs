@@ -184,8 +184,7 @@ pub(super) fn notify(
                 Err(ctx.at(
                     v.span(),
                     format!(
-                        "notify.{key} in {name:?} must name an environment variable (the secret itself never goes in the file), got {:?}",
-                        v.get_ref()
+                        "notify.{key} in {name:?} must name an environment variable (the secret itself never goes in the file); the value given is not shown, in case it is the secret"
                     ),
                 ))
             }

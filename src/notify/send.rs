@@ -161,12 +161,11 @@ fn post(
         match status {
             200..=299 => return accepted(kind, status, &text),
             429 if attempt < ATTEMPTS => {
-                let wait = response
+                let header = response
                     .headers()
                     .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map_or(Duration::from_secs(5), Duration::from_secs);
+                    .and_then(|v| v.to_str().ok());
+                let wait = retry_after(header, &text);
                 if wait > MAX_RETRY_AFTER {
                     return Err(format!(
                         "HTTP 429: the service asks to wait {} s; the papers stay queued",
@@ -180,6 +179,21 @@ fn post(
         }
     }
     Err("HTTP 429 after 3 attempts; the papers stay queued".into())
+}
+
+/// How long a 429 asks to wait: the `Retry-After` header (seconds), else Telegram's
+/// `parameters.retry_after` in the body, else 5 s.
+fn retry_after(header: Option<&str>, body: &str) -> Duration {
+    let from_body = || {
+        serde_json::from_str::<Value>(body)
+            .ok()?
+            .pointer("/parameters/retry_after")?
+            .as_u64()
+    };
+    header
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .or_else(from_body)
+        .map_or(Duration::from_secs(5), Duration::from_secs)
 }
 
 /// Whether a 2xx answer means the service took the message, as each documents it: Slack's
@@ -393,6 +407,14 @@ mod tests {
             ),
             "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE="
         );
+    }
+
+    #[test]
+    fn a_429_says_how_long_to_wait_in_its_header_or_telegrams_body() {
+        let telegram = r#"{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 7","parameters":{"retry_after":7}}"#;
+        assert_eq!(retry_after(None, telegram), Duration::from_secs(7));
+        assert_eq!(retry_after(Some("3"), telegram), Duration::from_secs(3));
+        assert_eq!(retry_after(None, "slow down"), Duration::from_secs(5));
     }
 
     #[test]

@@ -773,3 +773,40 @@ fn a_feishu_refusal_with_http_200_keeps_the_papers_queued() {
         "nothing left queued for feishu"
     );
 }
+
+/// Chat URLs hold their secret in the path (Telegram's `bot<TOKEN>`, Slack's and Discord's
+/// hook ids): even at `PAPERWATCH_LOG=trace` no log line names a request's path, and a config
+/// error about `url_env` does not echo the value pasted there.
+#[test]
+fn no_log_level_and_no_config_error_shows_a_secret() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let mut env = chat_env(&arxiv, &chat);
+    env.set_env("PAPERWATCH_LOG", "trace");
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(chat.got("/botSECRET-TOKEN-123/sendMessage").len(), 1);
+    assert!(
+        run.stderr.contains("read the corpus from SQLite"),
+        "trace logging is on: {}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("SECRET-TOKEN-123"),
+        "a request path in the log: {}",
+        run.stderr
+    );
+    let pasted = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX";
+    env.write(
+        "paperwatch.toml",
+        &format!(
+            "[[topic]]\nname = \"a\"\nquery = \"x\"\n[[notify]]\nname = \"me\"\nkind = \"slack\"\nurl_env = \"{pasted}\"\n"
+        ),
+    );
+    let run = env.run(&["render"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("notify.url_env"), "{}", run.stderr);
+    assert!(!run.stderr.contains("XXXXSECRETXXXX"), "{}", run.stderr);
+}
