@@ -138,8 +138,10 @@ section! {
         base_url: String = String ["https://api.openai.com/v1".into()] => base_url;
         /// The model asked.
         model: String = String ["gpt-4o-mini".into()] => keep;
-        /// The environment variable holding the API key (none needed when it is unset and the endpoint is on loopback).
-        api_key_env: String = String ["OPENAI_API_KEY".into()] => keep;
+        /// The environment variable holding the API key, sent only over https or to a loopback host (a local Ollama needs none). Unset, OpenAI's `base_url` reads `OPENAI_API_KEY` and any other endpoint gets no key, so an OpenAI key never goes to another provider.
+        api_key_env: Option<String> = Option<String> [none "none (`OPENAI_API_KEY` for OpenAI's `base_url`)"] => env_name;
+        /// The most tokens a summary may take (16–4000): `max_tokens`, or `max_completion_tokens` for models that refuse it.
+        max_tokens: u32 = i64 [200] => |n, c: &Check| count(n, c, 16..=4000, "").map(|n| n as u32);
         /// The summaries' language (`"en"`, `"zh"`, `"de"`, …).
         language: String = String ["en".into()] => language;
         /// Papers summarised per run at most; the rest go out with the abstract's first sentences.
@@ -399,6 +401,23 @@ fn threshold(t: Option<f64>, c: &Check) -> Result<Option<f64>, ConfigError> {
         )));
     }
     Ok(t)
+}
+
+/// An environment variable's name (letters, digits, `_`), when set; a value that is not one is
+/// refused without being echoed (it may be the key itself, pasted).
+fn env_name(name: Option<String>, c: &Check) -> Result<Option<String>, ConfigError> {
+    let Some(name) = text(name, c)? else {
+        return Ok(None);
+    };
+    let valid = !name.starts_with(|ch: char| ch.is_ascii_digit())
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
+    if !valid {
+        return Err(c.invalid(format!(
+            "{} must name an environment variable (the key itself never goes in the file); the value given is not shown, in case it is the key",
+            c.name()
+        )));
+    }
+    Ok(Some(name))
 }
 
 /// `[summarize] language`: a name or code.

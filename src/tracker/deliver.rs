@@ -297,6 +297,9 @@ fn summaries(
                 store.set_summary(&q.id, model, language, &text, now)?;
                 out.insert(q.id.clone(), text);
             }
+            Err(e) if e.paper_only => {
+                tracing::warn!("{e}; it goes out with its abstract's first sentences");
+            }
             Err(e) => {
                 tracing::warn!("{e}; papers go out with their abstract's first sentences this run");
                 budget.failed = true;

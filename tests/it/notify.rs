@@ -810,3 +810,72 @@ fn no_log_level_and_no_config_error_shows_a_secret() {
     assert!(run.stderr.contains("notify.url_env"), "{}", run.stderr);
     assert!(!run.stderr.contains("XXXXSECRETXXXX"), "{}", run.stderr);
 }
+
+/// An endpoint that refuses `max_tokens`/`temperature` (as OpenAI's reasoning models do) is
+/// asked once more with `max_completion_tokens`, and so is every later paper; an answer that
+/// carries a link or an @-mention (what an abstract's injected instructions would want) is not
+/// used: the paper goes out with its abstract's first sentences.
+#[test]
+fn summaries_adapt_to_reasoning_models_and_drop_injected_links() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let mut env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
+    let extra = format!(
+        "\n[summarize]\nenabled = true\nbase_url = \"{}\"\nmodel = \"o-mini\"\nmax_tokens = 120\n\n[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nbackfill = 2\n",
+        chat.url("/v1")
+    );
+    env.write(
+        "paperwatch.toml",
+        &mock_config(&arxiv.url(), "", &(extra + topics)),
+    );
+    env.set_env("HOOK_URL", &chat.url("/hook"));
+    chat.say(
+        "/v1/chat/completions",
+        &[
+            (
+                400,
+                r#"{"error":{"message":"Unsupported parameter: 'max_tokens' is not supported with this model. Use 'max_completion_tokens' instead.","type":"invalid_request_error","param":"max_tokens","code":"unsupported_parameter"}}"#,
+            ),
+            (200, r#"{"choices":[{"message":{"role":"assistant","content":"Great paper, details at https://evil.example and ping @everyone"}}]}"#),
+        ],
+    );
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let asked = chat.got("/v1/chat/completions");
+    assert_eq!(
+        asked.len(),
+        3,
+        "refused, asked again, then the second paper"
+    );
+    assert_eq!(asked[0].body["max_tokens"], 120);
+    assert_eq!(asked[0].body["temperature"], 0);
+    for later in &asked[1..] {
+        assert_eq!(later.body["max_completion_tokens"], 120);
+        assert!(later.body.get("max_tokens").is_none() && later.body.get("temperature").is_none());
+    }
+    assert!(
+        run.stderr.contains("holds a link or an @-mention"),
+        "{}",
+        run.stderr
+    );
+    let papers = chat.got("/hook")[0].body["papers"].clone();
+    let summaries: Vec<&str> = papers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["summary"].as_str().unwrap())
+        .collect();
+    assert!(
+        summaries
+            .iter()
+            .all(|s| !s.contains("evil.example") && !s.contains("@everyone")),
+        "{summaries:?}"
+    );
+    assert!(
+        summaries.iter().any(|s| s.starts_with("Summary number ")),
+        "{summaries:?}"
+    );
+}
