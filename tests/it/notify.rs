@@ -590,16 +590,13 @@ fn an_email_digest_reaches_a_real_smtp_server() {
     assert!(text.contains(&ids[1]));
 }
 
-#[test]
-fn summaries_come_from_an_openai_compatible_endpoint_once_and_never_block() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+/// A tracker of the `edge` topic with `[summarize]` on (plus `settings`) against the mock chat's
+/// `/v1` endpoint, delivering to a webhook with a backfill of 2.
+fn summaries_env(arxiv: &MockArxiv, chat: &MockChat, settings: &str) -> TestEnv {
     let mut env = TestEnv::new();
     let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
     let extra = format!(
-        "\n[summarize]\nenabled = true\nbase_url = \"{}\"\nmodel = \"tiny\"\napi_key_env = \"LLM_KEY\"\nlanguage = \"zh\"\n\n[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nbackfill = 2\n",
+        "\n[summarize]\nenabled = true\nbase_url = \"{}\"\n{settings}\n\n[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nbackfill = 2\n",
         chat.url("/v1")
     );
     // The summarize section must come before the topics' array of tables in TOML.
@@ -608,6 +605,20 @@ fn summaries_come_from_an_openai_compatible_endpoint_once_and_never_block() {
         &mock_config(&arxiv.url(), "", &(extra + topics)),
     );
     env.set_env("HOOK_URL", &chat.url("/hook"));
+    env
+}
+
+#[test]
+fn summaries_come_from_an_openai_compatible_endpoint_once_and_never_block() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let mut env = summaries_env(
+        &arxiv,
+        &chat,
+        "model = \"tiny\"\napi_key_env = \"LLM_KEY\"\nlanguage = \"zh\"",
+    );
     env.set_env("LLM_KEY", "sk-very-secret");
     // The first delivery fails: the summaries are asked once and cached.
     chat.script("/hook", &[(500, None)]);
@@ -821,17 +832,7 @@ fn summaries_adapt_to_reasoning_models_and_drop_injected_links() {
     let arxiv = MockArxiv::start(rows);
     arxiv.add_search("seed:edge", ids[1..].to_vec());
     let chat = MockChat::start();
-    let mut env = TestEnv::new();
-    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
-    let extra = format!(
-        "\n[summarize]\nenabled = true\nbase_url = \"{}\"\nmodel = \"o-mini\"\nmax_tokens = 120\n\n[[notify]]\nname = \"hook\"\nkind = \"webhook\"\nurl_env = \"HOOK_URL\"\nbackfill = 2\n",
-        chat.url("/v1")
-    );
-    env.write(
-        "paperwatch.toml",
-        &mock_config(&arxiv.url(), "", &(extra + topics)),
-    );
-    env.set_env("HOOK_URL", &chat.url("/hook"));
+    let env = summaries_env(&arxiv, &chat, "model = \"o-mini\"\nmax_tokens = 120");
     chat.say(
         "/v1/chat/completions",
         &[
