@@ -164,6 +164,16 @@ pub fn fnv1a(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Whether a URL's host is this machine: `localhost`, 127.0.0.0/8 or ::1 (brackets allowed).
+pub fn is_loopback_host(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// `https://arxiv.org/abs/{id}`: a paper's abstract page (`id` with or without a version).
 pub fn abs_url(id: impl Display) -> String {
     format!("https://arxiv.org/abs/{id}")

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::error::{ConfigError, Ctx};
+use super::raw::is_env_name;
 
 /// `[[notify]]` keys: `(name, doc)`.
 #[rustfmt::skip]
@@ -129,13 +130,6 @@ pub(super) struct RawNotify {
     revisions: bool,
     #[serde(default)]
     backfill: Option<Spanned<i64>>,
-}
-
-/// A variable name: letters, digits and `_`, not starting with a digit.
-fn is_env_name(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(|c: char| c.is_ascii_digit())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
 /// A destination's name: letters, digits, `-`, `_`; unique.

@@ -258,6 +258,13 @@ impl Raw for Vec<String> {
     }
 }
 
+/// A variable name: letters, digits and `_`, not starting with a digit.
+pub(super) fn is_env_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(|c: char| c.is_ascii_digit())
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
 /// "a, b or c".
 pub(super) fn one_of(names: &[&str]) -> String {
     match names.split_last() {

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::error::ConfigError;
-use super::raw::{Check, DateText, Seconds, choices, section};
+use super::raw::{Check, DateText, Seconds, choices, is_env_name, section};
 use crate::model::Bucket;
 
 section! {
@@ -409,9 +409,7 @@ fn env_name(name: Option<String>, c: &Check) -> Result<Option<String>, ConfigErr
     let Some(name) = text(name, c)? else {
         return Ok(None);
     };
-    let valid = !name.starts_with(|ch: char| ch.is_ascii_digit())
-        && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-    if !valid {
+    if !is_env_name(&name) {
         return Err(c.invalid(format!(
             "{} must name an environment variable (the key itself never goes in the file); the value given is not shown, in case it is the key",
             c.name()

@@ -366,16 +366,10 @@ fn smtp_url_allowed(url: &str) -> Result<(), String> {
 }
 
 /// 127.0.0.0/8, ::1 or `localhost`. (In a URL of a scheme the URL standard does not know, such
-/// as `smtp`, an IP address is an opaque host name: it is read as an address here.)
+/// as `smtp`, an IP address is an opaque host name: it is read as an address too.)
 fn is_loopback(host: url::Host<&str>) -> bool {
     match host {
-        url::Host::Domain(d) => {
-            d.eq_ignore_ascii_case("localhost")
-                || d.trim_start_matches('[')
-                    .trim_end_matches(']')
-                    .parse::<std::net::IpAddr>()
-                    .is_ok_and(|ip| ip.is_loopback())
-        }
+        url::Host::Domain(d) => crate::text::is_loopback_host(d),
         url::Host::Ipv4(ip) => ip.is_loopback(),
         url::Host::Ipv6(ip) => ip.is_loopback(),
     }

@@ -65,12 +65,7 @@ fn host_of(url: &str) -> &str {
 
 /// Whether a key may be sent to `base_url`: over https, or to a loopback host.
 fn key_may_go_to(base_url: &str) -> bool {
-    let host = host_of(base_url);
-    base_url.starts_with("https://")
-        || host.eq_ignore_ascii_case("localhost")
-        || host
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    base_url.starts_with("https://") || crate::text::is_loopback_host(host_of(base_url))
 }
 
 impl Client {

@@ -253,8 +253,7 @@ pub fn evaluate(
     labels: &[Example],
     folds: Option<usize>,
 ) -> anyhow::Result<Report> {
-    redecide(settings, store)?;
-    let corpus = run::load_corpus(store)?;
+    let corpus = redecide(settings, store)?;
     let rules = decide::all_rules(settings, store)?;
     let examples = with_labels(learn::load_examples(settings)?, labels);
     let outside = store.papers_by_ids(&outside_ids(&corpus, &examples))?;

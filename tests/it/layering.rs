@@ -19,7 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("links", &["model"]),
     ("cv", &["model", "config"]),
     ("notify", &["model", "config", "text"]),
-    ("summarize", &["model", "config"]),
+    ("summarize", &["model", "config", "text"]),
     (
         "tracker",
         &[

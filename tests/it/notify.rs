@@ -32,9 +32,31 @@ type Said = (u16, &'static str);
 struct ChatState {
     got: Mutex<Vec<Got>>,
     /// path → statuses to answer before the normal one: (status, Retry-After).
-    script: Mutex<HashMap<String, VecDeque<Answer>>>,
+    script: Queues<Answer>,
     /// path → answers with a body to give before the normal one (the request is recorded).
-    said: Mutex<HashMap<String, VecDeque<Said>>>,
+    said: Queues<Said>,
+}
+
+/// Scripted answers by path.
+type Queues<T> = Mutex<HashMap<String, VecDeque<T>>>;
+
+/// The next scripted answer for `path`, if any.
+fn next<T>(queues: &Queues<T>, path: &str) -> Option<T> {
+    queues
+        .lock()
+        .unwrap()
+        .get_mut(path)
+        .and_then(VecDeque::pop_front)
+}
+
+/// Adds answers to give at `path`, in order.
+fn push<T: Copy>(queues: &Queues<T>, path: &str, answers: &[T]) {
+    queues
+        .lock()
+        .unwrap()
+        .entry(path.to_string())
+        .or_default()
+        .extend(answers.iter().copied());
 }
 
 struct ChatResponder(Arc<ChatState>);
@@ -47,14 +69,7 @@ impl Respond for ChatResponder {
             .iter()
             .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
-        let scripted = self
-            .0
-            .script
-            .lock()
-            .unwrap()
-            .get_mut(&path)
-            .and_then(VecDeque::pop_front);
-        if let Some((status, retry_after)) = scripted {
+        if let Some((status, retry_after)) = next(&self.0.script, &path) {
             let mut t = ResponseTemplate::new(status).set_body_string("slow down");
             if let Some(after) = retry_after {
                 t = t.insert_header("Retry-After", after);
@@ -67,14 +82,7 @@ impl Respond for ChatResponder {
             body: serde_json::from_slice(&request.body).unwrap_or_default(),
             raw: request.body.clone(),
         });
-        let said = self
-            .0
-            .said
-            .lock()
-            .unwrap()
-            .get_mut(&path)
-            .and_then(VecDeque::pop_front);
-        if let Some((status, body)) = said {
+        if let Some((status, body)) = next(&self.0.said, &path) {
             return ResponseTemplate::new(status).set_body_string(body);
         }
         if path.ends_with("/chat/completions") {
@@ -128,23 +136,11 @@ impl MockChat {
     }
 
     fn script(&self, path: &str, answers: &[Answer]) {
-        self.state
-            .script
-            .lock()
-            .unwrap()
-            .entry(path.to_string())
-            .or_default()
-            .extend(answers.iter().copied());
+        push(&self.state.script, path, answers);
     }
 
     fn say(&self, path: &str, answers: &[Said]) {
-        self.state
-            .said
-            .lock()
-            .unwrap()
-            .entry(path.to_string())
-            .or_default()
-            .extend(answers.iter().copied());
+        push(&self.state.said, path, answers);
     }
 
     fn got(&self, path: &str) -> Vec<Got> {
