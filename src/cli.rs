@@ -103,6 +103,14 @@ pub struct NotifyArgs {
     /// marked sent).
     #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "to"])]
     pub test: Option<String>,
+    /// Give a destination's queue and history a new name (rename its `[[notify]]` to NEW in
+    /// the config too): nothing is resent or lost. Sends nothing.
+    #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["dry_run", "to", "test", "forget"])]
+    pub rename: Option<Vec<String>>,
+    /// Drop a destination's queue and history: configured again, it starts from now (plus its
+    /// `backfill`). Sends nothing.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["dry_run", "to", "test"])]
+    pub forget: Option<String>,
 }
 
 /// Options of `import`.

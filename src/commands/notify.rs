@@ -1,4 +1,5 @@
-//! `paperwatch notify [--dry-run] [--to NAME] [--test NAME]`: deliver the queued digests.
+//! `paperwatch notify [--dry-run] [--to NAME] [--test NAME] [--rename OLD NEW] [--forget NAME]`:
+//! deliver the queued digests, or keep the delivery records when a destination changes.
 
 use std::process::ExitCode;
 
@@ -20,6 +21,12 @@ pub(super) fn run(
     now: Timestamp,
     ui: Ui,
 ) -> anyhow::Result<ExitCode> {
+    if let Some(names) = &args.rename {
+        return records(settings, ui, Change::Rename(&names[0], &names[1]));
+    }
+    if let Some(name) = &args.forget {
+        return records(settings, ui, Change::Forget(name));
+    }
     let name = args.test.as_deref().or(args.to.as_deref());
     if let Some(name) = name
         && !settings.notify.iter().any(|d| d.name == name)
@@ -75,6 +82,39 @@ pub(super) fn run(
     })
 }
 
+/// A change to a destination's delivery records.
+enum Change<'a> {
+    Rename(&'a str, &'a str),
+    Forget(&'a str),
+}
+
+/// `--rename` and `--forget`: the database and the deliveries snapshot changed together.
+fn records(settings: &Settings, ui: Ui, change: Change) -> anyhow::Result<ExitCode> {
+    let mut store = tracker::open_store(settings, false)?;
+    let (done, said) = match change {
+        Change::Rename(old, new) => {
+            if !crate::config::is_destination_name(new) {
+                return Err(UsageError(format!(
+                    "--rename: {new:?} is not a destination name (letters, digits, `-`, `_`)"
+                ))
+                .into());
+            }
+            (
+                store.rename_destination(old, new)?,
+                format!("notify: {old} is now {new}; its queue and history went with it"),
+            )
+        }
+        Change::Forget(name) => (
+            store.forget_destination(name)?,
+            format!("notify: forgot {name}; configured again, it starts from now"),
+        ),
+    };
+    done.map_err(|e| UsageError(e.to_string()))?;
+    tracker::write_snapshot(settings, &store)?;
+    ui.say(&said);
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The sample paper of `notify --test`.
 fn sample() -> Item {
     Item {
@@ -91,5 +131,6 @@ fn sample() -> Item {
         summary: "If you read this, paperwatch can deliver digests here.".into(),
         why: "notify --test".into(),
         revision: false,
+        published: None,
     }
 }

@@ -46,6 +46,22 @@ struct RunTopic {
 }
 
 #[derive(Serialize)]
+struct DestinationStats {
+    name: String,
+    sent: usize,
+    queued: usize,
+    /// Papers set aside: their service refused them even alone and plain.
+    failed: Vec<FailedPaper>,
+}
+
+#[derive(Serialize)]
+struct FailedPaper {
+    id: String,
+    version: u32,
+    answer: String,
+}
+
+#[derive(Serialize)]
 struct Stats {
     papers: usize,
     shown_papers: usize,
@@ -54,6 +70,7 @@ struct Stats {
     topics: Vec<TopicStats>,
     per_month: BTreeMap<String, usize>,
     runs: Vec<RunStats>,
+    destinations: Vec<DestinationStats>,
 }
 
 /// Runs `stats`.
@@ -125,7 +142,35 @@ fn gather(settings: &Settings) -> anyhow::Result<Stats> {
         topics,
         per_month,
         runs: recent_runs(&store)?,
+        destinations: destinations(settings, &store)?,
     })
+}
+
+/// Each configured destination's sent and queued papers, and those set aside.
+fn destinations(
+    settings: &Settings,
+    store: &crate::store::Store,
+) -> anyhow::Result<Vec<DestinationStats>> {
+    let failed = store.failed_deliveries()?;
+    let mut out = Vec::new();
+    for dest in &settings.notify {
+        let (sent, queued) = store.sent_counts(&dest.name)?;
+        out.push(DestinationStats {
+            name: dest.name.clone(),
+            sent,
+            queued,
+            failed: failed
+                .iter()
+                .filter(|f| f.destination == dest.name)
+                .map(|f| FailedPaper {
+                    id: f.id.to_string(),
+                    version: f.version,
+                    answer: f.answer.clone(),
+                })
+                .collect(),
+        });
+    }
+    Ok(out)
 }
 
 /// The figures as text.
@@ -157,6 +202,21 @@ fn print(stats: &Stats) {
     outln!("\nshown papers per month of first version:");
     for (month, n) in stats.per_month.iter().rev() {
         outln!("  {month}  {n:>5}");
+    }
+    if !stats.destinations.is_empty() {
+        outln!("\ndestinations:");
+    }
+    for d in &stats.destinations {
+        outln!(
+            "  {:<28} {:>6} sent {:>6} queued {:>4} set aside",
+            d.name,
+            d.sent,
+            d.queued,
+            d.failed.len()
+        );
+        for f in &d.failed {
+            outln!("      {}v{}: {}", f.id, f.version, f.answer);
+        }
     }
     outln!("\nrecent runs:");
     for r in &stats.runs {

@@ -20,7 +20,7 @@ use serde::Deserialize;
 
 pub use error::ConfigError;
 use error::{Ctx, toml_error};
-pub use notify::{Notify, NotifyKind, Schedule};
+pub use notify::{Notify, NotifyKind, Schedule, is_destination_name};
 pub use raw::{Key, SectionDoc};
 use raw::{Origins, Sources};
 pub use sections::{

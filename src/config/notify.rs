@@ -22,10 +22,11 @@ pub(super) const NOTIFY_KEYS: &[(&str, &str)] = &[
     ("chat_id", "Telegram: the chat, channel (`\"@name\"`) or group id (required for Telegram)."),
     ("topics", "Only papers shown in these topics (default: all)."),
     ("min_score", "0–1: only papers scoring at least this."),
-    ("max_papers", "Papers per message (default 20); longer digests are split, and each service's own limits are kept (Slack 50 blocks, Discord 10 embeds and 6,000 characters, Telegram 4,096 characters)."),
+    ("max_papers", "Papers per message (default 20); longer digests are split, and each service's own limits are kept (Slack 50 blocks and 3,000 characters a section, Discord 10 embeds, 4,096 characters a description and 6,000 in all, Telegram 4,096 characters, Feishu 20 KB)."),
     ("schedule", "`\"run\"` (default: after every run with news), `\"daily\"` or `\"weekly\"` (papers wait in the queue until then)."),
     ("revisions", "`true`: a new version of a paper already sent is announced once, as a revision (default `false`)."),
-    ("backfill", "On the destination's first run, also send the best N papers already stored (default 0: a new destination starts from now)."),
+    ("backfill", "When the destination starts (its first run, re-added after the config dropped it, or its `topics`/`min_score` widened), also send the best N of the papers it brings in (default 0: it starts from now, and older papers are history)."),
+    ("published", "`true` (default): when a paper sent here gains a journal reference or DOI on arXiv, say so once (\"now published: …\" with the DOI link). `false`: never."),
 ];
 
 /// Where a digest is delivered.
@@ -100,8 +101,10 @@ pub struct Notify {
     pub schedule: Schedule,
     /// `revisions`: announce a new version of a delivered paper once, as such.
     pub revisions: bool,
-    /// `backfill`: on the destination's first run, send the best N papers already stored.
+    /// `backfill`: when the destination starts, send the best N papers already stored.
     pub backfill: usize,
+    /// `published`: announce once when a paper sent here gains a journal reference or DOI.
+    pub published: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -130,6 +133,20 @@ pub(super) struct RawNotify {
     revisions: bool,
     #[serde(default)]
     backfill: Option<Spanned<i64>>,
+    #[serde(default = "yes")]
+    published: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Whether `name` can name a destination: letters, digits, `-`, `_`.
+pub fn is_destination_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 
 /// A destination's name: letters, digits, `-`, `_`; unique.
@@ -139,11 +156,7 @@ fn check_name(
     span: std::ops::Range<usize>,
     names: &mut HashSet<String>,
 ) -> Result<(), ConfigError> {
-    let valid = !name.is_empty()
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-    if !valid {
+    if !is_destination_name(name) {
         return Err(ctx.at(
             span,
             format!("notify.name {name:?} must be letters, digits, `-` or `_`"),
@@ -240,6 +253,7 @@ pub(super) fn notify(
             schedule: n.schedule,
             revisions: n.revisions,
             backfill: count(n.backfill, "backfill", 0, 0)?,
+            published: n.published,
             name,
         });
     }

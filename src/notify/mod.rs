@@ -40,6 +40,18 @@ pub struct Item {
     pub why: String,
     /// A new version of a paper delivered before.
     pub revision: bool,
+    /// Publication news: the paper, delivered before, now has a journal reference or DOI.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<Published>,
+}
+
+/// Where a paper was published, as arXiv's metadata now says.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Published {
+    /// The journal reference, else the DOI.
+    pub venue: String,
+    /// The DOI's link, when there is a DOI.
+    pub url: Option<String>,
 }
 
 /// A message ready to deliver, and the papers it carries.
@@ -47,6 +59,8 @@ pub struct Item {
 pub struct Message {
     /// `(id, version)` of each paper it announces.
     pub papers: Vec<PaperVersion>,
+    /// Papers whose publication it announces.
+    pub published: Vec<ArxivId>,
     /// What goes over the wire.
     pub body: Body,
 }
@@ -78,6 +92,9 @@ impl Message {
         hash.update(destination.as_bytes());
         for p in &self.papers {
             hash.update(format!("\0{}v{}", p.id, p.version).as_bytes());
+        }
+        for id in &self.published {
+            hash.update(format!("\0published:{id}").as_bytes());
         }
         hash.finalize()[..16]
             .iter()
@@ -151,6 +168,7 @@ mod tests {
                     version: *version,
                 })
                 .collect(),
+            published: Vec::new(),
             body: Body::Json(serde_json::json!({})),
         }
     }

@@ -1,8 +1,9 @@
-//! A destination's queued papers as messages in its service's documented format, split to the
+//! A destination's queued papers as messages in its service's documented format, packed to the
 //! service's limits: e-mail (multipart text + HTML, inline CSS), Slack (Block Kit, `mrkdwn`,
-//! 50 blocks and 3,000 characters a section), Discord (embeds: 10 a message, 6,000 characters in
-//! all), Telegram (`sendMessage`, HTML parse mode, 4,096 characters), Feishu/Lark (interactive
-//! card) and a generic JSON webhook. Every text from a paper is escaped for its format.
+//! 50 blocks, 3,000 characters a section), Discord (embeds: 10 a message, 4,096 characters a
+//! description, 6,000 in all), Telegram (`sendMessage`, HTML parse mode, 4,096 characters),
+//! Feishu/Lark (interactive card, 20 KB of JSON) and a generic JSON webhook. Every text from a
+//! paper is escaped for its format.
 
 use serde_json::{Value, json};
 
@@ -11,59 +12,151 @@ use crate::config::{Notify, NotifyKind};
 use crate::model::PaperVersion;
 use crate::text::html_escape;
 
-/// Slack: blocks per message (header included), characters per section.
+/// Slack: blocks per message (header included), characters per section and in the header.
 const SLACK_BLOCKS: usize = 50;
 const SLACK_SECTION: usize = 3000;
-/// Discord: embeds per message, characters in all the embeds of a message.
+const SLACK_HEADER: usize = 150;
+/// Discord: embeds per message; characters in an embed's title, description and footer, and
+/// in all the embeds of a message together.
 const DISCORD_EMBEDS: usize = 10;
+const DISCORD_TITLE: usize = 256;
+const DISCORD_DESCRIPTION: usize = 4096;
 const DISCORD_TOTAL: usize = 6000;
 /// Telegram: characters in a message's text.
 const TELEGRAM_TEXT: usize = 4096;
+/// Feishu/Lark: bytes of a custom bot's request body (20 KB), less room for the `timestamp`
+/// and `sign` fields added when it is signed.
+const FEISHU_BYTES: usize = 20 * 1024 - 256;
 
-/// The messages for `items` (best first within each topic) to `dest`.
+/// The messages for `items` (best first within each topic) to `dest`: papers packed in order
+/// while a message stays within `max_papers` and its service's limits. A paper too large for a
+/// message of its own goes as [`plain`] renders it.
 pub fn messages(dest: &Notify, items: &[Item]) -> Vec<Message> {
     let per = match dest.kind {
         NotifyKind::Slack => dest.max_papers.min(SLACK_BLOCKS - 1),
         NotifyKind::Discord => dest.max_papers.min(DISCORD_EMBEDS),
         _ => dest.max_papers,
-    };
-    let chunks: Vec<&[Item]> = items.chunks(per.max(1)).collect();
-    let parts = chunks.len();
-    let mut out = Vec::new();
-    for (i, chunk) in chunks.iter().enumerate() {
-        let part = (parts > 1).then_some((i + 1, parts));
-        match dest.kind {
-            NotifyKind::Email => out.push(message(chunk, email(chunk, part))),
-            NotifyKind::Slack => out.push(message(chunk, slack(chunk, part))),
-            NotifyKind::Discord => out.push(message(chunk, discord(chunk, part))),
-            NotifyKind::Feishu => out.push(message(chunk, feishu(chunk, part))),
-            NotifyKind::Webhook => out.push(message(chunk, webhook(chunk))),
-            NotifyKind::Telegram => {
-                let chat = dest.chat_id.clone().unwrap_or_default();
-                out.extend(telegram(chunk, &chat));
-            }
+    }
+    .max(1);
+    // Measured with the longest headline any part could have.
+    let widest = Some((items.len(), items.len()));
+    let mut chunks: Vec<Vec<Item>> = Vec::new();
+    let mut current: Vec<Item> = Vec::new();
+    for item in items {
+        let mut item = item.clone();
+        if !fits(dest.kind, &body(dest, std::slice::from_ref(&item), widest)) {
+            item = minimal(item);
+        }
+        current.push(item);
+        if current.len() > 1
+            && (current.len() > per || !fits(dest.kind, &body(dest, &current, widest)))
+        {
+            let last = current.pop().expect("just pushed");
+            chunks.push(std::mem::replace(&mut current, vec![last]));
         }
     }
-    out
+    if !current.is_empty() {
+        chunks.push(current);
+    }
+    let parts = chunks.len();
+    chunks
+        .iter()
+        .enumerate()
+        .map(|(i, chunk)| {
+            let part = (parts > 1).then_some((i + 1, parts));
+            message(chunk, body(dest, chunk, part))
+        })
+        .collect()
+}
+
+/// One paper as plainly as its service takes it: its title (cut short), first author and
+/// links, no summary. What is tried when a message holding only this paper was refused.
+pub fn plain(dest: &Notify, item: &Item) -> Message {
+    let item = minimal(item.clone());
+    let items = std::slice::from_ref(&item);
+    message(items, body(dest, items, None))
+}
+
+/// `item` reduced to what every service takes.
+fn minimal(mut item: Item) -> Item {
+    item.title = cut(&item.title, 200);
+    item.authors.truncate(1);
+    item.topics.truncate(1);
+    item.summary.clear();
+    item.why.clear();
+    item
+}
+
+/// `items` as one message body to `dest`.
+fn body(dest: &Notify, items: &[Item], part: Option<(usize, usize)>) -> Body {
+    match dest.kind {
+        NotifyKind::Email => email(items, part),
+        NotifyKind::Slack => slack(items, part),
+        NotifyKind::Discord => discord(items, part),
+        NotifyKind::Feishu => feishu(items, part),
+        NotifyKind::Webhook => webhook(items),
+        NotifyKind::Telegram => telegram(items, part, dest.chat_id.as_deref().unwrap_or("")),
+    }
+}
+
+/// Length as the chat services count it (UTF-16 code units, as JavaScript does): never less
+/// than the number of characters.
+fn units(s: &str) -> usize {
+    s.encode_utf16().count()
+}
+
+/// Whether a body is within its service's limits (e-mail and the generic webhook have none).
+fn fits(kind: NotifyKind, body: &Body) -> bool {
+    let Body::Json(v) = body else {
+        return true;
+    };
+    let text = |v: &Value| v.as_str().map_or(0, units);
+    match kind {
+        NotifyKind::Feishu => v.to_string().len() <= FEISHU_BYTES,
+        NotifyKind::Telegram => text(&v["text"]) <= TELEGRAM_TEXT,
+        NotifyKind::Slack => v["blocks"]
+            .as_array()
+            .is_some_and(|b| b.len() <= SLACK_BLOCKS),
+        NotifyKind::Discord => {
+            let embeds = v["embeds"].as_array().map_or(&[][..], Vec::as_slice);
+            let total: usize = embeds
+                .iter()
+                .map(|e| text(&e["title"]) + text(&e["description"]) + text(&e["footer"]["text"]))
+                .sum();
+            embeds.len() <= DISCORD_EMBEDS && total <= DISCORD_TOTAL
+        }
+        NotifyKind::Email | NotifyKind::Webhook => true,
+    }
 }
 
 fn message(items: &[Item], body: Body) -> Message {
+    let version = |i: &Item| PaperVersion {
+        id: i.id.clone(),
+        version: i.version,
+    };
     Message {
         papers: items
             .iter()
-            .map(|i| PaperVersion {
-                id: i.id.clone(),
-                version: i.version,
-            })
+            .filter(|i| i.published.is_none())
+            .map(version)
+            .collect(),
+        published: items
+            .iter()
+            .filter(|i| i.published.is_some())
+            .map(|i| i.id.clone())
             .collect(),
         body,
     }
 }
 
-/// "7 new papers in npu_acceleration, edge_inference" (and "1 revised").
+/// "7 new papers in npu_acceleration, edge_inference" (and "1 revised", "1 now published").
 pub fn headline(items: &[Item], part: Option<(usize, usize)>) -> String {
-    let revised = items.iter().filter(|i| i.revision).count();
-    let new = items.len() - revised;
+    let published = items.iter().filter(|i| i.published.is_some()).count();
+    let revised = items
+        .iter()
+        .filter(|i| i.revision && i.published.is_none())
+        .count();
+    let new = items.len() - revised - published;
     let mut topics: Vec<&str> = Vec::new();
     for i in items {
         for t in &i.topics {
@@ -82,8 +175,15 @@ pub fn headline(items: &[Item], part: Option<(usize, usize)>) -> String {
     if revised > 0 {
         counts.push(format!("{revised} revised"));
     }
+    if published > 0 {
+        counts.push(format!("{published} now published"));
+    }
+    let counts = match counts.len() {
+        0..=2 => counts.join(" and "),
+        _ => format!("{}, {} and {}", counts[0], counts[1], counts[2]),
+    };
     let part = part.map_or(String::new(), |(i, n)| format!(" (part {i} of {n})"));
-    format!("{} in {}{part}", counts.join(" and "), topics.join(", "))
+    format!("{counts} in {}{part}", topics.join(", "))
 }
 
 fn authors_line(item: &Item) -> String {
@@ -102,7 +202,37 @@ fn links(item: &Item) -> Vec<(&'static str, &str)> {
     if let Some(code) = &item.code {
         l.push(("code", code.as_str()));
     }
+    if let Some(url) = item.published.as_ref().and_then(|p| p.url.as_deref()) {
+        l.push(("DOI", url));
+    }
     l
+}
+
+/// What follows a title: " (revised)", " (now published)" or nothing.
+fn tag(item: &Item) -> &'static str {
+    match (&item.published, item.revision) {
+        (Some(_), _) => " (now published)",
+        (None, true) => " (revised)",
+        (None, false) => "",
+    }
+}
+
+/// The line under the links: "now published: <venue>" for publication news, else the
+/// summary (empty in a plain rendering).
+fn note(item: &Item) -> String {
+    match &item.published {
+        Some(p) => format!("now published: {}", p.venue),
+        None => item.summary.clone(),
+    }
+}
+
+/// `lines` joined by newlines, the empty ones left out.
+fn lines<const N: usize>(lines: [String; N]) -> String {
+    lines
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Escapes text for Slack's `mrkdwn` (its three control characters).
@@ -112,7 +242,7 @@ fn slack_escape(s: &str) -> String {
         .replace('>', "&gt;")
 }
 
-/// Escapes Markdown's special characters (Discord, Feishu's `lark_md`).
+/// Escapes Markdown's special characters with a backslash (Discord).
 fn markdown_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -123,6 +253,24 @@ fn markdown_escape(s: &str) -> String {
             out.push('\\');
         }
         out.push(c);
+    }
+    out
+}
+
+/// Escapes text for Feishu's `lark_md` the way Feishu documents it: HTML entities (`&lt;`,
+/// `&#42;` for `*`…), not backslashes, which it shows as they are.
+fn lark_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '*' | '_' | '~' | '`' | '[' | ']' | '(' | ')' | '#' | '\\' | '|' => {
+                out.push_str(&format!("&#{};", u32::from(c)));
+            }
+            c => out.push(c),
+        }
     }
     out
 }
@@ -154,20 +302,31 @@ fn email(items: &[Item], part: Option<(usize, usize)>) -> Body {
                 html_escape(topic)
             ));
         }
-        let revised = if item.revision { " [revised]" } else { "" };
         let link_text: Vec<String> = links(item)
             .iter()
             .map(|(k, u)| format!("{k}: {u}"))
             .collect();
-        text.push_str(&format!(
-            "\n{}{revised}\n  {} · {}\n  {}\n  {}\n  why: {}\n",
-            item.title,
-            authors_line(item),
-            item.date,
-            link_text.join(" · "),
-            item.summary,
-            item.why
-        ));
+        let why = if item.why.is_empty() {
+            String::new()
+        } else {
+            format!("why: {}", item.why)
+        };
+        let block = lines([
+            format!(
+                "{}{}",
+                item.title,
+                tag(item).replace(" (", " [").replace(')', "]")
+            ),
+            format!("  {} · {}", authors_line(item), item.date),
+            format!("  {}", link_text.join(" · ")),
+            format!("  {}", note(item)).trim_end().to_string(),
+            if why.is_empty() {
+                why.clone()
+            } else {
+                format!("  {why}")
+            },
+        ]);
+        text.push_str(&format!("\n{block}\n"));
         let link_html: Vec<String> = links(item)
             .iter()
             .map(|(k, u)| {
@@ -178,15 +337,18 @@ fn email(items: &[Item], part: Option<(usize, usize)>) -> Body {
             })
             .collect();
         html.push_str(&format!(
-            "<div style=\"margin:0 0 16px\"><a href=\"{}\" style=\"font-weight:600;color:#0969da;text-decoration:none\">{}</a>{}<br>\n<span style=\"color:#59636e;font-size:13px\">{} · {}</span><br>\n<span style=\"font-size:13px\">{}</span>\n<p style=\"margin:6px 0\">{}</p>\n<span style=\"color:#59636e;font-size:12px\">why: {}</span></div>\n",
+            "<div style=\"margin:0 0 16px\"><a href=\"{}\" style=\"font-weight:600;color:#0969da;text-decoration:none\">{}</a>{}<br>\n<span style=\"color:#59636e;font-size:13px\">{} · {}</span><br>\n<span style=\"font-size:13px\">{}</span>\n<p style=\"margin:6px 0\">{}</p>\n<span style=\"color:#59636e;font-size:12px\">{}</span></div>\n",
             html_escape(&item.url),
             html_escape(&item.title),
-            if item.revision { " <em>(revised)</em>" } else { "" },
+            match tag(item) {
+                "" => String::new(),
+                t => format!(" <em>{}</em>", t.trim()),
+            },
             html_escape(&authors_line(item)),
             html_escape(&item.date),
             link_html.join(" · "),
-            html_escape(&item.summary),
-            html_escape(&item.why)
+            html_escape(&note(item)),
+            html_escape(&why)
         ));
     }
     html.push_str(
@@ -203,55 +365,64 @@ fn slack(items: &[Item], part: Option<(usize, usize)>) -> Body {
     let headline = headline(items, part);
     let mut blocks = vec![json!({
         "type": "header",
-        "text": {"type": "plain_text", "text": cut(&headline, 150)}
+        "text": {"type": "plain_text", "text": cut(&headline, SLACK_HEADER)}
     })];
     for item in items {
         let links: Vec<String> = links(item)
             .iter()
             .map(|(k, u)| format!("<{}|{k}>", slack_escape(u)))
             .collect();
-        let text = format!(
-            "*<{}|{}>*{}\n{} · {} · _{}_\n{}\n{}",
-            slack_escape(&item.url),
-            slack_escape(&item.title),
-            if item.revision { " (revised)" } else { "" },
-            slack_escape(&authors_line(item)),
-            item.date,
-            slack_escape(&item.topics.join(", ")),
+        let text = lines([
+            format!(
+                "*<{}|{}>*{}",
+                slack_escape(&item.url),
+                slack_escape(&item.title),
+                tag(item)
+            ),
+            format!(
+                "{} · {} · _{}_",
+                slack_escape(&authors_line(item)),
+                item.date,
+                slack_escape(&item.topics.join(", "))
+            ),
             links.join(" · "),
-            slack_escape(&item.summary)
-        );
+            slack_escape(&note(item)),
+        ]);
         blocks.push(json!({
             "type": "section",
             "text": {"type": "mrkdwn", "text": cut(&text, SLACK_SECTION)}
         }));
     }
-    Body::Json(json!({"text": headline, "blocks": blocks}))
+    // `text` is the notification's fallback, read as `mrkdwn` too.
+    Body::Json(json!({"text": slack_escape(&headline), "blocks": blocks}))
 }
 
 fn discord(items: &[Item], part: Option<(usize, usize)>) -> Body {
     let headline = headline(items, part);
-    // Leave room for titles and fields within the 6,000 characters of all embeds.
-    let budget = (DISCORD_TOTAL - 200) / items.len().max(1);
     let embeds: Vec<Value> = items
         .iter()
         .map(|item| {
-            let title = cut(&item.title, 250);
             let links: Vec<String> = links(item)
                 .iter()
                 .map(|(k, u)| format!("[{k}]({u})"))
                 .collect();
-            let head = format!(
-                "{} · {}\n{}\n",
-                markdown_escape(&authors_line(item)),
-                item.date,
-                links.join(" · ")
-            );
-            let room = budget.saturating_sub(title.chars().count() + head.chars().count() + 40);
+            let head = lines([
+                format!("{} · {}", markdown_escape(&authors_line(item)), item.date),
+                links.join(" · "),
+            ]);
+            let room = DISCORD_DESCRIPTION.saturating_sub(units(&head) + 1);
+            let note = cut(&markdown_escape(&note(item)), room);
+            // `cut` counts characters; a summary outside the Basic Multilingual Plane can
+            // still be too long in UTF-16 units: shorten it until it is not.
+            let mut note = note;
+            while units(&head) + 1 + units(&note) > DISCORD_DESCRIPTION {
+                let n = note.chars().count();
+                note = cut(&note, n.saturating_sub(16));
+            }
             json!({
-                "title": title,
+                "title": cut(&format!("{}{}", item.title, tag(item)), DISCORD_TITLE),
                 "url": item.url,
-                "description": format!("{head}{}", cut(&markdown_escape(&item.summary), room)),
+                "description": lines([head, note]),
                 "footer": {"text": cut(&item.topics.join(", "), 30)},
             })
         })
@@ -259,7 +430,7 @@ fn discord(items: &[Item], part: Option<(usize, usize)>) -> Body {
     Body::Json(json!({"content": headline, "embeds": embeds, "allowed_mentions": {"parse": []}}))
 }
 
-fn telegram(items: &[Item], chat: &str) -> Vec<Message> {
+fn telegram(items: &[Item], part: Option<(usize, usize)>, chat: &str) -> Body {
     let blocks: Vec<String> = items
         .iter()
         .map(|item| {
@@ -267,55 +438,30 @@ fn telegram(items: &[Item], chat: &str) -> Vec<Message> {
                 .iter()
                 .map(|(k, u)| format!("<a href=\"{}\">{k}</a>", html_escape(u)))
                 .collect();
-            let block = format!(
-                "<b>{}</b>{}\n{} · {} · <i>{}</i>\n{}\n{}\n\n",
-                html_escape(&item.title),
-                if item.revision { " (revised)" } else { "" },
-                html_escape(&authors_line(item)),
-                item.date,
-                html_escape(&item.topics.join(", ")),
-                links.join(" · "),
-                html_escape(&item.summary)
-            );
-            if block.chars().count() > TELEGRAM_TEXT - 200 {
+            lines([
+                format!("<b>{}</b>{}", html_escape(&item.title), tag(item)),
                 format!(
-                    "<b>{}</b>\n{}\n\n",
-                    html_escape(&cut(&item.title, 300)),
-                    links.join(" · ")
-                )
-            } else {
-                block
-            }
+                    "{} · {} · <i>{}</i>",
+                    html_escape(&authors_line(item)),
+                    item.date,
+                    html_escape(&item.topics.join(", "))
+                ),
+                links.join(" · "),
+                html_escape(&note(item)),
+            ])
         })
         .collect();
-    // Pack whole paper blocks under the limit, each message with its own headline.
-    let mut out = Vec::new();
-    let mut start = 0;
-    while start < items.len() {
-        let mut end = start;
-        let mut len = 0;
-        while end < items.len() && len + blocks[end].chars().count() + 200 <= TELEGRAM_TEXT {
-            len += blocks[end].chars().count();
-            end += 1;
-        }
-        let end = end.max(start + 1);
-        let head = html_escape(&headline(&items[start..end], None));
-        let text = format!(
-            "<b>paperwatch: {head}</b>\n\n{}",
-            blocks[start..end].concat()
-        );
-        out.push(message(
-            &items[start..end],
-            Body::Json(json!({
-                "chat_id": chat,
-                "text": text.trim_end(),
-                "parse_mode": "HTML",
-                "link_preview_options": {"is_disabled": true},
-            })),
-        ));
-        start = end;
-    }
-    out
+    let text = format!(
+        "<b>paperwatch: {}</b>\n\n{}",
+        html_escape(&headline(items, part)),
+        blocks.join("\n\n")
+    );
+    Body::Json(json!({
+        "chat_id": chat,
+        "text": text,
+        "parse_mode": "HTML",
+        "link_preview_options": {"is_disabled": true},
+    }))
 }
 
 fn feishu(items: &[Item], part: Option<(usize, usize)>) -> Body {
@@ -325,23 +471,23 @@ fn feishu(items: &[Item], part: Option<(usize, usize)>) -> Body {
             .iter()
             .map(|(k, u)| format!("[{k}]({u})"))
             .collect();
-        elements.push(json!({
-            "tag": "div",
-            "text": {
-                "tag": "lark_md",
-                "content": format!(
-                    "**[{}]({})**{}\n{} · {} · {}\n{}\n{}",
-                    markdown_escape(&item.title),
-                    item.url,
-                    if item.revision { " (revised)" } else { "" },
-                    markdown_escape(&authors_line(item)),
-                    item.date,
-                    markdown_escape(&item.topics.join(", ")),
-                    links.join(" · "),
-                    markdown_escape(&item.summary)
-                ),
-            }
-        }));
+        let content = lines([
+            format!(
+                "**[{}]({})**{}",
+                lark_escape(&item.title),
+                item.url,
+                tag(item)
+            ),
+            format!(
+                "{} · {} · {}",
+                lark_escape(&authors_line(item)),
+                item.date,
+                lark_escape(&item.topics.join(", "))
+            ),
+            links.join(" · "),
+            lark_escape(&note(item)),
+        ]);
+        elements.push(json!({"tag": "div", "text": {"tag": "lark_md", "content": content}}));
         elements.push(json!({"tag": "hr"}));
     }
     elements.pop();
@@ -379,6 +525,7 @@ mod tests {
             summary: "x < y & z. ".repeat(40),
             why: "matched NPU".into(),
             revision: false,
+            published: None,
         }
     }
 
@@ -394,8 +541,17 @@ mod tests {
             unreachable!()
         };
         assert!(!s.to_string().contains("<script>"));
-        let t = telegram(&items, "42");
-        assert!(!t[0].body.preview().contains("<script>"));
+        let t = telegram(&items, None, "42");
+        assert!(!t.preview().contains("<script>"));
+        let Body::Json(f) = feishu(&items, None) else {
+            unreachable!()
+        };
+        let card = f.to_string();
+        assert!(!card.contains("<script>") && card.contains("&lt;script&gt;"));
+        assert!(
+            !card.contains("\\\\"),
+            "Feishu takes entities, not backslashes: {card}"
+        );
     }
 
     #[test]
@@ -415,6 +571,7 @@ mod tests {
             schedule: crate::config::Schedule::Run,
             revisions: false,
             backfill: 0,
+            published: true,
         };
         let slack = messages(&dest(NotifyKind::Slack), &items);
         assert_eq!(slack.len(), 2);
@@ -453,6 +610,93 @@ mod tests {
             seen += m.papers.len();
         }
         assert_eq!(seen, 60, "every paper in exactly one message");
+    }
+
+    fn dest(kind: NotifyKind, max_papers: usize) -> Notify {
+        Notify {
+            name: "d".into(),
+            kind,
+            url_env: "U".into(),
+            secret_env: None,
+            from: None,
+            to: vec![],
+            chat_id: Some("42".into()),
+            topics: vec![],
+            min_score: None,
+            max_papers,
+            schedule: crate::config::Schedule::Run,
+            revisions: false,
+            backfill: 0,
+            published: true,
+        }
+    }
+
+    /// Each paper in exactly one message, in order.
+    fn carried(messages: &[Message]) -> Vec<String> {
+        messages
+            .iter()
+            .flat_map(|m| m.papers.iter().map(|p| p.id.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_long_summary_keeps_discords_per_field_and_total_limits() {
+        let mut items: Vec<Item> = (1..=10).map(|n| item(n, &"T".repeat(300))).collect();
+        items[3].summary = "A long Hugging Face summary. ".repeat(200);
+        let messages = messages(&dest(NotifyKind::Discord, 20), &items);
+        assert_eq!(carried(&messages).len(), 10);
+        for m in &messages {
+            let Body::Json(v) = &m.body else {
+                unreachable!()
+            };
+            let mut total = 0;
+            for e in v["embeds"].as_array().unwrap() {
+                let (t, d) = (
+                    e["title"].as_str().unwrap(),
+                    e["description"].as_str().unwrap(),
+                );
+                assert!(units(t) <= DISCORD_TITLE && units(d) <= DISCORD_DESCRIPTION);
+                total += units(t) + units(d) + units(e["footer"]["text"].as_str().unwrap());
+            }
+            assert!(total <= DISCORD_TOTAL, "{total}");
+        }
+        assert!(
+            messages.len() > 1,
+            "10 papers of 300-character titles do not fit 6,000"
+        );
+    }
+
+    #[test]
+    fn feishu_cards_stay_under_20_kb_with_chinese_summaries() {
+        let mut items: Vec<Item> = (1..=20).map(|n| item(n, "端侧大模型推理")).collect();
+        for i in &mut items {
+            i.summary = "本文提出一种在移动端神经网络处理器上高效运行大语言模型的方法。".repeat(10);
+        }
+        let messages = messages(&dest(NotifyKind::Feishu, 20), &items);
+        assert!(messages.len() > 1);
+        let ids = carried(&messages);
+        let want: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
+        assert_eq!(ids, want, "every paper once, in order");
+        for m in &messages {
+            let Body::Json(v) = &m.body else {
+                unreachable!()
+            };
+            assert!(
+                v.to_string().len() <= FEISHU_BYTES,
+                "{}",
+                v.to_string().len()
+            );
+        }
+    }
+
+    #[test]
+    fn a_paper_too_large_alone_goes_plain() {
+        let mut big = item(1, "On NPUs");
+        big.summary = "x".repeat(5000);
+        let m = messages(&dest(NotifyKind::Telegram, 20), &[big.clone()]);
+        assert_eq!(m.len(), 1);
+        assert!(!m[0].body.preview().contains("xxxx"), "summary dropped");
+        assert_eq!(m, vec![plain(&dest(NotifyKind::Telegram, 20), &big)]);
     }
 
     #[test]

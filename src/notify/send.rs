@@ -27,6 +27,28 @@ pub struct SendError {
     pub destination: String,
     /// What went wrong.
     pub message: String,
+    /// The service refused this message's content (HTTP 400, 413 or 422, or a refusal in its
+    /// answer that is not about the destination itself): a smaller or plainer message may
+    /// pass. Otherwise (unreachable, 429, 5xx, a bad token or signature, a missing variable)
+    /// nothing sent to this destination now would pass.
+    pub content: bool,
+}
+
+/// A service's refusal, before it is tied to a destination.
+#[derive(Debug, PartialEq, Eq)]
+struct Refused {
+    message: String,
+    content: bool,
+}
+
+impl Refused {
+    /// A refusal that is not about the message's content.
+    fn stop(message: String) -> Self {
+        Refused {
+            message,
+            content: false,
+        }
+    }
 }
 
 /// Where the secrets come from (the process environment, or a map in tests).
@@ -37,10 +59,12 @@ pub type Sleep<'a> = &'a dyn Fn(Duration);
 
 /// Delivers one message to `dest`.
 pub fn deliver(dest: &Notify, message: &Message, env: Env, sleep: Sleep) -> Result<(), SendError> {
-    let fail = |message: String| SendError {
+    let refused = |r: Refused| SendError {
         destination: dest.name.clone(),
-        message,
+        message: r.message,
+        content: r.content,
     };
+    let fail = |message: String| refused(Refused::stop(message));
     let url = env(&dest.url_env)
         .filter(|u| !u.trim().is_empty())
         .ok_or_else(|| {
@@ -89,7 +113,7 @@ pub fn deliver(dest: &Notify, message: &Message, env: Env, sleep: Sleep) -> Resu
                 NotifyKind::Telegram => format!("{}/sendMessage", url.trim_end_matches('/')),
                 _ => url,
             };
-            post(dest.kind, &url, &body, &headers, sleep).map_err(fail)
+            post(dest.kind, &url, &body, &headers, sleep).map_err(refused)
         }
     }
 }
@@ -133,7 +157,7 @@ fn post(
     body: &str,
     headers: &[(&str, String)],
     sleep: Sleep,
-) -> Result<(), String> {
+) -> Result<(), Refused> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(30)))
@@ -150,7 +174,7 @@ fn post(
         // ureq's errors name the URL, which holds the secret: keep only their kind.
         let mut response = request
             .send(body.as_bytes())
-            .map_err(|e| format!("cannot reach the service ({})", describe(&e)))?;
+            .map_err(|e| Refused::stop(format!("cannot reach the service ({})", describe(&e))))?;
         let status = response.status().as_u16();
         let text = response
             .body_mut()
@@ -167,18 +191,25 @@ fn post(
                     .and_then(|v| v.to_str().ok());
                 let wait = retry_after(header, &text);
                 if wait > MAX_RETRY_AFTER {
-                    return Err(format!(
+                    return Err(Refused::stop(format!(
                         "HTTP 429: the service asks to wait {} s; the papers stay queued",
                         wait.as_secs()
-                    ));
+                    )));
                 }
                 tracing::warn!("HTTP 429; retrying in {} s", wait.as_secs());
                 sleep(wait);
             }
-            _ => return Err(format!("HTTP {status}: {}", snippet(&text))),
+            _ => {
+                return Err(Refused {
+                    message: format!("HTTP {status}: {}", snippet(&text)),
+                    content: matches!(status, 400 | 413 | 422) && !about_destination(&text),
+                });
+            }
         }
     }
-    Err("HTTP 429 after 3 attempts; the papers stay queued".into())
+    Err(Refused::stop(
+        "HTTP 429 after 3 attempts; the papers stay queued".into(),
+    ))
 }
 
 /// How long a 429 asks to wait: the `Retry-After` header (seconds), else Telegram's
@@ -201,7 +232,7 @@ fn retry_after(header: Option<&str>, body: &str) -> Duration {
 /// `{"ok": true, …}`; Feishu/Lark `{"code": 0, …}` (rejections come as HTTP 200 with another
 /// code: 19021 bad signature, 19024 keyword missing, 9499 bad request, 11232 rate limit); a
 /// generic webhook, any 2xx. Anything else is a refusal that names what the service said.
-fn accepted(kind: NotifyKind, status: u16, body: &str) -> Result<(), String> {
+fn accepted(kind: NotifyKind, status: u16, body: &str) -> Result<(), Refused> {
     let json = serde_json::from_str::<Value>(body).ok();
     let field = |name: &str| json.as_ref().and_then(|v| v.get(name)).cloned();
     let ok = match kind {
@@ -237,7 +268,32 @@ fn accepted(kind: NotifyKind, status: u16, body: &str) -> Result<(), String> {
         ),
         _ => format!("HTTP {status}: {}", snippet(body)),
     };
-    Err(format!("the service refused the message: {said}"))
+    // Feishu's codes about the bot rather than the message: a bad signature or timestamp, an
+    // IP not allowed, a required keyword missing, rate limits.
+    let content = match (kind, field("code").and_then(|c| c.as_i64())) {
+        (NotifyKind::Feishu, Some(19021 | 19022 | 19024 | 11232 | 11233)) => false,
+        _ => !about_destination(body),
+    };
+    Err(Refused {
+        message: format!("the service refused the message: {said}"),
+        content,
+    })
+}
+
+/// Whether a service's refusal is about the destination rather than the message (a chat that
+/// does not exist or blocked the bot, a revoked token): nothing else would pass either.
+fn about_destination(body: &str) -> bool {
+    const SAYINGS: [&str; 7] = [
+        "chat not found",
+        "bot was blocked",
+        "bot was kicked",
+        "not enough rights",
+        "unauthorized",
+        "invalid_token",
+        "channel_not_found",
+    ];
+    let body = body.to_ascii_lowercase();
+    SAYINGS.iter().any(|s| body.contains(s))
 }
 
 fn describe(e: &ureq::Error) -> &'static str {
@@ -462,10 +518,18 @@ mod tests {
             200,
             r#"{"ok":false,"error_code":400,"description":"Bad Request: chat not found"}"#,
         );
+        let no = no.unwrap_err();
         assert_eq!(
-            no.unwrap_err(),
+            no.message,
             "the service refused the message: error 400 (Bad Request: chat not found)"
         );
+        assert!(!no.content, "a missing chat refuses every message alike");
+        let long = accepted(
+            Telegram,
+            200,
+            r#"{"ok":false,"error_code":400,"description":"Bad Request: message is too long"}"#,
+        );
+        assert!(long.unwrap_err().content, "a shorter message may pass");
         assert_eq!(
             accepted(Feishu, 200, r#"{"code":0,"msg":"success","data":{}}"#),
             Ok(())
@@ -474,10 +538,11 @@ mod tests {
             accepted(Feishu, 200, r#"{"StatusCode":0,"StatusMessage":"success"}"#),
             Ok(())
         );
-        for code in [19021, 19024, 9499, 11232] {
+        for (code, content) in [(19021, false), (19024, false), (9499, true), (11232, false)] {
             let body = format!(r#"{{"code":{code},"msg":"refused","data":{{}}}}"#);
             let err = accepted(Feishu, 200, &body).unwrap_err();
-            assert!(err.contains(&format!("code {code}")), "{err}");
+            assert!(err.message.contains(&format!("code {code}")), "{err:?}");
+            assert_eq!(err.content, content, "{code}");
         }
         assert!(accepted(Feishu, 200, "ok").is_err());
         assert_eq!(accepted(Webhook, 202, ""), Ok(()));

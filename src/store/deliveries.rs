@@ -27,42 +27,98 @@ pub struct Destination {
     pub started_at: String,
     /// When it was last sent something (RFC 3339), if ever.
     pub last_sent_at: Option<String>,
+    /// What it was last shown (its topics and `min_score`), when known.
+    pub scope: Option<String>,
+    /// When the config stopped naming it, if it did.
+    pub removed_at: Option<String>,
+}
+
+/// How a destination is (re)registered: the papers it is shown that have no row yet.
+#[derive(Debug, Clone, Copy)]
+pub struct Registration<'a> {
+    /// Its scope now.
+    pub scope: &'a str,
+    /// Papers never to be sent (already there before the destination, or before it widened).
+    pub history: &'a [PaperVersion],
+    /// Papers to queue.
+    pub queued: &'a [PaperVersion],
+    /// Re-added after the config dropped it: what was queued then becomes history.
+    pub restart: bool,
+}
+
+/// What `notify --rename` or `--forget` found.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Rename {
+    /// No destination of that name is stored.
+    #[error("the database has no destination named {0:?}")]
+    Unknown(String),
+    /// The new name is taken.
+    #[error("the database already has a destination named {0:?}")]
+    Taken(String),
+}
+
+/// A paper a service refused even alone and plain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failed {
+    /// The destination.
+    pub destination: String,
+    /// The paper.
+    pub id: ArxivId,
+    /// The version.
+    pub version: u32,
+    /// What the service said.
+    pub answer: String,
 }
 
 impl Store {
-    /// When `destination` was first seen, and when it was last sent something.
+    /// When `destination` was first seen, last sent something, what it was shown, and whether
+    /// the config dropped it.
     pub fn destination(&self, name: &str) -> Result<Option<Destination>> {
         Ok(self
             .conn
             .query_row(
-                "SELECT started_at, last_sent_at FROM destinations WHERE name = ?1",
+                "SELECT started_at, last_sent_at, scope, removed_at FROM destinations
+                 WHERE name = ?1",
                 params![name],
                 |r| {
                     Ok(Destination {
                         started_at: r.get(0)?,
                         last_sent_at: r.get(1)?,
+                        scope: r.get(2)?,
+                        removed_at: r.get(3)?,
                     })
                 },
             )
             .optional()?)
     }
 
-    /// Registers a destination: `history` papers are marked as never to be sent, `backfill` ones
-    /// are queued. One transaction.
-    pub fn add_destination(
+    /// Registers a destination, or registers it again (re-added, or widened): `history` papers
+    /// are marked as never to be sent, `queued` ones are queued; rows already there are kept.
+    /// One transaction.
+    pub fn register_destination(
         &mut self,
         name: &str,
-        history: &[PaperVersion],
-        backfill: &[PaperVersion],
+        how: Registration,
         now: Timestamp,
     ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let now = now.to_string();
         tx.execute(
-            "INSERT OR IGNORE INTO destinations (name, started_at) VALUES (?1, ?2)",
-            params![name, now],
+            "INSERT INTO destinations (name, started_at, scope) VALUES (?1, ?2, ?3)
+             ON CONFLICT (name) DO UPDATE SET scope = ?3, removed_at = NULL",
+            params![name, now, how.scope],
         )?;
-        for (rows, state) in [(history, "history"), (backfill, "queued")] {
+        if how.restart {
+            tx.execute(
+                "UPDATE deliveries SET state = 'history' WHERE destination = ?1 AND state = 'queued'",
+                params![name],
+            )?;
+            tx.execute(
+                "DELETE FROM publication_news WHERE destination = ?1 AND state = 'queued'",
+                params![name],
+            )?;
+        }
+        for (rows, state) in [(how.history, "history"), (how.queued, "queued")] {
             for PaperVersion { id, version } in rows {
                 tx.execute(
                     "INSERT OR IGNORE INTO deliveries
@@ -75,8 +131,73 @@ impl Store {
         Ok(())
     }
 
-    /// Queues papers newly shown to a destination: a paper with no row yet, or (with
-    /// `revisions`) a version above every row it has. Returns how many were queued.
+    /// Marks every stored destination the config no longer names as removed (once).
+    pub fn retire_destinations(&mut self, named: &[&str], now: Timestamp) -> Result<()> {
+        let tx = self.conn.transaction()?;
+        let stored: Vec<String> = tx
+            .prepare("SELECT name FROM destinations WHERE removed_at IS NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for name in stored.iter().filter(|n| !named.contains(&n.as_str())) {
+            tx.execute(
+                "UPDATE destinations SET removed_at = ?2 WHERE name = ?1",
+                params![name, now.to_string()],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Gives a destination's queue and history a new name (`notify --rename`).
+    pub fn rename_destination(&mut self, old: &str, new: &str) -> Result<Result<(), Rename>> {
+        let tx = self.conn.transaction()?;
+        let exists = |name: &str| -> Result<bool> {
+            Ok(tx
+                .prepare("SELECT 1 FROM destinations WHERE name = ?1")?
+                .exists(params![name])?)
+        };
+        if !exists(old)? {
+            return Ok(Err(Rename::Unknown(old.into())));
+        }
+        if exists(new)? {
+            return Ok(Err(Rename::Taken(new.into())));
+        }
+        tx.execute(
+            "UPDATE destinations SET name = ?2, removed_at = NULL WHERE name = ?1",
+            params![old, new],
+        )?;
+        for table in ["deliveries", "publication_news"] {
+            tx.execute(
+                &format!("UPDATE {table} SET destination = ?2 WHERE destination = ?1"),
+                params![old, new],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// Drops a destination's queue and history (`notify --forget`); configured again, it
+    /// starts from now.
+    pub fn forget_destination(&mut self, name: &str) -> Result<Result<(), Rename>> {
+        let tx = self.conn.transaction()?;
+        let gone = tx.execute("DELETE FROM destinations WHERE name = ?1", params![name])?;
+        if gone == 0 {
+            return Ok(Err(Rename::Unknown(name.into())));
+        }
+        for table in ["deliveries", "publication_news"] {
+            tx.execute(
+                &format!("DELETE FROM {table} WHERE destination = ?1"),
+                params![name],
+            )?;
+        }
+        tx.commit()?;
+        Ok(Ok(()))
+    }
+
+    /// Brings a destination's queue up to what it is shown: a paper with no row yet is queued;
+    /// a queued paper moves to its newest version (announced once); with `revisions`, a
+    /// version above every version sent is queued as a revision; a queued paper no longer
+    /// shown leaves the queue. Returns how many were queued.
     pub fn enqueue(
         &mut self,
         name: &str,
@@ -88,6 +209,16 @@ impl Store {
         let now = now.to_string();
         let mut queued = 0;
         for PaperVersion { id, version } in shown {
+            // A queued row of an older version announces this one instead.
+            let moved = tx
+                .prepare_cached(
+                    "UPDATE OR IGNORE deliveries SET version = ?3
+                     WHERE destination = ?1 AND paper_id = ?2 AND state = 'queued' AND version < ?3",
+                )?
+                .execute(params![name, id.as_str(), version])?;
+            if moved > 0 {
+                continue;
+            }
             let known: Option<u32> = tx
                 .prepare_cached(
                     "SELECT MAX(version) FROM deliveries WHERE destination = ?1 AND paper_id = ?2",
@@ -105,15 +236,71 @@ impl Store {
                 params![name, id.as_str(), version, i64::from(revision), now],
             )?;
         }
+        let shown: std::collections::HashSet<&str> = shown.iter().map(|p| p.id.as_str()).collect();
+        let waiting: Vec<String> = tx
+            .prepare_cached(
+                "SELECT paper_id FROM deliveries WHERE destination = ?1 AND state = 'queued'",
+            )?
+            .query_map(params![name], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        for id in waiting.iter().filter(|id| !shown.contains(id.as_str())) {
+            tx.execute(
+                "DELETE FROM deliveries WHERE destination = ?1 AND paper_id = ?2 AND state = 'queued'",
+                params![name, id],
+            )?;
+        }
         tx.commit()?;
         Ok(queued)
     }
 
-    /// A destination's queue, oldest first.
+    /// Every paper with a row at a destination, whatever its state.
+    pub fn delivered_ids(&self, name: &str) -> Result<std::collections::HashSet<ArxivId>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT DISTINCT paper_id FROM deliveries WHERE destination = ?1")?;
+        let ids: Vec<String> = stmt
+            .query_map(params![name], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| ArxivId::parse(id).ok())
+            .collect())
+    }
+
+    /// Queues publication news for `name`: each paper sent there that has since gained its
+    /// first journal reference or DOI, once. Returns how many were queued.
+    pub fn enqueue_publications(&mut self, name: &str, now: Timestamp) -> Result<usize> {
+        Ok(self.conn.execute(
+            "INSERT OR IGNORE INTO publication_news (destination, paper_id, state, queued_at)
+             SELECT ?1, p.id, 'queued', ?2 FROM papers p
+             WHERE p.published_at IS NOT NULL AND EXISTS (
+                 SELECT 1 FROM deliveries d
+                 WHERE d.destination = ?1 AND d.paper_id = p.id AND d.state = 'sent'
+                   AND (d.sent_at IS NULL OR d.sent_at < p.published_at))",
+            params![name, now.to_string()],
+        )?)
+    }
+
+    /// The papers whose publication news waits for `name`, oldest first.
+    pub fn publication_queue(&self, name: &str) -> Result<Vec<ArxivId>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT paper_id FROM publication_news WHERE destination = ?1 AND state = 'queued'
+             ORDER BY queued_at, paper_id",
+        )?;
+        let ids: Vec<String> = stmt
+            .query_map(params![name], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids
+            .iter()
+            .filter_map(|id| ArxivId::parse(id).ok())
+            .collect())
+    }
+
+    /// A destination's queue, oldest first; one row per paper, at its newest version.
     pub fn queue(&self, name: &str) -> Result<Vec<Queued>> {
         let mut stmt = self.conn.prepare(
             "SELECT paper_id, version, revision FROM deliveries
-             WHERE destination = ?1 AND state = 'queued' ORDER BY queued_at, paper_id",
+             WHERE destination = ?1 AND state = 'queued' ORDER BY queued_at, paper_id, version DESC",
         )?;
         let rows = stmt.query_map(params![name], |r| {
             Ok((
@@ -122,13 +309,16 @@ impl Store {
                 r.get::<_, i64>(2)?,
             ))
         })?;
-        let mut out = Vec::new();
+        let mut out: Vec<Queued> = Vec::new();
         for row in rows {
             let (id, version, revision) = row?;
             let id = ArxivId::parse(&id).map_err(|e| super::Error::Corrupt {
                 id: id.clone(),
                 message: e.to_string(),
             })?;
+            if out.iter().any(|q| q.id == id) {
+                continue;
+            }
             out.push(Queued {
                 id,
                 version,
@@ -138,15 +328,30 @@ impl Store {
         Ok(out)
     }
 
-    /// Marks papers sent to a destination (one message's worth), in one transaction.
-    pub fn mark_sent(&mut self, name: &str, papers: &[PaperVersion], now: Timestamp) -> Result<()> {
+    /// Marks one message's papers and publication news sent, in one transaction. A paper's
+    /// older rows still queued go with it.
+    pub fn mark_sent(
+        &mut self,
+        name: &str,
+        papers: &[PaperVersion],
+        published: &[ArxivId],
+        now: Timestamp,
+    ) -> Result<()> {
         let tx = self.conn.transaction()?;
         let now = now.to_string();
         for PaperVersion { id, version } in papers {
             tx.execute(
                 "UPDATE deliveries SET state = 'sent', sent_at = ?4
-                 WHERE destination = ?1 AND paper_id = ?2 AND version = ?3",
+                 WHERE destination = ?1 AND paper_id = ?2
+                   AND (version = ?3 OR (state = 'queued' AND version < ?3))",
                 params![name, id.as_str(), version, now],
+            )?;
+        }
+        for id in published {
+            tx.execute(
+                "UPDATE publication_news SET state = 'sent', sent_at = ?3
+                 WHERE destination = ?1 AND paper_id = ?2",
+                params![name, id.as_str(), now],
             )?;
         }
         tx.execute(
@@ -155,6 +360,60 @@ impl Store {
         )?;
         tx.commit()?;
         Ok(())
+    }
+
+    /// Sets a paper aside at a destination: its service refused it even alone and plain. It is
+    /// never tried again; `answer` is what the service said.
+    pub fn mark_failed(
+        &mut self,
+        name: &str,
+        paper: &PaperVersion,
+        answer: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.conn.execute(
+            "UPDATE deliveries SET state = 'failed', answer = ?4, sent_at = ?5
+             WHERE destination = ?1 AND paper_id = ?2 AND version = ?3",
+            params![
+                name,
+                paper.id.as_str(),
+                paper.version,
+                answer,
+                now.to_string()
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Drops a paper's publication news at a destination (its service refused it).
+    pub fn drop_publication(&mut self, name: &str, id: &ArxivId) -> Result<()> {
+        self.conn.execute(
+            "DELETE FROM publication_news WHERE destination = ?1 AND paper_id = ?2",
+            params![name, id.as_str()],
+        )?;
+        Ok(())
+    }
+
+    /// Every paper set aside, by destination and paper.
+    pub fn failed_deliveries(&self) -> Result<Vec<Failed>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT destination, paper_id, version, COALESCE(answer, '') FROM deliveries
+             WHERE state = 'failed' ORDER BY destination, paper_id",
+        )?;
+        let rows: Vec<(String, String, u32, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(destination, id, version, answer)| {
+                Some(Failed {
+                    destination,
+                    id: ArxivId::parse(&id).ok()?,
+                    version,
+                    answer,
+                })
+            })
+            .collect())
     }
 
     /// The cached summary of a paper by `model` in `language`.
@@ -263,7 +522,8 @@ impl Store {
     }
 }
 
-/// One line of the deliveries snapshot: a destination, or one paper's state there.
+/// One line of the deliveries snapshot: a destination, one paper's state there, or one
+/// paper's publication news there.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
 pub enum DeliveryLine {
@@ -275,6 +535,12 @@ pub enum DeliveryLine {
         started_at: String,
         /// When it was last sent something.
         last_sent_at: Option<String>,
+        /// What it was last shown.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        scope: Option<String>,
+        /// When the config stopped naming it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        removed_at: Option<String>,
     },
     /// A paper's state at a destination.
     Paper {
@@ -284,34 +550,52 @@ pub enum DeliveryLine {
         id: String,
         /// The version.
         version: u32,
-        /// `queued`, `sent` or `history`.
+        /// `queued`, `sent`, `history` or `failed`.
         state: String,
         /// Announced as a revision.
         revision: bool,
         /// When it was queued (orders the queue).
         queued_at: String,
+        /// For `failed`: what the service said.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answer: Option<String>,
+    },
+    /// A paper's publication news at a destination.
+    Published {
+        /// The destination.
+        destination: String,
+        /// The paper.
+        id: String,
+        /// `queued` or `sent`.
+        state: String,
+        /// When it was queued.
+        queued_at: String,
     },
 }
 
 impl Store {
-    /// Every destination and delivery row, in a stable order, for the text snapshot.
+    /// Every destination, delivery and publication-news row, in a stable order, for the text
+    /// snapshot.
     pub fn delivery_lines(&self) -> Result<Vec<DeliveryLine>> {
         let mut out = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare("SELECT name, started_at, last_sent_at FROM destinations ORDER BY name")?;
+        let mut stmt = self.conn.prepare(
+            "SELECT name, started_at, last_sent_at, scope, removed_at FROM destinations
+             ORDER BY name",
+        )?;
         for row in stmt.query_map([], |r| {
             Ok(DeliveryLine::Destination {
                 name: r.get(0)?,
                 started_at: r.get(1)?,
                 last_sent_at: r.get(2)?,
+                scope: r.get(3)?,
+                removed_at: r.get(4)?,
             })
         })? {
             out.push(row?);
         }
         let mut stmt = self.conn.prepare(
-            "SELECT destination, paper_id, version, state, revision, queued_at FROM deliveries
-             ORDER BY destination, paper_id, version",
+            "SELECT destination, paper_id, version, state, revision, queued_at, answer
+             FROM deliveries ORDER BY destination, paper_id, version",
         )?;
         for row in stmt.query_map([], |r| {
             Ok(DeliveryLine::Paper {
@@ -321,6 +605,21 @@ impl Store {
                 state: r.get(3)?,
                 revision: r.get::<_, i64>(4)? != 0,
                 queued_at: r.get(5)?,
+                answer: r.get(6)?,
+            })
+        })? {
+            out.push(row?);
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT destination, paper_id, state, queued_at FROM publication_news
+             ORDER BY destination, paper_id",
+        )?;
+        for row in stmt.query_map([], |r| {
+            Ok(DeliveryLine::Published {
+                destination: r.get(0)?,
+                id: r.get(1)?,
+                state: r.get(2)?,
+                queued_at: r.get(3)?,
             })
         })? {
             out.push(row?);
@@ -337,11 +636,14 @@ impl Store {
                     name,
                     started_at,
                     last_sent_at,
+                    scope,
+                    removed_at,
                 } => {
                     tx.execute(
-                        "INSERT OR REPLACE INTO destinations (name, started_at, last_sent_at)
-                         VALUES (?1, ?2, ?3)",
-                        params![name, started_at, last_sent_at],
+                        "INSERT OR REPLACE INTO destinations
+                         (name, started_at, last_sent_at, scope, removed_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![name, started_at, last_sent_at, scope, removed_at],
                     )?;
                 }
                 DeliveryLine::Paper {
@@ -351,19 +653,33 @@ impl Store {
                     state,
                     revision,
                     queued_at,
+                    answer,
                 } => {
                     tx.execute(
                         "INSERT OR REPLACE INTO deliveries
-                         (destination, paper_id, version, state, revision, queued_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                         (destination, paper_id, version, state, revision, queued_at, answer)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                         params![
                             destination,
                             id,
                             version,
                             state,
                             i64::from(*revision),
-                            queued_at
+                            queued_at,
+                            answer
                         ],
+                    )?;
+                }
+                DeliveryLine::Published {
+                    destination,
+                    id,
+                    state,
+                    queued_at,
+                } => {
+                    tx.execute(
+                        "INSERT OR REPLACE INTO publication_news
+                         (destination, paper_id, state, queued_at) VALUES (?1, ?2, ?3, ?4)",
+                        params![destination, id, state, queued_at],
                     )?;
                 }
             }
@@ -391,9 +707,13 @@ mod tests {
         let a = ArxivId::parse("2501.00001").unwrap();
         let b = ArxivId::parse("2501.00002").unwrap();
         // A new destination: what exists is history, the backfill is queued.
-        store
-            .add_destination("d", &[v(&a, 1)], &[v(&b, 1)], now)
-            .unwrap();
+        let how = Registration {
+            scope: "all",
+            history: &[v(&a, 1)],
+            queued: &[v(&b, 1)],
+            restart: false,
+        };
+        store.register_destination("d", how, now).unwrap();
         assert_eq!(store.queue("d").unwrap().len(), 1);
         assert_eq!(
             store
@@ -401,7 +721,7 @@ mod tests {
                 .unwrap(),
             0
         );
-        store.mark_sent("d", &[v(&b, 1)], now).unwrap();
+        store.mark_sent("d", &[v(&b, 1)], &[], now).unwrap();
         assert!(store.queue("d").unwrap().is_empty());
         // A new version: ignored without `revisions`, announced once with it.
         assert_eq!(store.enqueue("d", &[v(&b, 2)], false, now).unwrap(), 0);
@@ -410,6 +730,21 @@ mod tests {
         let q = store.queue("d").unwrap();
         assert_eq!((q[0].version, q[0].revision), (2, true));
         assert_eq!(store.sent_counts("d").unwrap(), (1, 1));
+        // A queued paper that gets a new version is announced once, at the newest; a queued
+        // paper no longer shown leaves the queue.
+        let c = ArxivId::parse("2501.00003").unwrap();
+        store
+            .enqueue("d", &[v(&b, 2), v(&c, 1)], false, now)
+            .unwrap();
+        store
+            .enqueue("d", &[v(&b, 2), v(&c, 2)], false, now)
+            .unwrap();
+        let q = store.queue("d").unwrap();
+        assert_eq!(q.len(), 2, "{q:?}");
+        assert_eq!((q[1].id.as_str(), q[1].version), ("2501.00003", 2));
+        store.enqueue("d", &[v(&c, 2)], false, now).unwrap();
+        let q = store.queue("d").unwrap();
+        assert_eq!(q.len(), 1, "b is no longer shown: {q:?}");
         // The snapshot lines put everything back.
         let lines = store.delivery_lines().unwrap();
         let mut other = Store::open_in_memory().unwrap();

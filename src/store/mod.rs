@@ -24,7 +24,7 @@ mod search;
 mod snapshot;
 
 pub use bulk::BulkRow;
-pub use deliveries::{DeliveryLine, Destination, Queued};
+pub use deliveries::{DeliveryLine, Destination, Failed, Queued, Registration, Rename};
 pub use history::History;
 pub use papers::TopicWrite;
 pub use runs::TopicOutcome;
@@ -43,6 +43,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0009_summaries.sql")),
     M::up(include_str!("migrations/0010_hf_summaries.sql")),
     M::up(include_str!("migrations/0011_cv_rows.sql")),
+    M::up(include_str!("migrations/0012_destinations_kept.sql")),
 ];
 
 /// The schema migrations, in order.

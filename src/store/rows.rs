@@ -41,6 +41,17 @@ pub(super) fn upsert_paper(tx: &Transaction, paper: &Paper, now: &str) -> Result
             false
         }
         Some(v) if paper.version >= v => {
+            // A paper that gains its first journal reference or DOI is publication news.
+            tx.prepare_cached(
+                "UPDATE papers SET published_at = ?2 WHERE id = ?1 AND stub = 0
+                 AND journal_ref IS NULL AND doi IS NULL AND (?3 IS NOT NULL OR ?4 IS NOT NULL)",
+            )?
+            .execute(params![
+                paper.id.as_str(),
+                now,
+                paper.journal_ref,
+                paper.doi
+            ])?;
             // Only a changed text re-indexes the paper (the search index's update trigger
             // fires on the columns set): the daily re-fetch of known papers stays cheap.
             let changed_text = tx

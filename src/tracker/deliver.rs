@@ -4,10 +4,16 @@
 //! run and a delivered one is never sent again. A process killed between the service's
 //! acceptance and the record may send that message twice on the next run; it never loses it.
 //!
-//! A destination seen for the first time starts from now: the papers already stored are history
-//! and are not sent, except the best `backfill` of them.
+//! A destination starts from now: when it is first seen, re-added after the config dropped it,
+//! or its `topics`/`min_score` widen, the papers it brings in are history and are not sent,
+//! except the best `backfill` of them and those that joined an older topic in this very run
+//! (news either way). A queued paper no longer shown leaves the queue; a queued paper that gets a
+//! new version is announced once, at its newest. A message a service refuses for its content is
+//! split down to one paper, then tried plain; a paper refused even so is set aside (`failed`)
+//! and never blocks the rest. A paper sent here that gains a journal reference or DOI is
+//! announced once more, as publication news (`published`).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use jiff::Timestamp;
@@ -15,8 +21,8 @@ use jiff::Timestamp;
 use super::run::{CodeLinks, Run};
 use crate::config::{Notify, Schedule, Settings};
 use crate::model::{ArxivId, Corpus, PaperVersion, StoredPaper};
-use crate::notify::{Item, Message, render, send, short_summary};
-use crate::store::{Queued, Store};
+use crate::notify::{Item, Message, Published, render, send, short_summary};
+use crate::store::{Queued, Registration, Store};
 use crate::summarize;
 use crate::text::{abs_url, pdf_url};
 
@@ -54,6 +60,8 @@ fn process_env(name: &str) -> Option<String> {
 /// next run would do anyway; only sending waits for a real run.
 pub(super) fn notify(run: &mut Run, options: &Options) -> anyhow::Result<Vec<Report>> {
     let settings = run.settings;
+    let named: Vec<&str> = settings.notify.iter().map(|d| d.name.as_str()).collect();
+    run.store.retire_destinations(&named, run.now)?;
     if settings.notify.is_empty() {
         return Ok(Vec::new());
     }
@@ -86,6 +94,9 @@ pub struct Report {
     pub waiting: usize,
     /// Why delivery failed, if it did (no URL or secret in it).
     pub error: Option<String>,
+    /// Papers set aside this run: refused even alone and plain ("2501.00001v1: what the
+    /// service said").
+    pub failed: Vec<String>,
     /// With `dry_run`: each message as it would be sent.
     pub previews: Vec<String>,
 }
@@ -144,33 +155,88 @@ fn shown_to<'c>(settings: &Settings, dest: &Notify, corpus: &'c Corpus) -> Vec<S
     out
 }
 
-/// Queues what each destination has not seen; registers new destinations.
+/// What a destination is shown, in one line: it changes when `topics` or `min_score` do (or a
+/// topic is added, for a destination of all topics).
+fn scope(settings: &Settings, dest: &Notify) -> String {
+    let topics: Vec<&str> = if dest.topics.is_empty() {
+        settings.topics.iter().map(|t| t.name.as_str()).collect()
+    } else {
+        dest.topics.iter().map(String::as_str).collect()
+    };
+    let min = dest.min_score.map_or("none".to_string(), |m| m.to_string());
+    format!("topics={};min_score={min}", topics.join(","))
+}
+
+/// Whether a paper is news this run: it joined one of the topics it is shown in now, and that
+/// topic had papers before (a new topic's first papers are its history).
+fn fresh(shown: &Shown, old_topics: &HashSet<&str>, now: Timestamp) -> bool {
+    shown.paper.topics.iter().any(|m| {
+        m.first_seen >= now
+            && old_topics.contains(m.name.as_str())
+            && shown.topics.contains(&m.name)
+    })
+}
+
+/// Queues what each destination has not seen; registers a destination that starts (new,
+/// re-added or widened); queues publication news.
 fn enqueue(run: &mut Run) -> anyhow::Result<()> {
     let (settings, store, now) = (run.settings, &mut *run.store, run.now);
+    let old_topics: HashSet<&str> = run
+        .corpus
+        .papers
+        .iter()
+        .flat_map(|p| &p.topics)
+        .filter(|m| m.first_seen < now)
+        .map(|m| m.name.as_str())
+        .collect();
     for dest in &settings.notify {
         let shown = shown_to(settings, dest, &run.corpus);
         let ids: Vec<PaperVersion> = shown.iter().map(Shown::version).collect();
-        if store.destination(&dest.name)?.is_none() {
-            let mut ranked: Vec<&Shown> = shown.iter().collect();
-            ranked.sort_by(|a, b| {
+        let scope = scope(settings, dest);
+        let known = store.destination(&dest.name)?;
+        let restart = known.as_ref().is_some_and(|d| d.removed_at.is_some());
+        let starts = match &known {
+            None => true,
+            Some(d) => restart || d.scope.as_deref().is_some_and(|s| s != scope),
+        };
+        if starts {
+            let rows = store.delivered_ids(&dest.name)?;
+            let brought: Vec<&Shown> = shown
+                .iter()
+                .filter(|s| !rows.contains(&s.paper.paper.id))
+                .collect();
+            let (mut queued, mut old): (Vec<&Shown>, Vec<&Shown>) = brought
+                .into_iter()
+                .partition(|s| fresh(s, &old_topics, now));
+            old.sort_by(|a, b| {
                 b.best
                     .unwrap_or(0.0)
                     .total_cmp(&a.best.unwrap_or(0.0))
                     .then(b.paper.paper.id.cmp(&a.paper.paper.id))
             });
-            let backfill: Vec<PaperVersion> = ranked
-                .iter()
-                .take(dest.backfill)
-                .map(|s| s.version())
-                .collect();
-            let history: Vec<PaperVersion> = ids
-                .iter()
-                .filter(|i| !backfill.contains(i))
-                .cloned()
-                .collect();
-            store.add_destination(&dest.name, &history, &backfill, now)?;
-        } else {
-            store.enqueue(&dest.name, &ids, dest.revisions, now)?;
+            let history = old.split_off(dest.backfill.min(old.len()));
+            queued.extend(old);
+            let versions = |v: &[&Shown]| v.iter().map(|s| s.version()).collect::<Vec<_>>();
+            let how = Registration {
+                scope: &scope,
+                history: &versions(&history),
+                queued: &versions(&queued),
+                restart,
+            };
+            store.register_destination(&dest.name, how, now)?;
+        } else if known.is_some_and(|d| d.scope.is_none()) {
+            // Recorded before scopes were: this run's scope is the one to compare with.
+            let how = Registration {
+                scope: &scope,
+                history: &[],
+                queued: &[],
+                restart: false,
+            };
+            store.register_destination(&dest.name, how, now)?;
+        }
+        store.enqueue(&dest.name, &ids, dest.revisions, now)?;
+        if dest.published {
+            store.enqueue_publications(&dest.name, now)?;
         }
     }
     Ok(())
@@ -189,13 +255,14 @@ fn due(dest: &Notify, last_sent: Option<&str>, now: Timestamp) -> bool {
     now.duration_since(last).as_secs_f64() >= every.as_secs_f64()
 }
 
-/// The digest items of a destination's queue, grouped by its first topic, best first.
+/// The digest items of a destination's queue and publication news, grouped by its first
+/// topic, best first.
 fn items(
     settings: &Settings,
     dest: &Notify,
     corpus: &Corpus,
     code: &CodeLinks,
-    queue: &[Queued],
+    (queue, news): (&[Queued], &[ArxivId]),
     summaries: &HashMap<ArxivId, String>,
 ) -> Vec<Item> {
     let shown: HashMap<&ArxivId, Shown> = shown_to(settings, dest, corpus)
@@ -233,9 +300,16 @@ fn items(
                     .unwrap_or_else(|| short_summary(&paper.summary, 320)),
                 why,
                 revision: q.revision,
+                published: None,
             })
         })
         .collect();
+    // Publication news of a paper also queued waits for the next digest: once per digest.
+    for id in news.iter().filter(|id| !queue.iter().any(|q| &q.id == *id)) {
+        if let Some(item) = news_item(corpus, dest, code, id) {
+            items.push(item);
+        }
+    }
     let rank = |i: &Item| {
         order
             .iter()
@@ -249,6 +323,48 @@ fn items(
             .then(b.id.cmp(&a.id))
     });
     items
+}
+
+/// A paper's publication news: its journal reference (else its DOI) and the DOI's link.
+fn news_item(corpus: &Corpus, dest: &Notify, code: &CodeLinks, id: &ArxivId) -> Option<Item> {
+    let i = corpus
+        .papers
+        .binary_search_by(|p| p.paper.id.cmp(id))
+        .ok()?;
+    let stored = &corpus.papers[i];
+    let paper = &stored.paper;
+    let venue = paper
+        .journal_ref
+        .clone()
+        .or_else(|| paper.doi.as_ref().map(|d| format!("DOI {d}")))?;
+    let mut topics: Vec<String> = stored
+        .topics
+        .iter()
+        .filter(|m| dest.topics.is_empty() || dest.topics.contains(&m.name))
+        .map(|m| m.name.clone())
+        .collect();
+    if topics.is_empty() {
+        topics = stored.topics.iter().map(|m| m.name.clone()).collect();
+    }
+    Some(Item {
+        id: paper.id.clone(),
+        version: paper.version,
+        title: paper.title.clone(),
+        authors: paper.authors.clone(),
+        date: paper.published.strftime("%Y-%m-%d").to_string(),
+        topics,
+        score: None,
+        url: abs_url(&paper.id),
+        pdf: pdf_url(format_args!("{}v{}", paper.id, paper.version)),
+        code: code.get(&paper.id).cloned(),
+        summary: String::new(),
+        why: "sent here before; now published".into(),
+        revision: false,
+        published: Some(Published {
+            venue,
+            url: paper.doi.as_ref().map(|d| format!("https://doi.org/{d}")),
+        }),
+    })
 }
 
 /// What is left of a run's summaries.
@@ -337,77 +453,185 @@ fn deliver(
         };
         let last = store.destination(&dest.name)?.and_then(|d| d.last_sent_at);
         let queue = store.queue(&dest.name)?;
+        let news = if dest.published {
+            store.publication_queue(&dest.name)?
+        } else {
+            Vec::new()
+        };
         let summaries = summaries(store, corpus, &queue, summarizer, &mut budget, now)?;
-        let items = items(settings, dest, corpus, code, &queue, &summaries);
+        let items = items(settings, dest, corpus, code, (&queue, &news), &summaries);
         if items.is_empty() || !(options.dry_run || due(dest, last.as_deref(), now)) {
             report.waiting = queue.len();
             reports.push(report);
             continue;
         }
-        send_all(
+        let mut sending = Sending {
             dest,
-            &render::messages(dest, &items),
-            store,
+            store: &mut *store,
             options,
             now,
-            &mut report,
-        )?;
+            report: &mut report,
+            refused: Vec::new(),
+        };
+        sending.all(&items)?;
         report.waiting = store.queue(&dest.name)?.len();
-        match &report.error {
-            Some(e) => ui.say(&format!(
-                "notify {e}; {} papers stay queued for the next run",
-                report.waiting
-            )),
-            None if !options.dry_run => ui.say(&format!(
-                "notify {}: sent {} papers in {} message{}",
-                dest.name,
-                report.sent,
-                report.messages,
-                if report.messages == 1 { "" } else { "s" }
-            )),
-            None => {}
-        }
+        say(ui, &report, options.dry_run);
         reports.push(report);
     }
     Ok(reports)
 }
 
-/// Sends (or, dry, prints) a destination's messages in order, marking each one's papers sent
-/// as soon as it is accepted; stops at the first failure.
-fn send_all(
-    dest: &Notify,
-    messages: &[Message],
-    store: &mut Store,
-    options: &Options,
+/// The run line of a destination's delivery.
+fn say(ui: crate::output::Ui, report: &Report, dry_run: bool) {
+    let aside = match report.failed.len() {
+        0 => String::new(),
+        n => format!(
+            "; {n} paper{} set aside, refused even alone ({})",
+            if n == 1 { "" } else { "s" },
+            report.failed.join("; ")
+        ),
+    };
+    match &report.error {
+        Some(e) => ui.say(&format!(
+            "notify {e}; {} papers stay queued for the next run{aside}",
+            report.waiting
+        )),
+        None if !dry_run => ui.say(&format!(
+            "notify {}: sent {} papers in {} message{}{aside}",
+            report.destination,
+            report.sent,
+            report.messages,
+            if report.messages == 1 { "" } else { "s" }
+        )),
+        None => {}
+    }
+}
+
+/// One destination's delivery under way.
+struct Sending<'a, 'o> {
+    dest: &'a Notify,
+    store: &'a mut Store,
+    options: &'a Options<'o>,
     now: Timestamp,
-    report: &mut Report,
-) -> anyhow::Result<()> {
-    for message in messages {
-        if options.dry_run {
-            report.previews.push(format!(
-                "--- {} ({}), {} papers, {} bytes\n{}\n",
-                dest.name,
-                dest.kind.name(),
-                message.papers.len(),
-                message.body.size(),
-                message.body.preview()
-            ));
-            report.messages += 1;
-            continue;
-        }
-        match send::deliver(dest, message, options.env, options.sleep) {
-            Ok(()) => {
-                store.mark_sent(&dest.name, &message.papers, now)?;
-                report.sent += message.papers.len();
-                report.messages += 1;
+    report: &'a mut Report,
+    /// Papers refused even alone and plain, with what the service said.
+    refused: Vec<(Item, String)>,
+}
+
+impl Sending<'_, '_> {
+    /// Sends (or, dry, prints) the digest of `items` in order, marking each message's papers
+    /// sent as soon as it is accepted. A paper refused even alone and plain is set aside once
+    /// something else reached the destination this run; when nothing did, the refusal is
+    /// likelier the destination's than the paper's, and every paper stays queued.
+    fn all(&mut self, items: &[Item]) -> anyhow::Result<()> {
+        if self.options.dry_run {
+            for message in render::messages(self.dest, items) {
+                self.report.previews.push(format!(
+                    "--- {} ({}), {} papers, {} bytes\n{}\n",
+                    self.dest.name,
+                    self.dest.kind.name(),
+                    message.papers.len() + message.published.len(),
+                    message.body.size(),
+                    message.body.preview()
+                ));
+                self.report.messages += 1;
             }
-            Err(e) => {
-                report.error = Some(e.to_string());
-                break;
+            return Ok(());
+        }
+        self.items(items)?;
+        let refused = std::mem::take(&mut self.refused);
+        if self.report.messages == 0 {
+            if let (None, Some((_, answer))) = (&self.report.error, refused.first()) {
+                self.report.error = Some(format!("{}: {answer}", self.dest.name));
+            }
+            return Ok(());
+        }
+        for (item, answer) in refused {
+            match item.published {
+                Some(_) => self.store.drop_publication(&self.dest.name, &item.id)?,
+                None => {
+                    let paper = PaperVersion {
+                        id: item.id.clone(),
+                        version: item.version,
+                    };
+                    self.store
+                        .mark_failed(&self.dest.name, &paper, &answer, self.now)?;
+                }
+            }
+            tracing::warn!(
+                "notify {}: {}v{} set aside: {answer}",
+                self.dest.name,
+                item.id,
+                item.version
+            );
+            self.report
+                .failed
+                .push(format!("{}v{}: {answer}", item.id, item.version));
+        }
+        Ok(())
+    }
+
+    /// Sends `items` as their messages; `false` once nothing more can go to the destination.
+    fn items(&mut self, items: &[Item]) -> anyhow::Result<bool> {
+        for message in render::messages(self.dest, items) {
+            if !self.message(&message, items, false)? {
+                return Ok(false);
+            }
+        }
+        Ok(true)
+    }
+
+    /// Sends one message of `items`; a content refusal splits it in two (down to one paper,
+    /// then that paper `plain`).
+    fn message(&mut self, message: &Message, items: &[Item], plain: bool) -> anyhow::Result<bool> {
+        let e = match send::deliver(self.dest, message, self.options.env, self.options.sleep) {
+            Ok(()) => {
+                self.store.mark_sent(
+                    &self.dest.name,
+                    &message.papers,
+                    &message.published,
+                    self.now,
+                )?;
+                self.report.sent += message.papers.len() + message.published.len();
+                self.report.messages += 1;
+                return Ok(true);
+            }
+            Err(e) if !e.content => {
+                self.report.error = Some(e.to_string());
+                return Ok(false);
+            }
+            Err(e) => e,
+        };
+        let carried: Vec<Item> = items
+            .iter()
+            .filter(|i| match i.published {
+                Some(_) => message.published.contains(&i.id),
+                None => message
+                    .papers
+                    .iter()
+                    .any(|p| p.id == i.id && p.version == i.version),
+            })
+            .cloned()
+            .collect();
+        tracing::info!(
+            "notify {}: a message of {} papers refused ({}); splitting it",
+            self.dest.name,
+            carried.len(),
+            e.message
+        );
+        match carried.as_slice() {
+            [] => Ok(true),
+            [one] if !plain => self.message(&render::plain(self.dest, one), &carried, true),
+            [one] => {
+                self.refused.push((one.clone(), e.message));
+                Ok(true)
+            }
+            more => {
+                let (a, b) = more.split_at(more.len() / 2);
+                Ok(self.items(a)? && self.items(b)?)
             }
         }
     }
-    Ok(())
 }
 
 #[cfg(test)]
@@ -430,6 +654,7 @@ mod tests {
             schedule: Schedule::Run,
             revisions: false,
             backfill: 0,
+            published: true,
         };
         let now: Timestamp = "2026-02-07T12:00:00Z".parse().unwrap();
         assert!(due(&dest, Some("2026-02-07T11:59:00Z"), now));

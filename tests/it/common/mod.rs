@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use seed::xml_escape;
 pub use seed::{Seed, SeedRow, atom_entry, atom_feed};
 
 /// `SOURCE_DATE_EPOCH` of the seed: 2026-02-07 12:00 UTC.
@@ -66,6 +67,8 @@ struct State {
     engine: bool,
     /// id → (version, `YYYY-MM-DD` of that version): papers revised since the mock started.
     revisions: Mutex<HashMap<String, (u32, String)>>,
+    /// id → (journal reference, DOI): papers published since the mock started.
+    journals: Mutex<HashMap<String, (String, String)>>,
 }
 
 /// arXiv-like search over the corpus, newest id first: words lower-cased and stemmed, a quoted
@@ -265,10 +268,20 @@ impl Responder {
             .map_or_else(|| self.0.corpus[id].date.clone(), |(_, d)| d.clone())
     }
 
-    /// A paper's entry at its newest version.
+    /// A paper's entry at its newest version, with its journal reference and DOI once
+    /// published (arXiv's `arxiv:doi` and `arxiv:journal_ref`, before the primary category).
     fn entry(&self, id: &str) -> String {
         let row = &self.0.corpus[id];
-        let entry = atom_entry(row);
+        let mut entry = atom_entry(row);
+        if let Some((journal, doi)) = self.0.journals.lock().unwrap().get(id) {
+            entry = entry.replace(
+                "    <arxiv:primary_category",
+                &format!(
+                    "    <arxiv:doi>{doi}</arxiv:doi>\n    <arxiv:journal_ref>{}</arxiv:journal_ref>\n    <arxiv:primary_category",
+                    xml_escape(journal)
+                ),
+            );
+        }
         match self.0.revisions.lock().unwrap().get(id) {
             None => entry,
             Some((version, date)) => entry
@@ -358,6 +371,7 @@ impl MockArxiv {
             page_cap: Mutex::new(None),
             engine,
             revisions: Mutex::new(HashMap::new()),
+            journals: Mutex::new(HashMap::new()),
         });
         let server = runtime.block_on(MockServer::start());
         runtime.block_on(
@@ -399,6 +413,15 @@ impl MockArxiv {
             .map_or(self.state.corpus[id].version, |(v, _)| *v)
             + 1;
         revisions.insert(id.to_string(), (version, date.to_string()));
+    }
+
+    /// Serves `id` from now on with a journal reference and a DOI.
+    pub fn publish(&self, id: &str, journal: &str, doi: &str) {
+        self.state
+            .journals
+            .lock()
+            .unwrap()
+            .insert(id.to_string(), (journal.to_string(), doi.to_string()));
     }
 
     /// Never returns more than `cap` entries per search page.

@@ -35,7 +35,12 @@ struct ChatState {
     script: Queues<Answer>,
     /// path → answers with a body to give before the normal one (the request is recorded).
     said: Queues<Said>,
+    /// path → how the service judges a message's content (after the scripted answers).
+    rules: Mutex<HashMap<String, Rule>>,
 }
+
+/// A service's judgement of a message: `Some((status, body))` refuses it.
+type Rule = fn(&serde_json::Value) -> Option<(u16, String)>;
 
 /// Scripted answers by path.
 type Queues<T> = Mutex<HashMap<String, VecDeque<T>>>;
@@ -84,6 +89,11 @@ impl Respond for ChatResponder {
         });
         if let Some((status, body)) = next(&self.0.said, &path) {
             return ResponseTemplate::new(status).set_body_string(body);
+        }
+        let rule = self.0.rules.lock().unwrap().get(&path).copied();
+        let body: serde_json::Value = serde_json::from_slice(&request.body).unwrap_or_default();
+        if let Some((status, text)) = rule.and_then(|judge| judge(&body)) {
+            return ResponseTemplate::new(status).set_body_string(text);
         }
         if path.ends_with("/chat/completions") {
             let n = self.0.got.lock().unwrap().len();
@@ -141,6 +151,14 @@ impl MockChat {
 
     fn say(&self, path: &str, answers: &[Said]) {
         push(&self.state.said, path, answers);
+    }
+
+    fn judge(&self, path: &str, rule: Rule) {
+        self.state
+            .rules
+            .lock()
+            .unwrap()
+            .insert(path.to_string(), rule);
     }
 
     fn got(&self, path: &str) -> Vec<Got> {
@@ -876,3 +894,5 @@ fn summaries_adapt_to_reasoning_models_and_drop_injected_links() {
         "{summaries:?}"
     );
 }
+
+mod queue;
