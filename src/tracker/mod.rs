@@ -16,6 +16,7 @@ mod learn;
 mod links;
 mod publish;
 mod run;
+mod sending;
 mod site;
 mod snapshot;
 
@@ -26,11 +27,11 @@ use anyhow::Context;
 use jiff::Timestamp;
 use tracing::info;
 
-pub use deliver::Report as DeliveryReport;
 pub use fetch::search_query;
 pub use links::{code_link, code_map};
 pub use publish::check_readme;
 pub use run::{CodeLinks, Summaries};
+pub use sending::Report as DeliveryReport;
 
 use crate::arxiv::{Client, ClientConfig, Timing};
 use crate::config::Settings;
@@ -72,7 +73,7 @@ pub fn update(
         ui.say("no topic could be fetched; the README was left as it was");
         Ok(true)
     } else {
-        publish::publish(&run).and_then(|()| deliver(&mut run, &deliver::Options::real()))
+        publish::publish(&run).and_then(|()| deliver(&mut run, &sending::Options::real()))
     };
     let snapshot_started = Instant::now();
     snapshot::write(settings, run.store)?;
@@ -176,10 +177,10 @@ pub fn notify(
     run.load_corpus()?;
     decide::decide(&mut run)?;
     run.code = code_map(settings, &run.corpus.papers, &run.store.hf_answers()?);
-    let delivery = deliver::Options {
+    let delivery = sending::Options {
         dry_run: options.dry_run,
         to: options.to,
-        ..deliver::Options::real()
+        ..sending::Options::real()
     };
     let reports = deliver::notify(&mut run, &delivery);
     snapshot::write(settings, run.store)?;
@@ -187,7 +188,7 @@ pub fn notify(
 }
 
 /// The deliver stage of `update`: whether every destination was served.
-fn deliver(run: &mut Run, options: &deliver::Options) -> anyhow::Result<bool> {
+fn deliver(run: &mut Run, options: &sending::Options) -> anyhow::Result<bool> {
     let reports = deliver::notify(run, options)?;
     Ok(reports.iter().all(|r| r.error.is_none()))
 }
