@@ -259,6 +259,11 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
     arxiv.add_search("seed:edge", ids[1..].to_vec());
     let chat = MockChat::start();
     let mut env = chat_env(&arxiv, &chat);
+    chat.judge("/discord", discord_limits);
+    chat.judge("/feishu", |body| {
+        (body.to_string().len() > 20 * 1024)
+            .then(|| (200, r#"{"code":9499,"msg":"Bad Request"}"#.to_string()))
+    });
     // Slack first asks to wait a second; the webhook fails once.
     chat.script("/slack", &[(429, Some("1"))]);
     chat.script("/hook", &[(500, None)]);
@@ -355,6 +360,24 @@ fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
     eprintln!("{took}");
 
     dry_runs_and_tests_send_no_news(&mut env, &chat);
+}
+
+/// Discord's documented limits: 10 embeds, a title of 256 characters, a description of 4,096,
+/// 6,000 in all the embeds, 2,000 in `content`; more is HTTP 400 "Invalid Form Body".
+fn discord_limits(body: &serde_json::Value) -> Option<(u16, String)> {
+    let len = |v: &serde_json::Value| v.as_str().map_or(0, |s| s.chars().count());
+    let embeds = body["embeds"].as_array()?;
+    let total: usize = embeds
+        .iter()
+        .map(|e| len(&e["title"]) + len(&e["description"]) + len(&e["footer"]["text"]))
+        .sum();
+    let too_long = embeds.len() > 10
+        || total > 6000
+        || len(&body["content"]) > 2000
+        || embeds
+            .iter()
+            .any(|e| len(&e["title"]) > 256 || len(&e["description"]) > 4096);
+    too_long.then(|| (400, r#"{"message": "Invalid Form Body", "code": 50035}"#.to_string()))
 }
 
 /// The first delivery of `chat_services_get_their_own_formats_signed_and_each_paper_once`: the
@@ -527,7 +550,8 @@ fn an_email_digest_reaches_a_real_smtp_server() {
     // The hostile paper (ids[1]) arrives later, alone.
     arxiv.add_search("seed:edge", ids[2..].to_vec());
     let mut env = TestEnv::new();
-    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
+    // A topic named in Chinese: the subject is encoded (RFC 2047) and reads back whole.
+    let topics = "[[topic]]\nname = \"端侧推理 edge\"\nquery = \"seed:edge\"\nfilter = false\n";
     let dest = "\n[[notify]]\nname = \"me\"\nkind = \"email\"\nurl_env = \"SMTP_URL\"\nfrom = \"paperwatch <bot@example.org>\"\nto = [\"me@example.org\"]\nbackfill = 5\n";
     env.write(
         "paperwatch.toml",
@@ -557,8 +581,11 @@ fn an_email_digest_reaches_a_real_smtp_server() {
         .unwrap();
     assert_eq!(
         parsed.subject().unwrap(),
-        "paperwatch: 5 new papers in edge"
+        "paperwatch: 5 new papers in 端侧推理 edge"
     );
+    let raw = String::from_utf8_lossy(&mail[0]);
+    let subject = raw.lines().find(|l| l.starts_with("Subject:")).unwrap();
+    assert!(subject.is_ascii() && subject.contains("=?utf-8?"), "{subject}");
     assert_eq!(
         parsed.from().unwrap().first().unwrap().address().unwrap(),
         "bot@example.org"
@@ -588,7 +615,7 @@ fn an_email_digest_reaches_a_real_smtp_server() {
     let parsed = mail_parser::MessageParser::default()
         .parse(&mail[1])
         .unwrap();
-    assert_eq!(parsed.subject().unwrap(), "paperwatch: 1 new paper in edge");
+    assert_eq!(parsed.subject().unwrap(), "paperwatch: 1 new paper in 端侧推理 edge");
     let text = parsed.body_text(0).unwrap();
     let html = parsed.body_html(0).unwrap();
     // A hostile title: plain in the text part, escaped in the HTML part.
