@@ -377,7 +377,12 @@ fn discord_limits(body: &serde_json::Value) -> Option<(u16, String)> {
         || embeds
             .iter()
             .any(|e| len(&e["title"]) > 256 || len(&e["description"]) > 4096);
-    too_long.then(|| (400, r#"{"message": "Invalid Form Body", "code": 50035}"#.to_string()))
+    too_long.then(|| {
+        (
+            400,
+            r#"{"message": "Invalid Form Body", "code": 50035}"#.to_string(),
+        )
+    })
 }
 
 /// The first delivery of `chat_services_get_their_own_formats_signed_and_each_paper_once`: the
@@ -585,7 +590,10 @@ fn an_email_digest_reaches_a_real_smtp_server() {
     );
     let raw = String::from_utf8_lossy(&mail[0]);
     let subject = raw.lines().find(|l| l.starts_with("Subject:")).unwrap();
-    assert!(subject.is_ascii() && subject.contains("=?utf-8?"), "{subject}");
+    assert!(
+        subject.is_ascii() && subject.contains("=?utf-8?"),
+        "{subject}"
+    );
     assert_eq!(
         parsed.from().unwrap().first().unwrap().address().unwrap(),
         "bot@example.org"
@@ -615,7 +623,10 @@ fn an_email_digest_reaches_a_real_smtp_server() {
     let parsed = mail_parser::MessageParser::default()
         .parse(&mail[1])
         .unwrap();
-    assert_eq!(parsed.subject().unwrap(), "paperwatch: 1 new paper in 端侧推理 edge");
+    assert_eq!(
+        parsed.subject().unwrap(),
+        "paperwatch: 1 new paper in 端侧推理 edge"
+    );
     let text = parsed.body_text(0).unwrap();
     let html = parsed.body_html(0).unwrap();
     // A hostile title: plain in the text part, escaped in the HTML part.
