@@ -1,7 +1,6 @@
 //! A paper's text split into words for matching, and the glob used for categories.
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
 
 use rust_stemmers::Stemmer;
 
@@ -206,15 +205,15 @@ pub fn glob(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|&c| c == '*')
 }
 
-/// A paper's words Snowball-stemmed, field by field: how arXiv's own search reads it (every
-/// word stemmed, case folded). Routing a combined query's results asks it whether the topic's
-/// query, as arXiv evaluates it, could have returned the paper.
+/// A paper's words Snowball-stemmed, field by field and in order: how arXiv's own search reads
+/// it (every word stemmed, case folded, a hyphen a space). Routing a combined query's results
+/// asks it whether the topic's query, as arXiv evaluates it, could have returned the paper.
 #[derive(Debug, Clone, Default)]
 pub struct Stemmed {
-    title: HashSet<String>,
-    summary: HashSet<String>,
-    comment: HashSet<String>,
-    journal_ref: HashSet<String>,
+    title: Vec<String>,
+    summary: Vec<String>,
+    comment: Vec<String>,
+    journal_ref: Vec<String>,
 }
 
 impl Stemmed {
@@ -233,18 +232,34 @@ impl Stemmed {
         }
     }
 
-    /// Whether every stem is in `field` (for `all`, in any of its text fields), in any order:
-    /// arXiv reads a phrase as an AND of its stemmed words.
-    pub(super) fn has(&self, field: Field, stems: &[String]) -> bool {
-        let any = |sets: &[&HashSet<String>]| {
-            stems.iter().all(|s| sets.iter().any(|set| set.contains(s)))
+    /// Whether the term's `words` occur in `field` (for `all`, in one of its text fields)
+    /// adjacent and in order, as arXiv matches a phrase: each word by its stem (`stems`, one
+    /// per word), a wildcard word by its pattern against the word as written.
+    pub(super) fn has(&self, doc: &Doc, field: Field, words: &[String], stems: &[String]) -> bool {
+        let phrase = |stemmed: &[String], raw: &Words| {
+            let n = words.len();
+            n > 0
+                && stemmed.len() >= n
+                && (0..=stemmed.len() - n).any(|start| {
+                    (0..n).all(|k| {
+                        if words[k].contains(['*', '?']) {
+                            glob(&words[k], raw.word(start + k))
+                        } else {
+                            stemmed[start + k] == stems[k]
+                        }
+                    })
+                })
         };
         match field {
-            Field::Title => any(&[&self.title]),
-            Field::Abstract => any(&[&self.summary]),
-            Field::Comment => any(&[&self.comment]),
-            Field::JournalRef => any(&[&self.journal_ref]),
-            Field::All => any(&[&self.title, &self.summary, &self.comment]),
+            Field::Title => phrase(&self.title, doc.title()),
+            Field::Abstract => phrase(&self.summary, doc.summary()),
+            Field::Comment => phrase(&self.comment, doc.comment()),
+            Field::JournalRef => phrase(&self.journal_ref, doc.journal_ref()),
+            Field::All => {
+                phrase(&self.title, doc.title())
+                    || phrase(&self.summary, doc.summary())
+                    || phrase(&self.comment, doc.comment())
+            }
             Field::Category | Field::Author | Field::Unchecked => false,
         }
     }

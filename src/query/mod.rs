@@ -63,23 +63,19 @@ impl Expr {
     }
 
     /// Whether arXiv's engine could have returned the document for this query, as users
-    /// observed it (`../shared/docs/arxiv-api.md` §1.2): words stemmed, a phrase as an AND of
-    /// its words, wildcards on whole words; authors and categories as [`Expr::matches`] reads
-    /// them. Looser than `matches`: it routes the results of a combined query to the topics
+    /// observed it (`../shared/docs/arxiv-api.md` §1.2): words stemmed, a phrase's words adjacent
+    /// and in order (each still stemmed), a hyphen a space, wildcards on whole words; authors
+    /// and categories as [`Expr::matches`] reads them. Looser than `matches` on words (stems),
+    /// as strict on phrases: it routes the results of a combined query to exactly the topics
     /// whose own query would have returned them.
     pub fn matches_like_arxiv(&self, doc: &Doc, stemmed: &Stemmed, stemmer: &Stemmer) -> bool {
         match self {
             Expr::Term { field, words, .. } => match field {
                 Field::Category | Field::Author | Field::Unchecked => doc.has(*field, words),
                 _ => {
-                    !words.is_empty()
-                        && words.iter().all(|w| {
-                            if w.contains(['*', '?']) {
-                                doc.has(*field, std::slice::from_ref(w))
-                            } else {
-                                stemmed.has(*field, &[stemmer.stem(w).into_owned()])
-                            }
-                        })
+                    let stems: Vec<String> =
+                        words.iter().map(|w| stemmer.stem(w).into_owned()).collect();
+                    stemmed.has(doc, *field, words, &stems)
                 }
             },
             Expr::And(a, b) => {
@@ -160,7 +156,7 @@ mod tests {
     }
 
     #[test]
-    fn like_arxiv_stems_and_reads_phrases_as_and() {
+    fn like_arxiv_stems_and_reads_phrases_as_adjacent_words() {
         let stemmer = Stemmer::create(Algorithm::English);
         let d = doc(
             "Urban Air Mobility with LLMs",
@@ -171,8 +167,21 @@ mod tests {
         assert!(arxiv("all:model"), "Models stems to model");
         assert!(arxiv("all:phone"), "phones stems to phone");
         assert!(
-            arxiv(r#"all:"language models""#),
-            "a phrase is an AND of its words"
+            !arxiv(r#"all:"language models""#),
+            "a phrase's words are adjacent and in order"
+        );
+        assert!(
+            arxiv(r#"all:"model of languages""#),
+            "each word of a phrase is stemmed"
+        );
+        assert!(arxiv(r#"abs:"running on phone""#));
+        assert!(
+            arxiv(r#"ti:"urban air mobil*""#),
+            "a wildcard inside a phrase"
+        );
+        assert!(
+            !arxiv(r#"all:"llms models""#),
+            "a phrase does not span title and abstract"
         );
         assert!(!arxiv(r#"all:"language vision""#), "every word of a phrase");
         assert!(arxiv("ti:mobil*"), "wildcards");

@@ -4,8 +4,8 @@
 //!
 //! Pages are ordered by `lastUpdatedDate`, newest first: a new paper and a fresh revision of an
 //! old one both sit at the head, so paging on while a page holds news catches both. Each paper
-//! is routed locally to the topics whose query would have returned it: the strict matcher
-//! ([`Expr::matches`]) or arXiv's own reading of the query, stemmed
+//! is routed locally to exactly the topics whose own query arXiv would have answered with it:
+//! arXiv's reading of the query, stemmed, phrases as adjacent words
 //! ([`Expr::matches_like_arxiv`]). Papers no topic takes are stored outside any topic, so they
 //! are not news again. The papers are kept in memory and stored with each topic's other
 //! papers in one transaction: storing a page alone would make the next run stop before the
@@ -115,10 +115,7 @@ impl Router {
         let doc = Doc::new(paper);
         let stemmed = Stemmed::new(&doc, &self.stemmer);
         (0..self.exprs.len())
-            .filter(|&i| {
-                let e = &self.exprs[i];
-                e.matches(&doc) || e.matches_like_arxiv(&doc, &stemmed, &self.stemmer)
-            })
+            .filter(|&i| self.exprs[i].matches_like_arxiv(&doc, &stemmed, &self.stemmer))
             .collect()
     }
 }

@@ -1,6 +1,6 @@
 //! Running it every day: `init`, the workflow it writes, and state that lives well in git.
 
-use crate::common::{MockArxiv, Seed, TestEnv, mock_config};
+use crate::common::{MockArxiv, Seed, TestEnv, committed_files, mock_config};
 
 #[test]
 fn init_scaffolds_and_never_overwrites_without_force() {
@@ -167,28 +167,6 @@ fn a_daily_update_reads_the_corpus_from_sqlite_once() {
     let run = env.run(&["-vv", "render"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stderr.matches("read the corpus from SQLite").count(), 1);
-}
-
-/// Every file under `dir` but the database, with its bytes.
-fn committed_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap().flatten() {
-            let path = entry.path();
-            let rel = path
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            if path.is_dir() {
-                stack.push(path);
-            } else if !rel.starts_with("paperwatch.db") {
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
 }
 
 #[test]

@@ -21,6 +21,7 @@ mod properties;
 mod publish;
 mod relevance;
 mod requests;
+mod routing;
 #[path = "../../benches/support/synthetic.rs"]
 #[allow(dead_code)]
 mod synthetic;

@@ -3,7 +3,7 @@
 //! day costs one request whatever the number of topics; a revision is found by the same query;
 //! a topic added later still pages back through its own history.
 
-use crate::common::{Logged, MockArxiv, Run, TestEnv, in_topic};
+use crate::common::{Logged, MockArxiv, Run, TestEnv, committed_files, in_topic};
 
 /// The embedded default config (six topics, examples, exemplars) against `mock`.
 fn default_env(mock: &MockArxiv) -> TestEnv {
@@ -37,9 +37,21 @@ fn a_quiet_day_of_the_default_config_costs_one_request() {
         "a first run pages back through each topic's own history: {first_requests}"
     );
     mock.clear_log();
+    let before = committed_files(env.dir.path());
     let quiet = update(&env);
     let requests = mock.requests();
     assert_eq!(requests.len(), 1, "{requests:#?}");
+    // arXiv answered each topic's own query on the first run; the combined query, routed
+    // locally with arXiv's reading of each query (phrases as adjacent words), gives every
+    // paper back to exactly those topics: nothing to commit.
+    let after = committed_files(env.dir.path());
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(k, v)| before.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(changed.is_empty(), "{changed:?}");
+    assert_eq!(before.len(), after.len());
     let params = &requests[0].params;
     assert_eq!(params["sortBy"], "lastUpdatedDate");
     assert_eq!(params["max_results"], "100");

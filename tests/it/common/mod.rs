@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod arxiv_query;
 pub mod seed;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
@@ -71,55 +72,20 @@ struct State {
     journals: Mutex<HashMap<String, (String, String)>>,
 }
 
-/// arXiv-like search over the corpus, newest id first: words lower-cased and stemmed, a quoted
-/// phrase as an AND of its stemmed words, `*` as a prefix, fields `ti`, `abs`, `all`, `cat`.
-/// (arXiv's behaviour as users observed it: ../shared/docs/arxiv-api.md §1.2.)
+/// arXiv-like search over the corpus, newest id first, as [`arxiv_query`] reads a query.
 pub fn search_engine(corpus: &BTreeMap<String, SeedRow>, query: &str) -> Vec<String> {
-    use paperwatch::query::{Expr, Field};
-    use paperwatch::relevance::score::Analyzer;
-    let Ok(expr) = Expr::parse(query) else {
-        return Vec::new();
-    };
-    let analyzer = Analyzer::snowball();
-    let stems = |text: &str| -> Vec<String> {
-        paperwatch::query::words(text)
-            .iter()
-            .map(|w| analyzer.stem(w))
-            .collect()
-    };
-    fn eval(
-        e: &Expr,
-        row: &(Vec<String>, Vec<String>, Vec<String>),
-        stem: &dyn Fn(&str) -> String,
-    ) -> bool {
-        match e {
-            Expr::Term { field, words, .. } => {
-                let (title, summary, categories) = row;
-                let has = |text: &[String]| {
-                    words.iter().all(|w| match w.strip_suffix('*') {
-                        Some(prefix) => text.iter().any(|t| t.starts_with(&stem(prefix)[..])),
-                        None => text.contains(&stem(w)),
-                    })
-                };
-                match field {
-                    Field::Title => has(title),
-                    Field::Abstract => has(summary),
-                    Field::Category => categories.iter().any(|c| c.eq_ignore_ascii_case(&words[0])),
-                    _ => has(title) || has(summary),
-                }
-            }
-            Expr::And(a, b) => eval(a, row, stem) && eval(b, row, stem),
-            Expr::Or(a, b) => eval(a, row, stem) || eval(b, row, stem),
-            Expr::AndNot(a, b) => eval(a, row, stem) && !eval(b, row, stem),
-        }
-    }
-    let stem_one = |w: &str| analyzer.stem(&w.to_lowercase());
+    let authors = ["Seed Author".to_string()];
     corpus
         .iter()
         .rev()
         .filter(|(_, r)| {
-            let row = (stems(&r.title), stems(&r.summary), r.categories.clone());
-            eval(&expr, &row, &stem_one)
+            let text = arxiv_query::Text {
+                title: &r.title,
+                summary: &r.summary,
+                categories: &r.categories,
+                authors: &authors,
+            };
+            arxiv_query::arxiv_matches(query, &text) == Some(true)
         })
         .map(|(id, _)| id.clone())
         .collect()
@@ -639,4 +605,26 @@ pub fn seed_update_env() -> (TestEnv, MockArxiv, Run) {
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     (env, mock, run)
+}
+
+/// Every file under `dir` but the database, with its bytes.
+pub fn committed_files(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().flatten() {
+            let path = entry.path();
+            let rel = path
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            if path.is_dir() {
+                stack.push(path);
+            } else if !rel.starts_with("paperwatch.db") {
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
 }
