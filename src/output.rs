@@ -33,6 +33,24 @@ impl Ui {
     }
 }
 
+/// Whether to colour what goes to a stream: `CLICOLOR_FORCE` (set, not `0`) forces colour,
+/// `NO_COLOR` (set, not empty) turns it off, and otherwise only a terminal gets it (a file, a
+/// pipe or a CI log viewer gets plain text).
+pub fn colour(is_terminal: bool, env: impl Fn(&str) -> Option<String>) -> bool {
+    if env("CLICOLOR_FORCE").is_some_and(|v| !v.is_empty() && v != "0") {
+        return true;
+    }
+    if env("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        return false;
+    }
+    is_terminal
+}
+
+/// [`colour`] for stderr or stdout, from the process's environment.
+pub fn colour_stream(is_terminal: bool) -> bool {
+    colour(is_terminal, |k| std::env::var(k).ok())
+}
+
 /// `5412` → `5,412`: counts as status lines print them.
 pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
@@ -102,6 +120,30 @@ pub struct UsageError(pub String);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_only_on_a_terminal_unless_forced_or_refused() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == k)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert!(colour(true, env(&[])));
+        assert!(!colour(false, env(&[])), "a pipe or a file gets no colour");
+        assert!(!colour(true, env(&[("NO_COLOR", "1")])));
+        assert!(
+            colour(true, env(&[("NO_COLOR", "")])),
+            "an empty NO_COLOR is unset"
+        );
+        assert!(colour(
+            false,
+            env(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])
+        ));
+        assert!(!colour(false, env(&[("CLICOLOR_FORCE", "0")])));
+    }
 
     #[cfg(unix)]
     #[test]

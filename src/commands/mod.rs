@@ -125,6 +125,9 @@ fn init_logging(quiet: bool, verbose: u8) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(|| crate::output::LossyStderr)
+        .with_ansi(crate::output::colour_stream(
+            std::io::stderr().is_terminal(),
+        ))
         .without_time()
         .with_target(false)
         .try_init();

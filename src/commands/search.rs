@@ -57,7 +57,7 @@ pub(super) fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<Exit
     {
         return Err(UsageError(format!("no topic named {topic:?} in {}", settings.source)).into());
     }
-    let terminal = std::io::stdout().is_terminal() && !args.json;
+    let terminal = crate::output::colour_stream(std::io::stdout().is_terminal()) && !args.json;
     let marks = if args.json {
         ("", "")
     } else if terminal {

@@ -497,6 +497,12 @@ fn value_axis(s: &mut String, top_value: u64, step: u64, y: &dyn Fn(f64) -> f64)
     );
 }
 
+/// About how wide `label` is drawn at the chart's text size, in SVG pixels (DejaVu Sans
+/// digits and hyphens are 0.64 em at most; a little over, so nothing is cut).
+fn label_width(label: &str) -> f64 {
+    label.chars().count() as f64 * TEXT * 0.64
+}
+
 /// Month ticks along the bottom: at most 7 labels, on month boundaries that read naturally.
 fn month_ticks(s: &mut String, first: i32, n: usize, x: &dyn Fn(usize) -> f64) {
     let every = [1usize, 2, 3, 6, 12, 24, 60, 120]
@@ -522,9 +528,13 @@ fn month_ticks(s: &mut String, first: i32, n: usize, x: &dyn Fn(usize) -> f64) {
                 r##"<line x1="{xx:.1}" y1="{BOTTOM}" x2="{xx:.1}" y2="{}" stroke="#444444" stroke-width="2"/>"##,
                 BOTTOM + 10.0
             );
+            // Centred under its tick, but kept inside the image: a label at the right edge
+            // ("2026-02" under the last month) moves left rather than being cut.
+            let half = label_width(&label) / 2.0;
+            let cx = xx.clamp(half + 4.0, f64::from(SVG_SIZE.0) - half - 4.0);
             let _ = writeln!(
                 s,
-                r##"<text x="{xx:.1}" y="{}" font-size="{TEXT}" fill="#333333" text-anchor="middle">{label}</text>"##,
+                r##"<text x="{cx:.1}" y="{}" font-size="{TEXT}" fill="#333333" text-anchor="middle">{label}</text>"##,
                 BOTTOM + 44.0
             );
         }
@@ -635,6 +645,60 @@ mod tests {
             title: "arXiv papers per month",
             bucket: Bucket::Published,
             per_topic: true,
+        }
+    }
+
+    /// Every text's drawn box (DejaVu Sans, as the PNG is drawn) inside the image, for spans of
+    /// 1 to 40 months ending on every month of the year: the last month's label at the right
+    /// edge once read "2026-0".
+    #[test]
+    fn every_label_stays_inside_the_image() {
+        fn texts(group: &resvg::usvg::Group, out: &mut Vec<resvg::usvg::Rect>) {
+            for node in group.children() {
+                match node {
+                    resvg::usvg::Node::Group(g) => texts(g, out),
+                    resvg::usvg::Node::Text(t) => out.push(t.abs_bounding_box()),
+                    _ => {}
+                }
+            }
+        }
+        let mut usvg_options = resvg::usvg::Options::default();
+        usvg_options.fontdb_mut().load_font_data(FONT.to_vec());
+        usvg_options
+            .fontdb_mut()
+            .set_sans_serif_family("DejaVu Sans");
+        for months in [1, 2, 7, 12, 13, 19, 25, 40] {
+            for last in 1..=12 {
+                let end = 2026 * 12 + last - 1;
+                let papers: Vec<Paper> = (0..months)
+                    .map(|k| {
+                        let m = end - k;
+                        paper(
+                            &format!("{:02}{:02}.{:05}", (m / 12) % 100, m % 12 + 1, k + 1),
+                            &format!("{}-{:02}-15T00:00:00Z", m / 12, m % 12 + 1),
+                        )
+                    })
+                    .collect();
+                let refs: Vec<&Paper> = papers.iter().collect();
+                let section = Section {
+                    name: "t",
+                    papers: &refs,
+                    by_id: true,
+                };
+                let svg = trend_svg(&options(), &[section]);
+                let tree = resvg::usvg::Tree::from_str(&svg, &usvg_options).unwrap();
+                let mut boxes = Vec::new();
+                texts(tree.root(), &mut boxes);
+                assert!(!boxes.is_empty());
+                for b in boxes {
+                    assert!(
+                        b.left() >= 0.0 && b.right() <= SVG_SIZE.0 as f32,
+                        "{months} months to month {last}: a text spans {}..{}",
+                        b.left(),
+                        b.right()
+                    );
+                }
+            }
         }
     }
 

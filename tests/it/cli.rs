@@ -350,3 +350,23 @@ fn completions_and_man_pages_come_from_the_flags() {
     let pages = std::fs::read_dir(env.path("man")).unwrap().count();
     assert_eq!(pages, 17, "paperwatch.1 and one page per subcommand");
 }
+
+/// Log lines on stderr are coloured only on a terminal: a pipe (as here, and as a CI log or a
+/// file) gets plain text, `NO_COLOR` keeps it plain, `CLICOLOR_FORCE` asks for colour anyway.
+#[test]
+fn stderr_is_coloured_only_on_a_terminal_or_when_forced() {
+    let mock = mock();
+    let mut env = TestEnv::new();
+    env.write("paperwatch.toml", &mock_config(&mock.url(), "", TOPICS));
+    let run = env.run(&["-v", "update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("INFO"), "{}", run.stderr);
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+    env.set_env("CLICOLOR_FORCE", "1");
+    let run = env.run(&["-v", "update"]);
+    assert!(run.stderr.contains("\u{1b}["), "{}", run.stderr);
+    env.set_env("CLICOLOR_FORCE", "0");
+    env.set_env("NO_COLOR", "1");
+    let run = env.run(&["-v", "update"]);
+    assert!(!run.stderr.contains('\u{1b}'), "{}", run.stderr);
+}
