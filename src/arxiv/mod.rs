@@ -6,6 +6,7 @@
 pub mod client;
 pub mod error;
 pub mod kaggle;
+pub mod listing;
 pub mod oai;
 pub mod parse;
 pub mod query;

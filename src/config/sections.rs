@@ -30,6 +30,12 @@ section! {
         retries: u32 = i64 [5] => |n, c: &Check| count(n, c, 0..=20, "").map(|n| n as u32);
         /// Time limit for one request.
         timeout_seconds: Duration = Seconds [Seconds(30.0)] => positive_seconds;
+        /// Check each run against arXiv's daily announcement listing (RSS, one conditional GET): a paper announced in the topics' categories that a topic's query matches but the search does not return yet is fetched by id, and the run says why a day is quiet.
+        listing: bool = bool [true] => keep;
+        /// The announcement listing's base URL; the categories are appended, joined with `+`.
+        listing_url: String = String ["https://rss.arxiv.org/rss/".into()] => url;
+        /// The categories whose listing is checked. Comma-separated in the environment.
+        listing_categories: Vec<String> = Vec<String> [none "those the topics' queries name with `cat:`, else the archives of the stored papers' primary categories"] => categories;
     }
 }
 
@@ -230,6 +236,22 @@ pub fn is_arxiv_host(url: &str) -> bool {
 // ---- checks ---------------------------------------------------------------------------------
 
 /// The value as read.
+/// arXiv category or archive names (`cs.AI`, `cs`, `hep-th`, `math.NA`).
+fn categories(items: Vec<String>, c: &Check) -> Result<Vec<String>, ConfigError> {
+    for item in &items {
+        let (archive, sub) = item.split_once('.').unwrap_or((item, "x"));
+        let name_ok =
+            |s: &str| !s.is_empty() && s.chars().all(|ch| ch.is_ascii_alphabetic() || ch == '-');
+        if !(name_ok(archive) && name_ok(sub) && archive.chars().all(|ch| !ch.is_ascii_uppercase()))
+        {
+            return Err(c.invalid(format!(
+                "{item:?} is not an arXiv category (like \"cs.AI\") or archive (like \"cs\")"
+            )));
+        }
+    }
+    Ok(items)
+}
+
 fn keep<T>(value: T, _: &Check) -> Result<T, ConfigError> {
     Ok(value)
 }

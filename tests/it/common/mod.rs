@@ -426,6 +426,8 @@ impl TestEnv {
                 ("SOURCE_DATE_EPOCH".into(), SEED_EPOCH.into()),
                 // No test touches the network: tests that want Hugging Face point it at a mock.
                 ("PAPERWATCH_LINKS_HUGGINGFACE".into(), "false".into()),
+                // Nor arXiv's announcement listing: tests that want it serve it from the mock.
+                ("PAPERWATCH_ARXIV_LISTING".into(), "false".into()),
             ],
         }
     }
