@@ -56,6 +56,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Papers per topic and month, recent runs, database size.
     Stats(StatsArgs),
+    /// Account for every paper arXiv announced on a day: per topic, announced in its categories,
+    /// matching its query, stored, shown, hidden (why) and missing (why).
+    Audit(AuditArgs),
     /// Migrate a cv-arxiv-daily fork: its config.yaml and JSON databases.
     ImportCv(ImportCvArgs),
     /// Scaffold a tracker: paperwatch.toml, a GitHub Actions workflow, .gitignore, a guide.
@@ -227,6 +230,17 @@ pub struct ShowArgs {
 /// Options of `stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `audit`.
+#[derive(Debug, Args)]
+pub struct AuditArgs {
+    /// The announcement day (YYYY-MM-DD); default: the latest checked.
+    #[arg(long, value_name = "DATE")]
+    pub date: Option<String>,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

@@ -1,6 +1,7 @@
 //! The subcommands, one thin file each: read the flags, call the library, print. The daily
 //! job itself lives in [`crate::tracker`]; bulk imports in [`crate::import`].
 
+mod audit;
 mod docs;
 mod eval;
 mod explain;
@@ -81,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(args) => search::run(&settings, &args),
         Command::Show(args) => show::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
+        Command::Audit(args) => audit::run(&settings, &args),
         Command::Import(args) => import::run(&settings, &args, now, ui),
         Command::Notify(args) => notify::run(&settings, &args, now, ui),
         Command::ImportCv(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {

@@ -71,6 +71,8 @@ struct Stats {
     per_month: BTreeMap<String, usize>,
     runs: Vec<RunStats>,
     destinations: Vec<DestinationStats>,
+    /// The last checks of arXiv's announcement listing, newest first.
+    listing: Vec<crate::store::ListingCheck>,
 }
 
 /// Runs `stats`.
@@ -143,6 +145,7 @@ fn gather(settings: &Settings) -> anyhow::Result<Stats> {
         per_month,
         runs: recent_runs(&store)?,
         destinations: destinations(settings, &store)?,
+        listing: store.listing_checks(5)?,
     })
 }
 
@@ -217,6 +220,26 @@ fn print(stats: &Stats) {
         for f in &d.failed {
             outln!("      {}v{}: {}", f.id, f.version, f.answer);
         }
+    }
+    if !stats.listing.is_empty() {
+        outln!("\narXiv's announcement listing, last checks:");
+    }
+    for c in &stats.listing {
+        let found = match c.outcome.as_str() {
+            "announced" => format!(
+                "{} announced, {} matching, {} fetched by id, {} missing",
+                c.announced, c.matched, c.fetched, c.missing
+            ),
+            "empty" => "nothing announced".to_string(),
+            "unchanged" => "unchanged (304)".to_string(),
+            _ => format!("could not be read: {}", c.message.as_deref().unwrap_or("")),
+        };
+        outln!(
+            "  {} {} (day {}): {found}",
+            c.checked_at,
+            c.categories,
+            c.day.as_deref().unwrap_or("?")
+        );
     }
     outln!("\nrecent runs:");
     for r in &stats.runs {

@@ -116,6 +116,19 @@ impl Expr {
         out
     }
 
+    /// The categories the query asks for (`cat:` terms, as written; not under the right side
+    /// of `ANDNOT`).
+    pub fn categories(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        self.collect(&mut |field, _, text| {
+            let text = text.trim().to_string();
+            if field == Field::Category && !out.contains(&text) {
+                out.push(text);
+            }
+        });
+        out
+    }
+
     fn collect(&self, f: &mut impl FnMut(Field, &[String], &str)) {
         match self {
             Expr::Term { field, words, text } => f(*field, words, text),

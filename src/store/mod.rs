@@ -11,6 +11,7 @@ use std::path::Path;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+mod announcements;
 mod bulk;
 mod cv_rows;
 mod deliveries;
@@ -25,6 +26,7 @@ mod search;
 mod snapshot;
 mod summaries;
 
+pub use announcements::{Announcement, ListingCheck};
 pub use bulk::BulkRow;
 pub use deliveries::{Destination, Failed, Queued, Registration, Rename};
 pub use delivery_lines::DeliveryLine;
@@ -47,6 +49,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0010_hf_summaries.sql")),
     M::up(include_str!("migrations/0011_cv_rows.sql")),
     M::up(include_str!("migrations/0012_destinations_kept.sql")),
+    M::up(include_str!("migrations/0013_announcements.sql")),
 ];
 
 /// The schema migrations, in order.

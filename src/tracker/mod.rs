@@ -14,6 +14,7 @@ mod head;
 mod history;
 mod learn;
 mod links;
+mod listing;
 mod publish;
 mod run;
 mod sending;
@@ -127,8 +128,15 @@ fn fetch_and_decide(
     let topics = fetch::select_topics(run.settings, options.topics)?;
     let fetched = fetch::fetch(run, client, &topics, options.refresh, command)?;
     run.load_corpus()?;
+    let listed = listing::check(run, client, &topics)?;
+    if listed.added() {
+        run.load_corpus()?;
+    }
     let shown = decide::decide(run)?;
     fetch::report(run, &fetched, &topics, &shown)?;
+    if let Some(line) = listed.line() {
+        run.ui.say(&line);
+    }
     Ok(fetched.outcomes)
 }
 

@@ -14,6 +14,7 @@ mod history;
 mod hostile;
 mod layering;
 mod layouts;
+mod listing;
 mod notify;
 mod oai;
 mod parser;

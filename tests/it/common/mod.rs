@@ -70,6 +70,12 @@ struct State {
     revisions: Mutex<HashMap<String, (u32, String)>>,
     /// id → (journal reference, DOI): papers published since the mock started.
     journals: Mutex<HashMap<String, (String, String)>>,
+    /// The announcement listing served under `/rss/`: its RSS text, once announced.
+    listing: Mutex<Option<String>>,
+    /// Each listing request: (path, `If-None-Match` sent, status answered).
+    listing_log: Mutex<Vec<(String, Option<String>, u16)>>,
+    /// Papers announced but not yet in the search index: `id_list` serves them, searches do not.
+    hidden: Mutex<std::collections::HashSet<String>>,
 }
 
 /// arXiv-like search over the corpus, newest id first, as [`arxiv_query`] reads a query.
@@ -141,6 +147,9 @@ struct Responder(Arc<State>);
 
 impl Respond for Responder {
     fn respond(&self, request: &Request) -> ResponseTemplate {
+        if request.url.path().starts_with("/rss/") {
+            return self.listing(request);
+        }
         let mut params: HashMap<String, String> = request.url.query_pairs().into_owned().collect();
         // A long query comes as a form.
         params.extend(form_urlencoded::parse(&request.body).into_owned());
@@ -234,6 +243,45 @@ impl Responder {
             .map_or_else(|| self.0.corpus[id].date.clone(), |(_, d)| d.clone())
     }
 
+    /// The announcement listing, as rss.arxiv.org serves it: 200 with an `ETag`, or 304 when
+    /// the client's `If-None-Match` is that tag; 404 before anything was announced.
+    fn listing(&self, request: &Request) -> ResponseTemplate {
+        let sent = request
+            .headers
+            .get("if-none-match")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        let body = self.0.listing.lock().unwrap().clone();
+        let (status, answer) = match body {
+            None => (404, ResponseTemplate::new(404)),
+            Some(body) => {
+                let tag = format!("\"{:016x}\"", {
+                    use std::hash::{Hash, Hasher};
+                    let mut h = std::collections::hash_map::DefaultHasher::new();
+                    body.hash(&mut h);
+                    h.finish()
+                });
+                if sent.as_deref() == Some(tag.as_str()) {
+                    (
+                        304,
+                        ResponseTemplate::new(304).insert_header("ETag", tag.as_str()),
+                    )
+                } else {
+                    let ok = ResponseTemplate::new(200)
+                        .insert_header("ETag", tag.as_str())
+                        .set_body_raw(body.into_bytes(), "application/rss+xml");
+                    (200, ok)
+                }
+            }
+        };
+        self.0
+            .listing_log
+            .lock()
+            .unwrap()
+            .push((request.url.path().to_string(), sent, status));
+        answer
+    }
+
     /// A paper's entry at its newest version, with its journal reference and DOI once
     /// published (arXiv's `arxiv:doi` and `arxiv:journal_ref`, before the primary category).
     fn entry(&self, id: &str) -> String {
@@ -265,6 +313,14 @@ impl Responder {
     /// Ids a search returns: scripted, or the engine's answer; a combined query of several
     /// topics is the union of its parts.
     fn search(&self, query: &str) -> Vec<String> {
+        let hidden = self.0.hidden.lock().unwrap().clone();
+        let mut ids = self.search_all(query);
+        ids.retain(|id| !hidden.contains(id));
+        ids
+    }
+
+    /// [`Self::search`] before the index lag.
+    fn search_all(&self, query: &str) -> Vec<String> {
         let scripted = self.0.searches.lock().unwrap().get(query).cloned();
         if let Some(ids) = scripted {
             return ids;
@@ -338,6 +394,9 @@ impl MockArxiv {
             engine,
             revisions: Mutex::new(HashMap::new()),
             journals: Mutex::new(HashMap::new()),
+            listing: Mutex::new(None),
+            listing_log: Mutex::new(Vec::new()),
+            hidden: Mutex::new(std::collections::HashSet::new()),
         });
         let server = runtime.block_on(MockServer::start());
         runtime.block_on(
@@ -379,6 +438,58 @@ impl MockArxiv {
             .map_or(self.state.corpus[id].version, |(v, _)| *v)
             + 1;
         revisions.insert(id.to_string(), (version, date.to_string()));
+    }
+
+    /// The base URL of the announcement listing (`[arxiv] listing_url`).
+    pub fn listing_url(&self) -> String {
+        format!("{}/rss/", self.server.uri())
+    }
+
+    /// Serves a listing announcing `items` (`(id, type)`, type `new`, `cross`, `replace`…) on
+    /// `date` (RFC 2822, as the channel's `pubDate`), written to arXiv's RSS specification;
+    /// no items is a weekend's empty listing.
+    pub fn announce(&self, date: &str, items: &[(&str, &str)]) {
+        let rows: Vec<String> = items
+            .iter()
+            .map(|(id, kind)| {
+                let row = &self.state.corpus[*id];
+                let version = self
+                    .state
+                    .revisions
+                    .lock()
+                    .unwrap()
+                    .get(*id)
+                    .map_or(row.version, |(v, _)| *v);
+                let categories: String = row
+                    .categories
+                    .iter()
+                    .map(|c| format!("      <category>{c}</category>\n"))
+                    .collect();
+                format!(
+                    "    <item>\n      <title>{title}</title>\n      <link>https://arxiv.org/abs/{id}</link>\n      <description>arXiv:{id}v{version} Announce Type: {kind} \nAbstract: {summary}</description>\n      <guid isPermaLink=\"false\">oai:arXiv.org:{id}v{version}</guid>\n{categories}      <pubDate>{date}</pubDate>\n      <arxiv:announce_type>{kind}</arxiv:announce_type>\n      <dc:rights>http://arxiv.org/licenses/nonexclusive-distrib/1.0/</dc:rights>\n      <dc:creator>Seed Author</dc:creator>\n    </item>\n",
+                    title = xml_escape(&row.title),
+                    summary = xml_escape(&row.summary),
+                )
+            })
+            .collect();
+        let body = format!(
+            "<?xml version='1.0' encoding='UTF-8'?>\n<rss xmlns:arxiv=\"http://arxiv.org/schemas/atom\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:atom=\"http://www.w3.org/2005/Atom\" version=\"2.0\">\n  <channel>\n    <title>updates on arXiv.org</title>\n    <link>http://rss.arxiv.org/rss/</link>\n    <description>updates on the arXiv.org e-print archive.</description>\n    <language>en-us</language>\n    <managingEditor>rss-help@arxiv.org</managingEditor>\n    <pubDate>{date}</pubDate>\n    <skipDays>\n      <day>Saturday</day>\n      <day>Sunday</day>\n    </skipDays>\n{}  </channel>\n</rss>\n",
+            rows.concat()
+        );
+        *self.state.listing.lock().unwrap() = Some(body);
+    }
+
+    /// Keeps `ids` out of every search (arXiv's index lagging its announcement); `id_list` still
+    /// serves them.
+    pub fn lag(&self, ids: &[&str]) {
+        let mut hidden = self.state.hidden.lock().unwrap();
+        hidden.clear();
+        hidden.extend(ids.iter().map(|s| s.to_string()));
+    }
+
+    /// Each listing request: (path, `If-None-Match`, status).
+    pub fn listing_requests(&self) -> Vec<(String, Option<String>, u16)> {
+        self.state.listing_log.lock().unwrap().clone()
     }
 
     /// Serves `id` from now on with a journal reference and a DOI.
