@@ -76,7 +76,7 @@ pub(super) struct Fetch {
     /// One outcome per fetched topic, in order.
     pub outcomes: Vec<TopicOutcome>,
     /// Whether arXiv could not be reached at all.
-    unreachable: bool,
+    pub unreachable: bool,
 }
 
 /// Fetches `topics` in order with one shared client (so the pause holds across topics),

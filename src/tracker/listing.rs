@@ -171,11 +171,14 @@ fn as_paper(a: &Announced, now: Timestamp) -> Paper {
     }
 }
 
-/// The listing stage for `topics` (those fetched this run).
+/// The listing stage for `topics` (those fetched this run). When arXiv's API could not be
+/// reached at all this run, the network is likely down: the listing is not asked either (an
+/// unreachable network costs the API's two attempts, no more).
 pub(super) fn check(
     run: &mut Run,
     client: &mut Client,
     topics: &[&Topic],
+    unreachable: bool,
 ) -> anyhow::Result<Check> {
     let queries: Vec<(&Topic, Expr)> = topics
         .iter()
@@ -195,6 +198,14 @@ pub(super) fn check(
         return Ok(Check {
             categories: cats,
             found: Found::Off,
+        });
+    }
+    if unreachable {
+        return Ok(Check {
+            categories: cats,
+            found: Found::Failed(
+                "arXiv could not be reached in this run, so its listing was not asked".into(),
+            ),
         });
     }
     let url = listing::listing_url(&run.settings.arxiv.listing_url, &cats);

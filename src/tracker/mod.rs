@@ -128,7 +128,7 @@ fn fetch_and_decide(
     let topics = fetch::select_topics(run.settings, options.topics)?;
     let fetched = fetch::fetch(run, client, &topics, options.refresh, command)?;
     run.load_corpus()?;
-    let listed = listing::check(run, client, &topics)?;
+    let listed = listing::check(run, client, &topics, fetched.unreachable)?;
     if listed.added() {
         run.load_corpus()?;
     }

@@ -176,4 +176,17 @@ fn a_weekend_listing_is_a_quiet_day_that_changes_no_file() {
         "{}",
         run.stderr
     );
+    // arXiv's API unreachable (the network down): the listing is not asked either.
+    env.set_env("PAPERWATCH_ARXIV_LISTING_URL", &arxiv.listing_url());
+    env.set_env("PAPERWATCH_ARXIV_API_URL", "http://127.0.0.1:1/api/query");
+    env.set_env("PAPERWATCH_ARXIV_RETRIES", "0");
+    let asked = arxiv.listing_requests().len();
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("its listing was not asked"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(arxiv.listing_requests().len(), asked);
 }
