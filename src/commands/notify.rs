@@ -50,7 +50,7 @@ pub(super) fn run(
             .iter()
             .find(|d| &d.name == name)
             .expect("checked");
-        let message = render::messages(dest, &[sample()]).remove(0);
+        let message = render::messages(dest, &[sample()], None).remove(0);
         return match send::deliver(dest, &message, &env, &std::thread::sleep) {
             Ok(()) => {
                 ui.say(&format!("notify {name}: the sample message was accepted"));

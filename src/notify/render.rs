@@ -30,8 +30,9 @@ const FEISHU_BYTES: usize = 20 * 1024 - 256;
 
 /// The messages for `items` (best first within each topic) to `dest`: papers packed in order
 /// while a message stays within `max_papers` and its service's limits. A paper too large for a
-/// message of its own goes as [`plain`] renders it.
-pub fn messages(dest: &Notify, items: &[Item]) -> Vec<Message> {
+/// message of its own goes as [`plain`] renders it. `note` (what arXiv's listing said this run)
+/// closes the last message.
+pub fn messages(dest: &Notify, items: &[Item], note: Option<&str>) -> Vec<Message> {
     let per = match dest.kind {
         NotifyKind::Slack => dest.max_papers.min(SLACK_BLOCKS - 1),
         NotifyKind::Discord => dest.max_papers.min(DISCORD_EMBEDS),
@@ -44,12 +45,15 @@ pub fn messages(dest: &Notify, items: &[Item]) -> Vec<Message> {
     let mut current: Vec<Item> = Vec::new();
     for item in items {
         let mut item = item.clone();
-        if !fits(dest.kind, &body(dest, std::slice::from_ref(&item), widest)) {
+        if !fits(
+            dest.kind,
+            &body(dest, std::slice::from_ref(&item), widest, note),
+        ) {
             item = minimal(item);
         }
         current.push(item);
         if current.len() > 1
-            && (current.len() > per || !fits(dest.kind, &body(dest, &current, widest)))
+            && (current.len() > per || !fits(dest.kind, &body(dest, &current, widest, note)))
         {
             let last = current.pop().expect("just pushed");
             chunks.push(std::mem::replace(&mut current, vec![last]));
@@ -64,7 +68,8 @@ pub fn messages(dest: &Notify, items: &[Item]) -> Vec<Message> {
         .enumerate()
         .map(|(i, chunk)| {
             let part = (parts > 1).then_some((i + 1, parts));
-            message(chunk, body(dest, chunk, part))
+            let note = note.filter(|_| i + 1 == parts);
+            message(chunk, body(dest, chunk, part, note))
         })
         .collect()
 }
@@ -74,7 +79,7 @@ pub fn messages(dest: &Notify, items: &[Item]) -> Vec<Message> {
 pub fn plain(dest: &Notify, item: &Item) -> Message {
     let item = minimal(item.clone());
     let items = std::slice::from_ref(&item);
-    message(items, body(dest, items, None))
+    message(items, body(dest, items, None, None))
 }
 
 /// `item` reduced to what every service takes.
@@ -87,15 +92,15 @@ fn minimal(mut item: Item) -> Item {
     item
 }
 
-/// `items` as one message body to `dest`.
-fn body(dest: &Notify, items: &[Item], part: Option<(usize, usize)>) -> Body {
+/// `items` as one message body to `dest`, closed by `note` when given.
+fn body(dest: &Notify, items: &[Item], part: Option<(usize, usize)>, note: Option<&str>) -> Body {
     match dest.kind {
-        NotifyKind::Email => email(items, part),
-        NotifyKind::Slack => slack(items, part),
-        NotifyKind::Discord => discord(items, part),
-        NotifyKind::Feishu => feishu(items, part),
-        NotifyKind::Webhook => webhook(items),
-        NotifyKind::Telegram => telegram(items, part, dest.chat_id.as_deref().unwrap_or("")),
+        NotifyKind::Email => email(items, part, note),
+        NotifyKind::Slack => slack(items, part, note),
+        NotifyKind::Discord => discord(items, part, note),
+        NotifyKind::Feishu => feishu(items, part, note),
+        NotifyKind::Webhook => webhook(items, note),
+        NotifyKind::Telegram => telegram(items, part, note, dest.chat_id.as_deref().unwrap_or("")),
     }
 }
 
@@ -284,7 +289,7 @@ fn cut(s: &str, max: usize) -> String {
     out
 }
 
-fn email(items: &[Item], part: Option<(usize, usize)>) -> Body {
+fn email(items: &[Item], part: Option<(usize, usize)>, listing: Option<&str>) -> Body {
     let headline = headline(items, part);
     let mut text = format!("paperwatch: {headline}\n");
     let mut html = format!(
@@ -351,6 +356,13 @@ fn email(items: &[Item], part: Option<(usize, usize)>) -> Body {
             html_escape(&why)
         ));
     }
+    if let Some(listing) = listing {
+        text.push_str(&format!("\n{listing}\n"));
+        html.push_str(&format!(
+            "<p style=\"color:#59636e;font-size:12px\">{}</p>\n",
+            html_escape(listing)
+        ));
+    }
     html.push_str(
         "<p style=\"color:#59636e;font-size:12px\">Sent by paperwatch.</p></body></html>\n",
     );
@@ -361,7 +373,7 @@ fn email(items: &[Item], part: Option<(usize, usize)>) -> Body {
     }
 }
 
-fn slack(items: &[Item], part: Option<(usize, usize)>) -> Body {
+fn slack(items: &[Item], part: Option<(usize, usize)>, listing: Option<&str>) -> Body {
     let headline = headline(items, part);
     let mut blocks = vec![json!({
         "type": "header",
@@ -393,12 +405,24 @@ fn slack(items: &[Item], part: Option<(usize, usize)>) -> Body {
             "text": {"type": "mrkdwn", "text": cut(&text, SLACK_SECTION)}
         }));
     }
+    if let Some(listing) = listing {
+        blocks.push(json!({
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": cut(&slack_escape(listing), SLACK_SECTION)}]
+        }));
+    }
     // `text` is the notification's fallback, read as `mrkdwn` too.
     Body::Json(json!({"text": slack_escape(&headline), "blocks": blocks}))
 }
 
-fn discord(items: &[Item], part: Option<(usize, usize)>) -> Body {
-    let headline = headline(items, part);
+fn discord(items: &[Item], part: Option<(usize, usize)>, listing: Option<&str>) -> Body {
+    let headline = match listing {
+        Some(l) => cut(
+            &format!("{}\n{}", headline(items, part), markdown_escape(l)),
+            2000,
+        ),
+        None => headline(items, part),
+    };
     let embeds: Vec<Value> = items
         .iter()
         .map(|item| {
@@ -430,7 +454,12 @@ fn discord(items: &[Item], part: Option<(usize, usize)>) -> Body {
     Body::Json(json!({"content": headline, "embeds": embeds, "allowed_mentions": {"parse": []}}))
 }
 
-fn telegram(items: &[Item], part: Option<(usize, usize)>, chat: &str) -> Body {
+fn telegram(
+    items: &[Item],
+    part: Option<(usize, usize)>,
+    listing: Option<&str>,
+    chat: &str,
+) -> Body {
     let blocks: Vec<String> = items
         .iter()
         .map(|item| {
@@ -451,11 +480,14 @@ fn telegram(items: &[Item], part: Option<(usize, usize)>, chat: &str) -> Body {
             ])
         })
         .collect();
-    let text = format!(
+    let mut text = format!(
         "<b>paperwatch: {}</b>\n\n{}",
         html_escape(&headline(items, part)),
         blocks.join("\n\n")
     );
+    if let Some(listing) = listing {
+        text.push_str(&format!("\n\n<i>{}</i>", html_escape(listing)));
+    }
     Body::Json(json!({
         "chat_id": chat,
         "text": text,
@@ -464,7 +496,7 @@ fn telegram(items: &[Item], part: Option<(usize, usize)>, chat: &str) -> Body {
     }))
 }
 
-fn feishu(items: &[Item], part: Option<(usize, usize)>) -> Body {
+fn feishu(items: &[Item], part: Option<(usize, usize)>, listing: Option<&str>) -> Body {
     let mut elements: Vec<Value> = Vec::new();
     for item in items {
         let links: Vec<String> = links(item)
@@ -491,6 +523,10 @@ fn feishu(items: &[Item], part: Option<(usize, usize)>) -> Body {
         elements.push(json!({"tag": "hr"}));
     }
     elements.pop();
+    if let Some(listing) = listing {
+        elements
+            .push(json!({"tag": "note", "elements": [{"tag": "plain_text", "content": listing}]}));
+    }
     Body::Json(json!({
         "msg_type": "interactive",
         "card": {
@@ -501,8 +537,11 @@ fn feishu(items: &[Item], part: Option<(usize, usize)>) -> Body {
     }))
 }
 
-fn webhook(items: &[Item]) -> Body {
-    Body::Json(json!({ "papers": items }))
+fn webhook(items: &[Item], listing: Option<&str>) -> Body {
+    match listing {
+        Some(listing) => Body::Json(json!({ "papers": items, "listing": listing })),
+        None => Body::Json(json!({ "papers": items })),
+    }
 }
 
 #[cfg(test)]
@@ -532,18 +571,18 @@ mod tests {
     #[test]
     fn hostile_text_is_escaped_for_each_format() {
         let items = [item(1, "<script>alert(1)</script> & a<b")];
-        let Body::Email { html, text, .. } = email(&items, None) else {
+        let Body::Email { html, text, .. } = email(&items, None, None) else {
             unreachable!()
         };
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
         assert!(html.contains("a&lt;b") && text.contains("a<b"));
-        let Body::Json(s) = slack(&items, None) else {
+        let Body::Json(s) = slack(&items, None, None) else {
             unreachable!()
         };
         assert!(!s.to_string().contains("<script>"));
-        let t = telegram(&items, None, "42");
+        let t = telegram(&items, None, None, "42");
         assert!(!t.preview().contains("<script>"));
-        let Body::Json(f) = feishu(&items, None) else {
+        let Body::Json(f) = feishu(&items, None, None) else {
             unreachable!()
         };
         let card = f.to_string();
@@ -573,7 +612,7 @@ mod tests {
             backfill: 0,
             published: true,
         };
-        let slack = messages(&dest(NotifyKind::Slack), &items);
+        let slack = messages(&dest(NotifyKind::Slack), &items, None);
         assert_eq!(slack.len(), 2);
         for m in &slack {
             let Body::Json(v) = &m.body else {
@@ -581,7 +620,7 @@ mod tests {
             };
             assert!(v["blocks"].as_array().unwrap().len() <= SLACK_BLOCKS);
         }
-        let discord = messages(&dest(NotifyKind::Discord), &items);
+        let discord = messages(&dest(NotifyKind::Discord), &items, None);
         assert_eq!(discord.len(), 6);
         for m in &discord {
             let Body::Json(v) = &m.body else {
@@ -599,7 +638,7 @@ mod tests {
                 .sum();
             assert!(total <= DISCORD_TOTAL, "{total}");
         }
-        let telegram = messages(&dest(NotifyKind::Telegram), &items);
+        let telegram = messages(&dest(NotifyKind::Telegram), &items, None);
         assert!(telegram.len() > 1);
         let mut seen = 0;
         for m in &telegram {
@@ -643,7 +682,7 @@ mod tests {
     fn a_long_summary_keeps_discords_per_field_and_total_limits() {
         let mut items: Vec<Item> = (1..=10).map(|n| item(n, &"T".repeat(300))).collect();
         items[3].summary = "A long Hugging Face summary. ".repeat(200);
-        let messages = messages(&dest(NotifyKind::Discord, 20), &items);
+        let messages = messages(&dest(NotifyKind::Discord, 20), &items, None);
         assert_eq!(carried(&messages).len(), 10);
         for m in &messages {
             let Body::Json(v) = &m.body else {
@@ -672,7 +711,7 @@ mod tests {
         for i in &mut items {
             i.summary = "本文提出一种在移动端神经网络处理器上高效运行大语言模型的方法。".repeat(10);
         }
-        let messages = messages(&dest(NotifyKind::Feishu, 20), &items);
+        let messages = messages(&dest(NotifyKind::Feishu, 20), &items, None);
         assert!(messages.len() > 1);
         let ids = carried(&messages);
         let want: Vec<String> = items.iter().map(|i| i.id.to_string()).collect();
@@ -693,10 +732,33 @@ mod tests {
     fn a_paper_too_large_alone_goes_plain() {
         let mut big = item(1, "On NPUs");
         big.summary = "x".repeat(5000);
-        let m = messages(&dest(NotifyKind::Telegram, 20), &[big.clone()]);
+        let m = messages(&dest(NotifyKind::Telegram, 20), &[big.clone()], None);
         assert_eq!(m.len(), 1);
         assert!(!m[0].body.preview().contains("xxxx"), "summary dropped");
         assert_eq!(m, vec![plain(&dest(NotifyKind::Telegram, 20), &big)]);
+    }
+
+    #[test]
+    fn what_the_listing_said_closes_the_last_message_of_every_kind() {
+        let items: Vec<Item> = (1..=3).map(|n| item(n, "On NPUs")).collect();
+        let note = "arXiv announced 412 papers in cs on 2026-02-06; 3 match your topics";
+        for kind in [
+            NotifyKind::Email,
+            NotifyKind::Slack,
+            NotifyKind::Discord,
+            NotifyKind::Telegram,
+            NotifyKind::Feishu,
+            NotifyKind::Webhook,
+        ] {
+            let m = messages(&dest(kind, 2), &items, Some(note));
+            assert_eq!(m.len(), 2, "{kind:?}");
+            let shown = |b: &Body| match b {
+                Body::Email { text, html, .. } => text.contains(note) && html.contains(note),
+                Body::Json(v) => v.to_string().contains(note),
+            };
+            assert!(!shown(&m[0].body), "{kind:?}: only the last message");
+            assert!(shown(&m[1].body), "{kind:?}");
+        }
     }
 
     #[test]

@@ -384,6 +384,7 @@ fn deliver(
     summarizer: Option<&summarize::Client>,
 ) -> anyhow::Result<Vec<Report>> {
     let (settings, store, now, ui) = (run.settings, &mut *run.store, run.now, run.ui);
+    let listing = &run.listing;
     let (corpus, code) = (&run.corpus, &run.code);
     let mut reports = Vec::new();
     // A dry run asks the endpoint nothing: it shows the cached summaries only.
@@ -423,6 +424,7 @@ fn deliver(
             options,
             now,
             report: &mut report,
+            note: listing.as_deref(),
             refused: Vec::new(),
         };
         sending.all(&items)?;

@@ -136,6 +136,7 @@ fn fetch_and_decide(
     fetch::report(run, &fetched, &topics, &shown)?;
     if let Some(line) = listed.line() {
         run.ui.say(&line);
+        run.listing = Some(line);
     }
     Ok(fetched.outcomes)
 }

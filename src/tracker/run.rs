@@ -35,6 +35,8 @@ pub(super) struct Run<'r> {
     pub now: Timestamp,
     /// Where status lines go.
     pub ui: Ui,
+    /// What arXiv's announcement listing said this run (the digests carry it), when checked.
+    pub listing: Option<String>,
 }
 
 impl<'r> Run<'r> {
@@ -52,6 +54,7 @@ impl<'r> Run<'r> {
             code: CodeLinks::new(),
             now,
             ui,
+            listing: None,
         }
     }
 

@@ -93,6 +93,8 @@ pub(super) struct Sending<'a, 'o> {
     pub(super) options: &'a Options<'o>,
     pub(super) now: Timestamp,
     pub(super) report: &'a mut Report,
+    /// What arXiv's listing said this run, closing the digest.
+    pub(super) note: Option<&'a str>,
     /// Papers refused even alone and plain, with what the service said.
     pub(super) refused: Vec<(Item, String)>,
 }
@@ -104,7 +106,7 @@ impl Sending<'_, '_> {
     /// likelier the destination's than the paper's, and every paper stays queued.
     pub(super) fn all(&mut self, items: &[Item]) -> anyhow::Result<()> {
         if self.options.dry_run {
-            for message in render::messages(self.dest, items) {
+            for message in render::messages(self.dest, items, self.note) {
                 self.report.previews.push(format!(
                     "--- {} ({}), {} papers, {} bytes\n{}\n",
                     self.dest.name,
@@ -117,7 +119,7 @@ impl Sending<'_, '_> {
             }
             return Ok(());
         }
-        self.items(items)?;
+        self.items(items, self.note)?;
         let refused = std::mem::take(&mut self.refused);
         if self.report.messages == 0 {
             if let (None, Some((_, answer))) = (&self.report.error, refused.first()) {
@@ -150,9 +152,10 @@ impl Sending<'_, '_> {
         Ok(())
     }
 
-    /// Sends `items` as their messages; `false` once nothing more can go to the destination.
-    fn items(&mut self, items: &[Item]) -> anyhow::Result<bool> {
-        for message in render::messages(self.dest, items) {
+    /// Sends `items` as their messages (the last closed by `note`); `false` once nothing more
+    /// can go to the destination.
+    fn items(&mut self, items: &[Item], note: Option<&str>) -> anyhow::Result<bool> {
+        for message in render::messages(self.dest, items, note) {
             if !self.message(&message, items, false)? {
                 return Ok(false);
             }
@@ -207,7 +210,7 @@ impl Sending<'_, '_> {
             }
             more => {
                 let (a, b) = more.split_at(more.len() / 2);
-                Ok(self.items(a)? && self.items(b)?)
+                Ok(self.items(a, None)? && self.items(b, None)?)
             }
         }
     }
