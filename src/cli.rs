@@ -56,6 +56,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Papers per topic and month, recent runs, database size.
     Stats(StatsArgs),
+    /// Apply a reader's 👍/👎 that arrived as a GitHub issue (the workflow's `issues` job): only
+    /// from the repository's owner, members and collaborators.
+    Feedback(FeedbackArgs),
     /// Account for every paper arXiv announced on a day: per topic, announced in its categories,
     /// matching its query, stored, shown, hidden (why) and missing (why).
     Audit(AuditArgs),
@@ -233,6 +236,18 @@ pub struct StatsArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+/// Options of `feedback`.
+#[derive(Debug, Args)]
+pub struct FeedbackArgs {
+    /// The `issues` event's JSON (`$GITHUB_EVENT_PATH` in a workflow).
+    #[arg(long, value_name = "FILE")]
+    pub github_event: PathBuf,
+    /// Where to write the answer to post on the issue (written only when the issue is a
+    /// feedback issue from an allowed author).
+    #[arg(long, value_name = "FILE")]
+    pub answer: Option<PathBuf>,
 }
 
 /// Options of `audit`.

@@ -24,6 +24,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod cv;
+pub mod feedback;
 pub mod import;
 pub mod links;
 pub mod model;

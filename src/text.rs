@@ -189,3 +189,8 @@ pub fn pdf_url(id: impl Display) -> String {
 pub fn legacy_abs_url(id: impl Display) -> String {
     format!("http://arxiv.org/abs/{id}")
 }
+
+/// `text` encoded for a URL's query string (`application/x-www-form-urlencoded`: a space is `+`).
+pub fn percent_encode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}

@@ -18,6 +18,8 @@ use crate::config::DEFAULT_CONFIG;
 use crate::output::{Ui, write_atomic};
 
 const WORKFLOW: &str = include_str!("templates/workflow.yml");
+/// The steps that install paperwatch, shared by the workflow's jobs.
+const INSTALL_STEPS: &str = include_str!("templates/install-steps.yml");
 const GITIGNORE: &str = include_str!("templates/gitignore");
 const GUIDE: &str = include_str!("templates/guide.md");
 
@@ -74,6 +76,7 @@ pub(super) fn workflow(install_from: &str, pages: bool, notify: &[InitNotify]) -
         }
     }
     WORKFLOW
+        .replace("{{install}}\n", INSTALL_STEPS)
         .replace("{{install_from}}", install_from)
         .replace("{{releases}}", &releases)
         .replace("{{version}}", env!("CARGO_PKG_VERSION"))
@@ -131,6 +134,8 @@ pub(super) fn config(base: &str, slug: Option<&str>, choices: &Choices) -> Strin
     );
     if let Some(slug) = slug {
         text = set_key(&text, "readme", "badges", &format!("\"{slug}\""));
+        // 👍/👎 in digests open issues on the tracker's repository; its workflow applies them.
+        text = set_key(&text, "feedback", "mode", "\"github\"");
     }
     if !choices.site {
         text = set_key(&text, "site", "enabled", "false");
@@ -270,6 +275,7 @@ mod tests {
         let s = crate::config::from_str(&text, crate::config::Source::Embedded, &|_| None).unwrap();
         assert_eq!(s.readme.max_bytes, Some(500_000));
         assert_eq!(s.readme.badges.as_deref(), Some("me/t"));
+        assert_eq!(s.feedback.mode, crate::config::FeedbackMode::Github);
         assert_eq!(s.readme.updated_on, crate::config::UpdatedOn::News);
         assert_eq!(s.site.url.as_deref(), Some("https://me.github.io/t"));
         assert_eq!(s.notify.len(), 2);

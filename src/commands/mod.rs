@@ -6,6 +6,7 @@ mod docs;
 mod eval;
 mod explain;
 mod export;
+mod feedback;
 mod fetch;
 mod import;
 mod import_cv;
@@ -83,6 +84,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Audit(args) => audit::run(&settings, &args),
+        Command::Feedback(args) => feedback::run(&settings, &args, now, ui),
         Command::Import(args) => import::run(&settings, &args, now, ui),
         Command::Notify(args) => notify::run(&settings, &args, now, ui),
         Command::ImportCv(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {

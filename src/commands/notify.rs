@@ -132,5 +132,6 @@ fn sample() -> Item {
         why: "notify --test".into(),
         revision: false,
         published: None,
+        feedback: None,
     }
 }

@@ -24,9 +24,9 @@ pub use notify::{Notify, NotifyKind, Schedule, is_destination_name};
 pub use raw::{Key, SectionDoc};
 use raw::{Origins, Sources};
 pub use sections::{
-    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, DatabaseSettings, ExampleSource,
-    GITHUB_README_LIMIT, Layout, LinksSettings, ReadmeSettings, RelevanceSettings, SiteSettings,
-    SnapshotSettings, SummarizeSettings, UpdatedOn, is_arxiv_host,
+    ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, DatabaseSettings, ExampleSource, FeedbackMode,
+    FeedbackSettings, GITHUB_README_LIMIT, Layout, LinksSettings, ReadmeSettings,
+    RelevanceSettings, SiteSettings, SnapshotSettings, SummarizeSettings, UpdatedOn, is_arxiv_host,
 };
 pub use topic::{Sort, Topic};
 
@@ -46,6 +46,7 @@ pub const SECTIONS: &[SectionDoc] = &[
     SnapshotSettings::SECTION,
     ChartSettings::SECTION,
     SummarizeSettings::SECTION,
+    FeedbackSettings::SECTION,
     RelevanceSettings::SECTION,
 ];
 
@@ -95,6 +96,8 @@ pub struct Settings {
     pub relevance: RelevanceSettings,
     /// `[summarize]`: short summaries from a language model.
     pub summarize: SummarizeSettings,
+    /// `[feedback]`: 👍/👎 links where papers are read.
+    pub feedback: FeedbackSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
     /// `[[notify]]`: where digests of new papers go.
@@ -181,6 +184,18 @@ pub fn from_str(
     let chart = ChartSettings::read(&sources, origins)?;
     let relevance = RelevanceSettings::read(&sources, origins)?;
     let summarize = SummarizeSettings::read(&sources, origins)?;
+    let feedback = FeedbackSettings::read(&sources, origins)?;
+    if feedback.mode == FeedbackMode::Github
+        && feedback.repository.is_none()
+        && readme.badges.is_none()
+    {
+        return Err(sources.invalid(
+            &origins[&("feedback", "mode")],
+            "feedback.mode = \"github\" needs the repository its links open issues on: \
+             set [feedback] repository = \"owner/repo\" (or [readme] badges)"
+                .to_string(),
+        ));
+    }
     let raw: RawBlocks = toml::from_str(text).map_err(|e| toml_error(&name, text, &e))?;
     let topics = topic::topics(&ctx, raw.topic)?;
     let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
@@ -196,6 +211,7 @@ pub fn from_str(
         snapshot,
         relevance,
         summarize,
+        feedback,
         topics,
         notify,
     })

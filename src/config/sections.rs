@@ -158,6 +158,31 @@ section! {
 }
 
 section! {
+    /// `[feedback]`: 👍/👎 links where papers are read.
+    FeedbackSettings, "feedback", "`[feedback]`: 👍/👎 where papers are read" {
+        /// Where each paper's "👍 more like this" and "👎 not for me" links point: `"github"` (a pre-filled issue on `repository`, which the tracker's workflow applies when its author is the repository's owner, a member or a collaborator) or `"none"`.
+        mode: FeedbackMode = FeedbackMode [FeedbackMode::None] => keep;
+        /// GitHub `owner/repo` the issue links open on (default: `[readme] badges`).
+        repository: Option<String> = Option<String> [none "`[readme] badges`"]
+            => |v, c: &Check| owner_repo(v, c, "feedback.repository");
+    }
+}
+
+/// `[feedback] mode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedbackMode {
+    /// No links.
+    None,
+    /// Pre-filled issues on the tracker's repository.
+    Github,
+}
+
+choices!(FeedbackMode {
+    None = "none",
+    Github = "github"
+});
+
+section! {
     /// `[relevance]`: the model learned from example papers.
     RelevanceSettings, "relevance", "`[relevance]`: the model learned from example papers" {
         /// Files of example papers that train the tracker's relevance model: graded ids (`id<TAB>grade`, 0/1/2), BibTeX, CSL JSON, RIS or plain id lists; `"builtin:edge-llm"` is the default topics' shipped set. Comma-separated in the environment.
@@ -361,15 +386,18 @@ fn since(text: Option<DateText>, c: &Check) -> Result<Option<jiff::civil::Date>,
 
 /// `[readme] badges`: a GitHub `owner/repo`.
 fn badges(slug: Option<String>, c: &Check) -> Result<Option<String>, ConfigError> {
+    owner_repo(slug, c, "readme.badges")
+}
+
+/// A GitHub `owner/repo`, for `key`.
+fn owner_repo(slug: Option<String>, c: &Check, key: &str) -> Result<Option<String>, ConfigError> {
     let slug = text(slug, c)?;
     if let Some(slug) = &slug {
         let ok = slug
             .split_once('/')
             .is_some_and(|(o, r)| !o.is_empty() && !r.is_empty() && !r.contains('/'));
         if !ok {
-            return Err(c.invalid(format!(
-                "readme.badges must be a GitHub owner/repo, got {slug:?}"
-            )));
+            return Err(c.invalid(format!("{key} must be a GitHub owner/repo, got {slug:?}")));
         }
     }
     Ok(slug)

@@ -43,6 +43,9 @@ pub struct Item {
     /// Publication news: the paper, delivered before, now has a journal reference or DOI.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub published: Option<Published>,
+    /// "👍 more like this" and "👎 not for me" for its first topic (`[feedback] mode`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub feedback: Option<crate::feedback::Links>,
 }
 
 /// Where a paper was published, as arXiv's metadata now says.

@@ -210,6 +210,10 @@ fn links(item: &Item) -> Vec<(&'static str, &str)> {
     if let Some(url) = item.published.as_ref().and_then(|p| p.url.as_deref()) {
         l.push(("DOI", url));
     }
+    if let Some(f) = &item.feedback {
+        l.push(("👍 more like this", f.more.as_str()));
+        l.push(("👎 not for me", f.less.as_str()));
+    }
     l
 }
 
@@ -565,6 +569,7 @@ mod tests {
             why: "matched NPU".into(),
             revision: false,
             published: None,
+            feedback: None,
         }
     }
 
@@ -758,6 +763,27 @@ mod tests {
             };
             assert!(!shown(&m[0].body), "{kind:?}: only the last message");
             assert!(shown(&m[1].body), "{kind:?}");
+        }
+    }
+
+    #[test]
+    fn an_email_carries_both_feedback_links_per_paper_in_text_and_html() {
+        let mut items: Vec<Item> = (1..=2).map(|n| item(n, "On NPUs")).collect();
+        for i in &mut items {
+            i.feedback = Some(crate::feedback::links("octo/papers", &i.id, "npu"));
+        }
+        let Body::Email { text, html, .. } = email(&items, None, None) else {
+            unreachable!()
+        };
+        for i in &items {
+            let f = i.feedback.as_ref().unwrap();
+            assert!(
+                text.contains(&format!("👍 more like this: {}", f.more)),
+                "{text}"
+            );
+            assert!(text.contains(&format!("👎 not for me: {}", f.less)));
+            assert!(html.contains(&format!("<a href=\"{}\"", html_escape(&f.more))));
+            assert!(html.contains(&format!("<a href=\"{}\"", html_escape(&f.less))));
         }
     }
 

@@ -253,6 +253,7 @@ fn items(
                 why,
                 revision: q.revision,
                 published: None,
+                feedback: feedback_links(settings, &paper.id, topics.first()),
             })
         })
         .collect();
@@ -316,7 +317,28 @@ fn news_item(corpus: &Corpus, dest: &Notify, code: &CodeLinks, id: &ArxivId) -> 
             venue,
             url: paper.doi.as_ref().map(|d| format!("https://doi.org/{d}")),
         }),
+        feedback: None,
     })
+}
+
+/// A paper's 👍/👎 links for `topic`, as `[feedback] mode` says (`github`: issues on
+/// `[feedback] repository`, else `[readme] badges`; no repository, no links).
+fn feedback_links(
+    settings: &Settings,
+    id: &ArxivId,
+    topic: Option<&String>,
+) -> Option<crate::feedback::Links> {
+    match settings.feedback.mode {
+        crate::config::FeedbackMode::None => None,
+        crate::config::FeedbackMode::Github => {
+            let repository = settings
+                .feedback
+                .repository
+                .as_deref()
+                .or(settings.readme.badges.as_deref())?;
+            Some(crate::feedback::links(repository, id, topic?))
+        }
+    }
 }
 
 /// What is left of a run's summaries.

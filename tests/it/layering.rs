@@ -18,7 +18,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("relevance", &["model", "query", "text"]),
     ("links", &["model"]),
     ("cv", &["model", "config"]),
-    ("notify", &["model", "config", "text"]),
+    ("feedback", &["model", "text"]),
+    ("notify", &["model", "config", "text", "feedback"]),
     ("summarize", &["model", "config", "text"]),
     (
         "tracker",
@@ -35,6 +36,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "notify",
             "summarize",
             "text",
+            "feedback",
         ],
     ),
     (
@@ -62,6 +64,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "notify",
             "summarize",
             "text",
+            "feedback",
         ],
     ),
     ("main", &["cli", "commands"]),

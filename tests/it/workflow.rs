@@ -386,6 +386,29 @@ fn the_workflow_has_the_properties_a_daily_job_needs() {
             .unwrap()
             .contains("steps.version.outputs.version")
     );
+    // Feedback issues: their own job, which the daily job does not run for.
+    assert_eq!(w["on"]["issues"]["types"][0], "opened");
+    assert_eq!(w["jobs"]["update"]["if"], "github.event_name != 'issues'");
+    let feedback = &w["jobs"]["feedback"];
+    assert_eq!(feedback["permissions"]["issues"], "write");
+    assert_eq!(feedback["permissions"]["contents"], "write");
+    let runs: Vec<&str> = feedback["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["run"].as_str())
+        .collect();
+    assert!(
+        runs.iter()
+            .any(|r| r
+                .contains("paperwatch feedback --github-event \"$GITHUB_EVENT_PATH\" --answer"))
+    );
+    assert!(runs.iter().any(|r| r.contains("gh issue close")));
+    assert!(
+        runs.iter()
+            .any(|r| r.contains("cargo install --locked --git")),
+        "installs paperwatch too"
+    );
     let update = steps.iter().find(|s| s["id"] == "update").unwrap();
     assert_eq!(update["continue-on-error"], true);
     let fail = steps.last().unwrap();

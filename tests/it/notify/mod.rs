@@ -933,4 +933,5 @@ fn summaries_adapt_to_reasoning_models_and_drop_injected_links() {
     );
 }
 
+mod feedback;
 mod queue;

@@ -1,0 +1,128 @@
+//! Feedback from where papers are read: the "👍 more like this" and "👎 not for me" links a
+//! paper carries in digests ([`links`]), and the GitHub issue such a link opens, read back
+//! ([`parse_title`]). The issue's title is the contract between the two, fixed and documented:
+//! `paperwatch: relevant <arXiv id> in <topic>` or `paperwatch: irrelevant <arXiv id> in <topic>`.
+//! Pure.
+
+use crate::model::ArxivId;
+use crate::text::percent_encode;
+
+/// A reader's verdict on a paper for a topic.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// 👍 more like this: the paper belongs in the topic.
+    Relevant,
+    /// 👎 not for me: it does not.
+    Irrelevant,
+}
+
+impl Verdict {
+    fn word(self) -> &'static str {
+        match self {
+            Verdict::Relevant => "relevant",
+            Verdict::Irrelevant => "irrelevant",
+        }
+    }
+}
+
+/// A paper's two feedback links for one topic.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Links {
+    /// 👍 more like this.
+    pub more: String,
+    /// 👎 not for me.
+    pub less: String,
+}
+
+/// The title of the issue that says `verdict` on `id` for `topic`.
+pub fn title(verdict: Verdict, id: &ArxivId, topic: &str) -> String {
+    format!("paperwatch: {} {id} in {topic}", verdict.word())
+}
+
+/// The verdict, paper and topic an issue's title says, if it is a feedback title.
+pub fn parse_title(title: &str) -> Option<(Verdict, ArxivId, String)> {
+    let rest = title.trim().strip_prefix("paperwatch:")?.trim_start();
+    let (word, rest) = rest.split_once(' ')?;
+    let verdict = match word {
+        "relevant" => Verdict::Relevant,
+        "irrelevant" => Verdict::Irrelevant,
+        _ => return None,
+    };
+    let (id, topic) = rest.trim_start().split_once(" in ")?;
+    let id = ArxivId::parse(id.trim()).ok()?;
+    let topic = topic.trim();
+    (!topic.is_empty()).then(|| (verdict, id, topic.to_string()))
+}
+
+/// The new-issue link on `repository` (`owner/repo`) saying `verdict`.
+fn issue_link(repository: &str, verdict: Verdict, id: &ArxivId, topic: &str) -> String {
+    let body = format!(
+        "Submit this issue to tell the tracker that {id} is {} for the topic {topic}. \
+         Its workflow applies it (only from the repository's owner, members and collaborators), \
+         answers here and closes the issue. The title is what it reads; the text is yours.",
+        match verdict {
+            Verdict::Relevant => "what you want more of",
+            Verdict::Irrelevant => "not for you",
+        }
+    );
+    format!(
+        "https://github.com/{repository}/issues/new?title={}&body={}",
+        percent_encode(&title(verdict, id, topic)),
+        percent_encode(&body)
+    )
+}
+
+/// The links a paper shown in `topic` carries, opening issues on `repository`.
+pub fn links(repository: &str, id: &ArxivId, topic: &str) -> Links {
+    Links {
+        more: issue_link(repository, Verdict::Relevant, id, topic),
+        less: issue_link(repository, Verdict::Irrelevant, id, topic),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_reads_back_as_what_it_says() {
+        let id = ArxivId::parse("2501.01234").unwrap();
+        for (verdict, topic) in [
+            (Verdict::Relevant, "npu_acceleration"),
+            (Verdict::Irrelevant, "端侧推理 edge"),
+        ] {
+            let t = title(verdict, &id, topic);
+            assert_eq!(
+                parse_title(&t),
+                Some((verdict, id.clone(), topic.to_string()))
+            );
+        }
+        assert_eq!(
+            title(Verdict::Irrelevant, &id, "edge"),
+            "paperwatch: irrelevant 2501.01234 in edge"
+        );
+        for not_ours in [
+            "Bug: the README is empty",
+            "paperwatch: maybe 2501.01234 in edge",
+            "paperwatch: relevant notanid in edge",
+            "paperwatch: relevant 2501.01234 in ",
+        ] {
+            assert_eq!(parse_title(not_ours), None, "{not_ours}");
+        }
+    }
+
+    #[test]
+    fn links_open_a_prefilled_issue_on_the_repository() {
+        let id = ArxivId::parse("2501.01234").unwrap();
+        let l = links("octo/papers", &id, "edge & npu");
+        assert!(
+            l.more.starts_with(
+                "https://github.com/octo/papers/issues/new?title=paperwatch%3A+relevant+2501.01234+in+edge+%26+npu&body="
+            ),
+            "{}",
+            l.more
+        );
+        assert!(l.less.contains("title=paperwatch%3A+irrelevant+2501.01234"));
+        assert!(!l.more.contains(' ') && !l.more.contains('"'));
+    }
+}

@@ -1,0 +1,129 @@
+//! The reader talks back through GitHub: every digest kind carries "👍 more like this" and
+//! "👎 not for me" per paper (`[feedback] mode = "github"`: pre-filled issues on the tracker's
+//! repository); `paperwatch feedback` applies such an issue from the repository's owner, a
+//! member or a collaborator (the label, the snapshot, an answer), and leaves anyone else's alone.
+
+use super::{MockChat, chat_env, corpus};
+use crate::common::{MockArxiv, TestEnv};
+
+const FEEDBACK: &str = "[feedback]\nmode = \"github\"\nrepository = \"octo/papers\"\n\n";
+
+fn with_feedback(env: &TestEnv) {
+    let config = env.read("paperwatch.toml");
+    env.write("paperwatch.toml", &(FEEDBACK.to_string() + &config));
+}
+
+/// The `issues` event GitHub sends when `author` (`author_association`) opens `title`.
+fn event(env: &TestEnv, title: &str, association: &str) -> String {
+    let event = serde_json::json!({
+        "action": "opened",
+        "issue": {
+            "number": 7,
+            "title": title,
+            "user": {"login": "reader"},
+            "author_association": association,
+        },
+        "repository": {"full_name": "octo/papers"},
+    });
+    env.write("event.json", &event.to_string());
+    env.path("event.json").display().to_string()
+}
+
+#[test]
+fn every_digest_kind_carries_both_links_per_paper_and_an_owner_issue_teaches_the_tracker() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let env = chat_env(&arxiv, &chat);
+    with_feedback(&env);
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let more = "https://github.com/octo/papers/issues/new?title=paperwatch%3A+relevant+";
+    let less = "https://github.com/octo/papers/issues/new?title=paperwatch%3A+irrelevant+";
+    for path in [
+        "/slack",
+        "/discord",
+        "/botSECRET-TOKEN-123/sendMessage",
+        "/feishu",
+    ] {
+        let got = chat.got(path);
+        assert!(!got.is_empty(), "{path}");
+        let body = String::from_utf8_lossy(&got[0].raw).into_owned();
+        // Telegram's HTML escapes `&` in the link.
+        let body = body.replace("&amp;", "&");
+        assert_eq!(
+            body.matches(more).count(),
+            3,
+            "{path}: one 👍 per paper: {body}"
+        );
+        assert_eq!(body.matches(less).count(), 3, "{path}: one 👎 per paper");
+    }
+    let hook = &chat.got("/hook")[0].body["papers"][0];
+    assert!(hook["feedback"]["more"].as_str().unwrap().starts_with(more));
+
+    // The reader clicks 👎 on a shown paper and submits the issue: the workflow runs this.
+    let id = ids[2].as_str();
+    assert!(env.read("README.md").contains(id));
+    let title = format!("paperwatch: irrelevant {id} in edge");
+    let path = event(&env, &title, "OWNER");
+    let run = env.run(&["feedback", "--github-event", &path, "--answer", "answer.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let answer = env.read("answer.md");
+    assert!(
+        answer.starts_with(&format!(
+            "{id} is now marked irrelevant for `edge`: hidden there."
+        )),
+        "{answer}"
+    );
+    let line = env
+        .read("data/papers.jsonl")
+        .lines()
+        .find(|l| l.contains(&format!("\"id\":\"{id}\"")))
+        .unwrap()
+        .to_string();
+    assert!(
+        line.contains("\"labels\":[[\"edge\",false,"),
+        "the label is in the snapshot: {line}"
+    );
+    assert_eq!(env.run(&["render"]).code, 0);
+    assert!(
+        !env.read("README.md").contains(id),
+        "hidden on the next render"
+    );
+}
+
+#[test]
+fn an_issue_from_anyone_else_changes_nothing() {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    let chat = MockChat::start();
+    let env = chat_env(&arxiv, &chat);
+    with_feedback(&env);
+    assert_eq!(env.run(&["update"]).code, 0);
+    let before = env.read("data/papers.jsonl");
+    let title = format!("paperwatch: irrelevant {} in edge", ids[2]);
+    for association in ["NONE", "CONTRIBUTOR", "FIRST_TIME_CONTRIBUTOR"] {
+        let path = event(&env, &title, association);
+        let run = env.run(&["feedback", "--github-event", &path, "--answer", "answer.md"]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        assert!(
+            run.stderr.contains(&format!(
+                "issue #7 by reader left alone: its author_association is {association}"
+            )),
+            "{}",
+            run.stderr
+        );
+        assert!(!env.path("answer.md").exists(), "no answer to post");
+        assert_eq!(env.read("data/papers.jsonl"), before);
+    }
+    // Not a feedback title: left alone too.
+    let path = event(&env, "The README is empty", "OWNER");
+    let run = env.run(&["feedback", "--github-event", &path]);
+    assert!(
+        run.stderr.contains("is not a paperwatch feedback issue"),
+        "{}",
+        run.stderr
+    );
+}
