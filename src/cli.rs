@@ -56,6 +56,9 @@ pub enum Command {
     Show(ShowArgs),
     /// Papers per topic and month, recent runs, database size.
     Stats(StatsArgs),
+    /// The stored papers most like one ("more like this"): cosine over TF-IDF of title and
+    /// abstract, words and pairs; any stored paper, bulk-imported ones too.
+    Similar(SimilarArgs),
     /// Apply a reader's 👍/👎 that arrived as a GitHub issue (the workflow's `issues` job): only
     /// from the repository's owner, members and collaborators.
     Feedback(FeedbackArgs),
@@ -233,6 +236,19 @@ pub struct ShowArgs {
 /// Options of `stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Options of `similar`.
+#[derive(Debug, Args)]
+pub struct SimilarArgs {
+    /// The paper (`2407.05858`, `arXiv:2407.05858v2`, an abs/pdf URL).
+    pub id: String,
+    /// How many to list.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub limit: usize,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,

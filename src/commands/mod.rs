@@ -17,6 +17,7 @@ mod render;
 mod search;
 mod shared;
 mod show;
+mod similar;
 mod stats;
 mod update;
 
@@ -84,6 +85,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Show(args) => show::run(&settings, &args),
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Audit(args) => audit::run(&settings, &args),
+        Command::Similar(args) => similar::run(&settings, &args),
         Command::Feedback(args) => feedback::run(&settings, &args, now, ui),
         Command::Import(args) => import::run(&settings, &args, now, ui),
         Command::Notify(args) => notify::run(&settings, &args, now, ui),

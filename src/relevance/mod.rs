@@ -12,6 +12,7 @@ pub mod evaluate;
 pub mod examples;
 pub mod learned;
 pub mod score;
+pub mod similar;
 pub mod trained;
 
 use std::collections::HashMap;

@@ -297,3 +297,40 @@ fn import_cv_reads_every_row_variant_and_the_config_yaml() {
     assert_eq!(p["authors"][0], "Seed Author");
     assert_eq!(p["version"], 2);
 }
+
+/// "More like this": a paper's near-duplicate (the same abstract, its title reworded) comes
+/// first among all stored papers, the paper itself never; an unknown id is a usage error.
+#[test]
+fn similar_ranks_a_papers_near_duplicate_first() {
+    let mut rows = Seed::load().papers();
+    let original = rows.keys().next_back().unwrap().clone();
+    let mut twin = rows[&original].clone();
+    twin.id = "2512.99998".into();
+    twin.title = format!("{} (extended version)", twin.title);
+    rows.insert(twin.id.clone(), twin);
+    let mock = MockArxiv::start(rows);
+    let ids: Vec<String> = Seed::load()
+        .section("edge_inference")
+        .iter()
+        .map(|r| r.id.clone())
+        .chain([original.clone(), "2512.99998".to_string()])
+        .collect();
+    mock.add_search("seed:edge", ids);
+    let env = TestEnv::new();
+    let topics = "[[topic]]\nname = \"edge\"\nquery = \"seed:edge\"\nfilter = false\n";
+    env.write(
+        "paperwatch.toml",
+        &crate::common::mock_config(&mock.url(), "", topics),
+    );
+    assert_eq!(env.run(&["update"]).code, 0);
+    let r = json(&env, &["similar", &original, "--limit", "5", "--json"]);
+    let list = r.as_array().unwrap();
+    assert_eq!(list.len(), 5);
+    assert_eq!(list[0]["id"], "2512.99998", "{r:#}");
+    assert!(list[0]["score"].as_f64().unwrap() > 0.8);
+    assert!(list.iter().all(|p| p["id"] != original.as_str()));
+    assert_eq!(list[0]["shown_in"][0], "edge");
+    let text = env.run(&["similar", &original, "--limit", "1"]);
+    assert!(text.stdout.contains("2512.99998"), "{}", text.stdout);
+    assert_eq!(env.run(&["similar", "2501.99999"]).code, 2);
+}
