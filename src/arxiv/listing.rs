@@ -4,7 +4,7 @@
 //! `<arxiv:announce_type>` (`new`, `cross`, `replace`, `replace-cross`), one `<category>` each,
 //! `<dc:creator>` one comma-separated author string; the channel's `<pubDate>` is the
 //! announcement day and `<skipDays>` names the days without one (empty feed). Read with the
-//! shared XML walk ([`super::xml`]) and fetched with one conditional GET (`If-None-Match`,
+//! shared XML walk (`xml.rs`) and fetched with one conditional GET (`If-None-Match`,
 //! `If-Modified-Since`), so an unchanged listing costs a 304. `../shared/docs/arxiv-api.md` §3.
 
 use std::borrow::Cow;
