@@ -56,6 +56,8 @@ pub enum Command {
     Show(ShowArgs),
     /// Papers per topic and month, recent runs, database size.
     Stats(StatsArgs),
+    /// Every reader label (👍/👎 from `mark`, digests' feedback issues), by topic.
+    Labels(LabelsArgs),
     /// The stored papers most like one ("more like this"): cosine over TF-IDF of title and
     /// abstract, words and pairs; any stored paper, bulk-imported ones too.
     Similar(SimilarArgs),
@@ -241,6 +243,14 @@ pub struct StatsArgs {
     pub json: bool,
 }
 
+/// Options of `labels`.
+#[derive(Debug, Args)]
+pub struct LabelsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Options of `similar`.
 #[derive(Debug, Args)]
 pub struct SimilarArgs {
@@ -304,7 +314,7 @@ pub struct MarkArgs {
     pub label: LabelArg,
 }
 
-/// `--relevant` or `--irrelevant`.
+/// `--relevant`, `--irrelevant` or `--clear`.
 #[derive(Debug, Args)]
 #[group(required = true, multiple = false)]
 pub struct LabelArg {
@@ -314,6 +324,9 @@ pub struct LabelArg {
     /// The paper does not belong in the topic.
     #[arg(long)]
     pub irrelevant: bool,
+    /// Remove the label: the model decides again.
+    #[arg(long)]
+    pub clear: bool,
 }
 
 /// Options of `explain`.

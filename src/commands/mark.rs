@@ -1,4 +1,5 @@
-//! `paperwatch mark ID --topic T --relevant|--irrelevant`: store a reader's label.
+//! `paperwatch mark ID --topic T --relevant|--irrelevant|--clear`: store (or remove) a reader's
+//! label; `paperwatch labels [--json]`: list them.
 
 use std::process::ExitCode;
 
@@ -34,6 +35,20 @@ pub(super) fn run(
             "paper {id} is not in the database; fetch it first (e.g. pin it in a topic's `ids`)"
         );
     }
+    if args.label.clear {
+        let had = store.clear_label(&topic.name, &id)?;
+        crate::tracker::redecide(settings, &mut store)?;
+        crate::tracker::write_snapshot(settings, &store)?;
+        ui.say(&if had {
+            format!(
+                "cleared the label of {id} for {}; the model decides it again",
+                topic.name
+            )
+        } else {
+            format!("{id} had no label for {}", topic.name)
+        });
+        return Ok(ExitCode::SUCCESS);
+    }
     let relevant = args.label.relevant;
     store.set_label(&topic.name, &id, relevant, now)?;
     crate::tracker::redecide(settings, &mut store)?;
@@ -52,5 +67,51 @@ pub(super) fn run(
             format!(" (the feedback model starts at {need} of each)")
         }
     ));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One label, as `labels --json` prints it.
+#[derive(serde::Serialize)]
+struct LabelRow {
+    topic: String,
+    id: String,
+    label: &'static str,
+    marked_at: String,
+    title: Option<String>,
+}
+
+/// Runs `labels`: every label, by topic and paper, with the paper's title.
+pub(super) fn list(settings: &Settings, args: &crate::cli::LabelsArgs) -> anyhow::Result<ExitCode> {
+    let store = open_store(settings, false)?;
+    let labels = store.all_labels()?;
+    let ids: Vec<ArxivId> = labels.iter().map(|l| l.1.clone()).collect();
+    let papers = store.papers_by_ids(&ids)?;
+    let rows: Vec<LabelRow> = labels
+        .into_iter()
+        .map(|(topic, id, relevant, marked_at)| LabelRow {
+            title: papers.iter().find(|p| p.id == id).map(|p| p.title.clone()),
+            topic,
+            id: id.to_string(),
+            label: if relevant { "relevant" } else { "irrelevant" },
+            marked_at,
+        })
+        .collect();
+    if args.json {
+        super::shared::outln!("{}", serde_json::to_string_pretty(&rows)?);
+    } else if rows.is_empty() {
+        super::shared::outln!(
+            "no labels yet: `paperwatch mark ID --topic T --relevant` or a digest's 👍/👎"
+        );
+    } else {
+        for r in &rows {
+            super::shared::outln!(
+                "{:<24} {:<11} {:<10} {}",
+                r.topic,
+                r.id,
+                r.label,
+                crate::text::terminal_safe(r.title.as_deref().unwrap_or(""))
+            );
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -86,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Stats(args) => stats::run(&settings, &args),
         Command::Audit(args) => audit::run(&settings, &args),
         Command::Similar(args) => similar::run(&settings, &args),
+        Command::Labels(args) => mark::list(&settings, &args),
         Command::Feedback(args) => feedback::run(&settings, &args, now, ui),
         Command::Import(args) => import::run(&settings, &args, now, ui),
         Command::Notify(args) => notify::run(&settings, &args, now, ui),

@@ -84,6 +84,28 @@ impl Store {
         Ok(())
     }
 
+    /// Removes a reader's label; whether there was one.
+    pub fn clear_label(&self, topic: &str, id: &ArxivId) -> Result<bool> {
+        Ok(self.conn.execute(
+            "DELETE FROM labels WHERE topic = ?1 AND paper_id = ?2",
+            params![topic, id.as_str()],
+        )? > 0)
+    }
+
+    /// Every label: `(topic, paper, relevant, marked_at)`, by topic and paper.
+    pub fn all_labels(&self) -> Result<Vec<(String, ArxivId, bool, String)>> {
+        let mut stmt = self.conn.prepare(
+            "SELECT topic, paper_id, relevant, marked_at FROM labels ORDER BY topic, paper_id",
+        )?;
+        let rows: Vec<(String, String, bool, String)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(t, id, rel, at)| Some((t, ArxivId::parse(&id).ok()?, rel, at)))
+            .collect())
+    }
+
     /// A topic's labels, by paper id.
     pub fn labels(&self, topic: &str) -> Result<Vec<Label>> {
         let mut stmt = self.conn.prepare_cached(

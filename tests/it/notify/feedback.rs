@@ -91,6 +91,20 @@ fn every_digest_kind_carries_both_links_per_paper_and_an_owner_issue_teaches_the
         !env.read("README.md").contains(id),
         "hidden on the next render"
     );
+
+    // `labels` lists it; `mark --clear` takes it back and the paper shows again.
+    let labels = env.run(&["labels", "--json"]);
+    let l: serde_json::Value = serde_json::from_str(&labels.stdout).unwrap();
+    assert_eq!(l.as_array().unwrap().len(), 1, "{l:#}");
+    assert_eq!(l[0]["topic"], "edge");
+    assert_eq!(l[0]["id"], id);
+    assert_eq!(l[0]["label"], "irrelevant");
+    let run = env.run(&["mark", id, "--topic", "edge", "--clear"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.contains("cleared the label"), "{}", run.stderr);
+    assert_eq!(env.run(&["labels", "--json"]).stdout.trim(), "[]");
+    assert_eq!(env.run(&["render"]).code, 0);
+    assert!(env.read("README.md").contains(id), "shown again");
 }
 
 #[test]
