@@ -96,6 +96,7 @@ fn site_bench(c: &mut Criterion) {
                     .collect(),
                 trend_svg: Some("<svg/>"),
                 shard_papers: paperwatch::render::site::SHARD_PAPERS,
+                feedback: None,
             };
             // Written to nowhere: the bytes are counted, as a writer would see them.
             let mut bytes = 0;

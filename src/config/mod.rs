@@ -104,6 +104,21 @@ pub struct Settings {
     pub notify: Vec<Notify>,
 }
 
+impl Settings {
+    /// The GitHub `owner/repo` that 👍/👎 links open issues on: `[feedback] repository`, else
+    /// `[readme] badges`, with `[feedback] mode = "github"`; `None` otherwise.
+    pub fn feedback_repository(&self) -> Option<&str> {
+        match self.feedback.mode {
+            FeedbackMode::Github => self
+                .feedback
+                .repository
+                .as_deref()
+                .or(self.readme.badges.as_deref()),
+            FeedbackMode::None => None,
+        }
+    }
+}
+
 /// The `[[topic]]` and `[[notify]]` arrays; the sections are read through their key tables.
 #[derive(Debug, Default, Deserialize)]
 struct RawBlocks {

@@ -50,6 +50,9 @@ pub struct SiteInput<'a> {
     pub trend_svg: Option<&'a str>,
     /// At most this many papers per data file ([`SHARD_PAPERS`]).
     pub shard_papers: usize,
+    /// The GitHub `owner/repo` each paper's 👍/👎 links open issues on, when feedback goes
+    /// through GitHub.
+    pub feedback: Option<&'a str>,
 }
 
 /// A file-name-safe slug of a topic name (`Image Matching` → `image-matching`).
@@ -100,6 +103,9 @@ struct Index<'a> {
     generated: String,
     topics: Vec<TopicData<'a>>,
     shards: Vec<ShardData>,
+    /// The GitHub `owner/repo` the 👍/👎 links open issues on (`[feedback] mode = "github"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    feedback: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -370,6 +376,7 @@ pub fn site<E>(
             })
             .collect(),
         shards: index,
+        feedback: input.feedback,
     };
     let json = serde_json::to_string(&index).expect("plain data serializes");
     let js = format!("window.PAPERWATCH_DATA = {};\n", script_safe(&json));

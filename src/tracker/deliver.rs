@@ -321,24 +321,17 @@ fn news_item(corpus: &Corpus, dest: &Notify, code: &CodeLinks, id: &ArxivId) -> 
     })
 }
 
-/// A paper's 👍/👎 links for `topic`, as `[feedback] mode` says (`github`: issues on
-/// `[feedback] repository`, else `[readme] badges`; no repository, no links).
+/// A paper's 👍/👎 links for `topic`, when feedback goes through GitHub.
 fn feedback_links(
     settings: &Settings,
     id: &ArxivId,
     topic: Option<&String>,
 ) -> Option<crate::feedback::Links> {
-    match settings.feedback.mode {
-        crate::config::FeedbackMode::None => None,
-        crate::config::FeedbackMode::Github => {
-            let repository = settings
-                .feedback
-                .repository
-                .as_deref()
-                .or(settings.readme.badges.as_deref())?;
-            Some(crate::feedback::links(repository, id, topic?))
-        }
-    }
+    Some(crate::feedback::links(
+        settings.feedback_repository()?,
+        id,
+        topic?,
+    ))
 }
 
 /// What is left of a run's summaries.

@@ -61,6 +61,7 @@ pub(super) fn site(
         papers: shown,
         trend_svg,
         shard_papers: SHARD_PAPERS,
+        feedback: settings.feedback_repository(),
     };
     let mut written = site_files(&input, |path, bytes| write_atomic(&dir.join(path), bytes))?;
     let slugs = slugs(&names);

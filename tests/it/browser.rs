@@ -325,3 +325,60 @@ fn the_seed_site_searches_and_filters_in_chromium() {
     let errors = driver.console_errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }
+
+/// With `[feedback] mode = "github"`, every paper row carries 👍/👎 links that open an issue
+/// titled as `paperwatch feedback` reads it, for the page's topic (the paper's first topic on
+/// the index).
+#[test]
+fn site_rows_carry_feedback_links_in_chromium() {
+    let (env, _mock, _) = crate::common::seed_update_env();
+    let config = env.read("paperwatch.toml");
+    env.write(
+        "paperwatch.toml",
+        &format!("[feedback]\nmode = \"github\"\nrepository = \"octo/papers\"\n\n{config}"),
+    );
+    assert_eq!(env.run(&["render"]).code, 0);
+    assert_eq!(env.site_data()["feedback"], "octo/papers");
+    let profile = tempfile::tempdir().unwrap();
+    let Some(driver) = Driver::start(profile.path()) else {
+        return;
+    };
+    let index = env.path("site/index.html");
+    driver.post(
+        "/url",
+        json!({"url": format!("file://{}", index.display())}),
+    );
+    driver.settle();
+    let every = driver.script(
+        "return [...document.querySelectorAll('#papers > li')].every(li => \
+         li.querySelectorAll('a.feedback').length === 2)",
+    );
+    assert_eq!(every, true, "two feedback links per row");
+    let first = driver.script(
+        "const li = document.querySelector('#papers > li'); \
+         const topic = li.querySelector('.topic').textContent; \
+         const [up, down] = [...li.querySelectorAll('a.feedback')].map(a => a.href); \
+         return [li.querySelector('h2 a').href, topic, up, down];",
+    );
+    let (id, topic) = (first[0].as_str().unwrap(), first[1].as_str().unwrap());
+    // https://arxiv.org/abs/IDvN
+    let id = id.rsplit('/').next().unwrap().split('v').next().unwrap();
+    let up = first[2].as_str().unwrap();
+    assert!(
+        up.starts_with(
+            "https://github.com/octo/papers/issues/new?title=paperwatch%3A%20relevant%20"
+        ),
+        "{up}"
+    );
+    let title = |word: &str| format!("paperwatch: {word} {id} in {topic}");
+    let decoded = |u: &str| {
+        url::form_urlencoded::parse(u.split_once('?').unwrap().1.as_bytes())
+            .find(|(k, _)| k == "title")
+            .unwrap()
+            .1
+            .into_owned()
+    };
+    assert_eq!(decoded(up), title("relevant"));
+    assert_eq!(decoded(first[3].as_str().unwrap()), title("irrelevant"));
+    assert_eq!(driver.console_errors(), Vec::<String>::new());
+}

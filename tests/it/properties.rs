@@ -235,6 +235,7 @@ proptest! {
             papers: site_papers,
             trend_svg: None,
             shard_papers: 1,
+                feedback: None,
         };
         let mut files = Vec::new();
         site(&input, |path, bytes| {

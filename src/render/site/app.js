@@ -87,6 +87,25 @@
     links.appendChild(link("https://arxiv.org/pdf/" + vid, "PDF"));
     links.appendChild(link("https://arxiv.org/abs/" + vid, "arXiv " + vid));
     if (p.code) links.appendChild(link(p.code, "Code"));
+    if (data.feedback) {
+      // 👍/👎 open an issue on the tracker's repository, titled as `paperwatch feedback`
+      // reads it: "paperwatch: relevant|irrelevant <id> in <topic>" (the page's topic, else
+      // the paper's first).
+      var here = document.body.dataset.topic;
+      var tname = here || (p.topics.length ? data.topics[p.topics[0]].name : "");
+      if (tname) {
+        var issue = function (word) {
+          return "https://github.com/" + data.feedback + "/issues/new?title=" +
+            encodeURIComponent("paperwatch: " + word + " " + p.id + " in " + tname);
+        };
+        var up = link(issue("relevant"), "👍 more like this");
+        up.className = "feedback";
+        links.appendChild(up);
+        var down = link(issue("irrelevant"), "👎 not for me");
+        down.className = "feedback";
+        links.appendChild(down);
+      }
+    }
     var self = link("#" + p.anchor, "#");
     self.setAttribute("aria-label", "Link to this paper");
     links.appendChild(self);
