@@ -44,7 +44,8 @@ pub enum Command {
     /// Print the papers: the shown ones (csv, bibtex, cv-json), or every stored paper with its
     /// topics, shown or hidden (json).
     Export(ExportArgs),
-    /// Label a paper relevant or irrelevant for a topic (trains the topic's feedback model).
+    /// Label a paper relevant or irrelevant for a topic, or clear its label (trains the topic's
+    /// feedback model).
     Mark(MarkArgs),
     /// Show why a paper is shown or hidden: matched and excluded terms, score parts, labels.
     Explain(ExplainArgs),
@@ -54,7 +55,7 @@ pub enum Command {
     Search(SearchArgs),
     /// Every field of one paper, its versions, topics and code link.
     Show(ShowArgs),
-    /// Papers per topic and month, recent runs, database size.
+    /// Papers per topic and month, recent runs, destinations, listing checks, database size.
     Stats(StatsArgs),
     /// Every reader label (👍/👎 from `mark`, digests' feedback issues), by topic.
     Labels(LabelsArgs),
