@@ -97,6 +97,9 @@ pub(super) fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<Exi
         write_score(&mut out, topic, d, model.as_ref(), &top_terms);
         let labels = store.labels(&topic.name)?;
         let positives = labels.iter().filter(|l| l.relevant).count();
+        if let Some(line) = nearest_labels(&store, p, &labels)? {
+            let _ = writeln!(out, "  nearest labels: {line}");
+        }
         let _ = writeln!(
             out,
             "  feedback model: {} ({positives} relevant, {} irrelevant labels; needs {MIN_LABELS_PER_KIND} of each)",
@@ -160,4 +163,31 @@ fn write_score(
             );
         }
     }
+}
+
+/// The labelled papers nearest `paper` (cosine over the relevance model's TF-IDF of the stored
+/// topic papers), at most 3, each with its label: the labels that pull its score most.
+fn nearest_labels(
+    store: &crate::store::Store,
+    paper: &crate::model::Paper,
+    labels: &[crate::model::Label],
+) -> anyhow::Result<Option<String>> {
+    if labels.iter().all(|l| l.id == paper.id) {
+        return Ok(None);
+    }
+    let stored = store.member_papers()?;
+    let papers: Vec<&crate::model::Paper> = stored.iter().map(|s| &s.paper).collect();
+    let Some(near) = crate::relevance::similar::similar(&paper.id, &papers, papers.len()) else {
+        return Ok(None);
+    };
+    let nearest: Vec<String> = near
+        .iter()
+        .filter_map(|(p, score)| {
+            let label = labels.iter().find(|l| l.id == p.id)?;
+            let mark = if label.relevant { "👍" } else { "👎" };
+            Some(format!("{mark} {} ({score:.2})", p.id))
+        })
+        .take(3)
+        .collect();
+    Ok((!nearest.is_empty()).then(|| nearest.join(", ")))
 }

@@ -92,6 +92,18 @@ fn every_digest_kind_carries_both_links_per_paper_and_an_owner_issue_teaches_the
         "hidden on the next render"
     );
 
+    // `explain` of another paper names the label nearest it.
+    let other = ids[3].as_str();
+    let explain = env.run(&["explain", other, "--topic", "edge"]);
+    assert_eq!(explain.code, 0, "{}", explain.stderr);
+    assert!(
+        explain
+            .stdout
+            .contains(&format!("  nearest labels: 👎 {id} (")),
+        "{}",
+        explain.stdout
+    );
+
     // `labels` lists it; `mark --clear` takes it back and the paper shows again.
     let labels = env.run(&["labels", "--json"]);
     let l: serde_json::Value = serde_json::from_str(&labels.stdout).unwrap();
