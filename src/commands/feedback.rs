@@ -10,12 +10,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use jiff::Timestamp;
 
+use super::mark::{Settled, settle};
 use crate::cli::FeedbackArgs;
 use crate::config::Settings;
 use crate::feedback::{Verdict, parse_title};
 use crate::model::ArxivId;
 use crate::output::{Ui, write_atomic};
-use crate::tracker::{open_store, redecide, write_snapshot};
+use crate::tracker::open_store;
 
 /// The authors whose issues teach the tracker (GitHub's `author_association`).
 const TRUSTED: [&str; 3] = ["OWNER", "MEMBER", "COLLABORATOR"];
@@ -57,7 +58,7 @@ pub(super) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stores the label, decides the topics again and writes the snapshot; what changed, in words.
+/// Stores the label and settles it ([`settle`]); what changed, in words.
 fn apply(
     settings: &Settings,
     verdict: Verdict,
@@ -78,20 +79,14 @@ fn apply(
     }
     let relevant = verdict == Verdict::Relevant;
     store.set_label(topic, id, relevant, now)?;
-    let corpus = redecide(settings, &mut store)?;
-    write_snapshot(settings, &store)?;
-    let shown = corpus
-        .papers
-        .iter()
-        .find(|p| &p.paper.id == id)
-        .and_then(|p| p.topics.iter().find(|m| m.name == topic))
-        .is_some_and(|m| m.shown);
-    let labels = store.labels(topic)?;
-    let positives = labels.iter().filter(|l| l.relevant).count();
+    let Settled {
+        shown,
+        positives,
+        negatives,
+    } = settle(settings, &mut store, topic, id)?;
     Ok(format!(
-        "{id} is now marked {} for `{topic}`: {} there. The topic has {positives} relevant and {} irrelevant labels from you; the relevance model learns from them.",
+        "{id} is now marked {} for `{topic}`: {} there. The topic has {positives} relevant and {negatives} irrelevant labels from you; the relevance model learns from them.",
         if relevant { "relevant" } else { "irrelevant" },
         if shown { "shown" } else { "hidden" },
-        labels.len() - positives
     ))
 }

@@ -37,8 +37,7 @@ pub(super) fn run(
     }
     if args.label.clear {
         let had = store.clear_label(&topic.name, &id)?;
-        crate::tracker::redecide(settings, &mut store)?;
-        crate::tracker::write_snapshot(settings, &store)?;
+        settle(settings, &mut store, &topic.name, &id)?;
         ui.say(&if had {
             format!(
                 "cleared the label of {id} for {}; the model decides it again",
@@ -51,11 +50,11 @@ pub(super) fn run(
     }
     let relevant = args.label.relevant;
     store.set_label(&topic.name, &id, relevant, now)?;
-    crate::tracker::redecide(settings, &mut store)?;
-    crate::tracker::write_snapshot(settings, &store)?;
-    let labels = store.labels(&topic.name)?;
-    let positives = labels.iter().filter(|l| l.relevant).count();
-    let negatives = labels.len() - positives;
+    let Settled {
+        positives,
+        negatives,
+        ..
+    } = settle(settings, &mut store, &topic.name, &id)?;
     let need = crate::relevance::MIN_LABELS_PER_KIND;
     ui.say(&format!(
         "marked {id} {} for {}; the topic has {positives} relevant and {negatives} irrelevant labels{}",
@@ -68,6 +67,41 @@ pub(super) fn run(
         }
     ));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a label change left in its topic.
+pub(super) struct Settled {
+    /// Whether the paper is shown there now.
+    pub shown: bool,
+    /// The topic's relevant labels.
+    pub positives: usize,
+    /// The topic's irrelevant labels.
+    pub negatives: usize,
+}
+
+/// After a label of `id` for `topic` was set or cleared: the topics decided again and the
+/// snapshot written, so the change takes effect at once and survives a rebuilt database.
+pub(super) fn settle(
+    settings: &Settings,
+    store: &mut crate::store::Store,
+    topic: &str,
+    id: &ArxivId,
+) -> anyhow::Result<Settled> {
+    let corpus = crate::tracker::redecide(settings, store)?;
+    crate::tracker::write_snapshot(settings, store)?;
+    let shown = corpus
+        .papers
+        .iter()
+        .find(|p| &p.paper.id == id)
+        .and_then(|p| p.topics.iter().find(|m| m.name == topic))
+        .is_some_and(|m| m.shown);
+    let labels = store.labels(topic)?;
+    let positives = labels.iter().filter(|l| l.relevant).count();
+    Ok(Settled {
+        shown,
+        positives,
+        negatives: labels.len() - positives,
+    })
 }
 
 /// One label, as `labels --json` prints it.
