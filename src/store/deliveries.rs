@@ -253,17 +253,26 @@ impl Store {
         Ok(queued)
     }
 
-    /// Every paper with a row at a destination, whatever its state.
-    pub fn delivered_ids(&self, name: &str) -> Result<std::collections::HashSet<ArxivId>> {
-        let mut stmt = self
-            .conn
-            .prepare("SELECT DISTINCT paper_id FROM deliveries WHERE destination = ?1")?;
+    /// The paper ids `sql` selects for destination `name` (its `?1`), in its order.
+    fn destination_ids(&self, sql: &str, name: &str) -> Result<Vec<ArxivId>> {
+        let mut stmt = self.conn.prepare(sql)?;
         let ids: Vec<String> = stmt
             .query_map(params![name], |r| r.get(0))?
             .collect::<Result<_, _>>()?;
         Ok(ids
             .iter()
             .filter_map(|id| ArxivId::parse(id).ok())
+            .collect())
+    }
+
+    /// Every paper with a row at a destination, whatever its state.
+    pub fn delivered_ids(&self, name: &str) -> Result<std::collections::HashSet<ArxivId>> {
+        Ok(self
+            .destination_ids(
+                "SELECT DISTINCT paper_id FROM deliveries WHERE destination = ?1",
+                name,
+            )?
+            .into_iter()
             .collect())
     }
 
@@ -283,17 +292,11 @@ impl Store {
 
     /// The papers whose publication news waits for `name`, oldest first.
     pub fn publication_queue(&self, name: &str) -> Result<Vec<ArxivId>> {
-        let mut stmt = self.conn.prepare(
+        self.destination_ids(
             "SELECT paper_id FROM publication_news WHERE destination = ?1 AND state = 'queued'
              ORDER BY queued_at, paper_id",
-        )?;
-        let ids: Vec<String> = stmt
-            .query_map(params![name], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(ids
-            .iter()
-            .filter_map(|id| ArxivId::parse(id).ok())
-            .collect())
+            name,
+        )
     }
 
     /// A destination's queue, oldest first; one row per paper, at its newest version.
