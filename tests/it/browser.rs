@@ -139,6 +139,11 @@ impl Driver {
         format!("{}/session/{}{path}", self.base, self.session)
     }
 
+    /// Opens a local file.
+    fn open(&self, file: &Path) {
+        self.post("/url", json!({"url": format!("file://{}", file.display())}));
+    }
+
     fn post(&self, path: &str, body: Value) -> Value {
         call(&self.agent, "POST", &self.url(path), Some(body))
     }
@@ -216,10 +221,7 @@ fn the_seed_site_searches_and_filters_in_chromium() {
         return;
     };
     let index = env.path("site/index.html");
-    driver.post(
-        "/url",
-        json!({"url": format!("file://{}", index.display())}),
-    );
+    driver.open(&index);
 
     let count = || {
         driver.settle();
@@ -343,11 +345,7 @@ fn site_rows_carry_feedback_links_in_chromium() {
     let Some(driver) = Driver::start(profile.path()) else {
         return;
     };
-    let index = env.path("site/index.html");
-    driver.post(
-        "/url",
-        json!({"url": format!("file://{}", index.display())}),
-    );
+    driver.open(&env.path("site/index.html"));
     driver.settle();
     let every = driver.script(
         "return [...document.querySelectorAll('#papers > li')].every(li => \

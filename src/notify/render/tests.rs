@@ -50,23 +50,7 @@ fn hostile_text_is_escaped_for_each_format() {
 #[test]
 fn long_digests_are_split_to_each_services_limits() {
     let items: Vec<Item> = (1..=60).map(|n| item(n, "On NPUs")).collect();
-    let dest = |kind| Notify {
-        name: "d".into(),
-        kind,
-        url_env: "U".into(),
-        secret_env: None,
-        from: None,
-        to: vec![],
-        chat_id: Some("42".into()),
-        topics: vec![],
-        min_score: None,
-        max_papers: 100,
-        schedule: crate::config::Schedule::Run,
-        revisions: false,
-        backfill: 0,
-        published: true,
-    };
-    let slack = messages(&dest(NotifyKind::Slack), &items, None);
+    let slack = messages(&dest(NotifyKind::Slack, 100), &items, None);
     assert_eq!(slack.len(), 2);
     for m in &slack {
         let Body::Json(v) = &m.body else {
@@ -74,7 +58,7 @@ fn long_digests_are_split_to_each_services_limits() {
         };
         assert!(v["blocks"].as_array().unwrap().len() <= SLACK_BLOCKS);
     }
-    let discord = messages(&dest(NotifyKind::Discord), &items, None);
+    let discord = messages(&dest(NotifyKind::Discord, 100), &items, None);
     assert_eq!(discord.len(), 6);
     for m in &discord {
         let Body::Json(v) = &m.body else {
@@ -92,7 +76,7 @@ fn long_digests_are_split_to_each_services_limits() {
             .sum();
         assert!(total <= DISCORD_TOTAL, "{total}");
     }
-    let telegram = messages(&dest(NotifyKind::Telegram), &items, None);
+    let telegram = messages(&dest(NotifyKind::Telegram, 100), &items, None);
     assert!(telegram.len() > 1);
     let mut seen = 0;
     for m in &telegram {

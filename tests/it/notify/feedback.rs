@@ -3,8 +3,8 @@
 //! repository); `paperwatch feedback` applies such an issue from the repository's owner, a
 //! member or a collaborator (the label, the snapshot, an answer), and leaves anyone else's alone.
 
-use super::{MockChat, chat_env, corpus};
-use crate::common::{MockArxiv, TestEnv};
+use super::{chat_env, services};
+use crate::common::TestEnv;
 
 const FEEDBACK: &str = "[feedback]\nmode = \"github\"\nrepository = \"octo/papers\"\n\n";
 
@@ -31,10 +31,7 @@ fn event(env: &TestEnv, title: &str, association: &str) -> String {
 
 #[test]
 fn every_digest_kind_carries_both_links_per_paper_and_an_owner_issue_teaches_the_tracker() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, ids) = services();
     let env = chat_env(&arxiv, &chat);
     with_feedback(&env);
     let run = env.run(&["update"]);
@@ -121,10 +118,7 @@ fn every_digest_kind_carries_both_links_per_paper_and_an_owner_issue_teaches_the
 
 #[test]
 fn an_issue_from_anyone_else_changes_nothing() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, ids) = services();
     let env = chat_env(&arxiv, &chat);
     with_feedback(&env);
     assert_eq!(env.run(&["update"]).code, 0);

@@ -31,6 +31,15 @@ fn corpus() -> (BTreeMap<String, SeedRow>, Vec<String>) {
     (rows, ids)
 }
 
+/// The mock arXiv serving [`corpus`] with its newest paper not yet in the search (the ids, newest
+/// first), and a mock chat server.
+fn services() -> (MockArxiv, MockChat, Vec<String>) {
+    let (rows, ids) = corpus();
+    let arxiv = MockArxiv::start(rows);
+    arxiv.add_search("seed:edge", ids[1..].to_vec());
+    (arxiv, MockChat::start(), ids)
+}
+
 const DESTINATIONS: &str = r#"
 [[notify]]
 name = "slack"
@@ -93,10 +102,7 @@ fn papers_in(got: &[Got]) -> Vec<String> {
 
 #[test]
 fn chat_services_get_their_own_formats_signed_and_each_paper_once() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, ids) = services();
     let mut env = chat_env(&arxiv, &chat);
     chat.judge("/discord", discord_limits);
     chat.judge("/feishu", |body| {
@@ -406,10 +412,7 @@ fn summaries_env(arxiv: &MockArxiv, chat: &MockChat, settings: &str) -> TestEnv 
 
 #[test]
 fn summaries_come_from_an_openai_compatible_endpoint_once_and_never_block() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, ids) = services();
     let mut env = summaries_env(
         &arxiv,
         &chat,
@@ -522,10 +525,7 @@ fn a_dry_run_after_the_default_update_prints_the_digest() {
 /// answer, and the next run delivers them, signed with the real clock's time.
 #[test]
 fn a_feishu_refusal_with_http_200_keeps_the_papers_queued() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, _) = services();
     let mut env = chat_env(&arxiv, &chat);
     chat.say(
         "/feishu",
@@ -586,10 +586,7 @@ fn a_feishu_refusal_with_http_200_keeps_the_papers_queued() {
 /// error about `url_env` does not echo the value pasted there.
 #[test]
 fn no_log_level_and_no_config_error_shows_a_secret() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, _) = services();
     let mut env = chat_env(&arxiv, &chat);
     env.set_env("PAPERWATCH_LOG", "trace");
     let run = env.run(&["update"]);
@@ -624,10 +621,7 @@ fn no_log_level_and_no_config_error_shows_a_secret() {
 /// used: the paper goes out with its abstract's first sentences.
 #[test]
 fn summaries_adapt_to_reasoning_models_and_drop_injected_links() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, _) = services();
     let env = summaries_env(&arxiv, &chat, "model = \"o-mini\"\nmax_tokens = 120");
     chat.say(
         "/v1/chat/completions",

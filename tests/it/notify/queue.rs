@@ -2,7 +2,7 @@
 //! a paper refused even alone is set aside; a destination renamed, forgotten, re-added or
 //! widened neither loses papers nor floods; publication news is sent once.
 
-use super::{MockChat, corpus, papers_in};
+use super::{MockChat, corpus, papers_in, services};
 use crate::common::{MockArxiv, Seed, TestEnv, mock_config};
 
 /// Topics `edge` (the notify corpus) and `systems` (the seed's `mobile_llm_systems` rows, all
@@ -52,10 +52,7 @@ const STRICT: &str = "\n[[notify]]\nname = \"strict\"\nkind = \"webhook\"\nurl_e
 /// again, even from a rebuilt database.
 #[test]
 fn a_refused_digest_is_split_and_a_paper_refused_alone_is_set_aside() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, _) = services();
     chat.judge("/strict", |body| {
         let papers = body["papers"].as_array()?;
         if papers.len() > 2 {
@@ -146,10 +143,7 @@ fn a_refused_digest_is_split_and_a_paper_refused_alone_is_set_aside() {
 /// fails naming the service's answer.
 #[test]
 fn a_destination_refusing_everything_sets_nothing_aside() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, _) = services();
     chat.judge("/strict", |_| Some((400, "invalid_blocks".into())));
     let mut env = env_with(&arxiv, STRICT);
     env.set_env("STRICT_URL", &chat.url("/strict"));
@@ -263,10 +257,7 @@ fn a_destination_renamed_widened_readded_or_forgotten_neither_loses_nor_floods()
 /// is not told.
 #[test]
 fn a_sent_paper_that_is_published_is_news_once() {
-    let (rows, ids) = corpus();
-    let arxiv = MockArxiv::start(rows);
-    arxiv.add_search("seed:edge", ids[1..].to_vec());
-    let chat = MockChat::start();
+    let (arxiv, chat, _) = services();
     let quiet = "\n[[notify]]\nname = \"quiet\"\nkind = \"webhook\"\nurl_env = \"QUIET_URL\"\nbackfill = 2\npublished = false\n";
     let mut env = env_with(&arxiv, &(hook("hook", "[\"edge\"]", 2) + quiet));
     env.set_env("HOOK_URL", &chat.url("/hook"));
