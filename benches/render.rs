@@ -97,6 +97,7 @@ fn site_bench(c: &mut Criterion) {
                 trend_svg: Some("<svg/>"),
                 shard_papers: paperwatch::render::site::SHARD_PAPERS,
                 feedback: None,
+                inbox: None,
             };
             // Written to nowhere: the bytes are counted, as a writer would see them.
             let mut bytes = 0;

@@ -59,6 +59,14 @@ pub enum Command {
     Stats(StatsArgs),
     /// Every reader label (👍/👎 from `mark`, digests' feedback issues), by topic.
     Labels(LabelsArgs),
+    /// Keep a paper to read later (⭐), or drop it with --remove; `export --starred` lists them.
+    Star(StarArgs),
+    /// A local inbox in the browser: unread papers per topic, topic and paper pages, search,
+    /// starred papers, and 👍/👎/⭐ buttons that teach the tracker at once.
+    ///
+    /// Listens on 127.0.0.1 only (unless --bind names another address); every change needs the
+    /// token its pages carry. Runs until interrupted.
+    Serve(ServeArgs),
     /// The stored papers most like one ("more like this"): cosine over TF-IDF of title and
     /// abstract, words and pairs; any stored paper, bulk-imported ones too.
     Similar(SimilarArgs),
@@ -252,6 +260,31 @@ pub struct LabelsArgs {
     pub json: bool,
 }
 
+/// Options of `star`.
+#[derive(Debug, Args)]
+pub struct StarArgs {
+    /// The paper (any id form).
+    pub id: String,
+    /// Remove the star instead.
+    #[arg(long)]
+    pub remove: bool,
+}
+
+/// Options of `serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The port (0: any free port). Default: `[serve] port`.
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Listen on this address instead of 127.0.0.1 (with a warning: anyone who can reach it
+    /// can read your papers).
+    #[arg(long, value_name = "ADDRESS")]
+    pub bind: Option<std::net::IpAddr>,
+    /// Open the inbox in the default browser once it listens.
+    #[arg(long)]
+    pub open: bool,
+}
+
 /// Options of `similar`.
 #[derive(Debug, Args)]
 pub struct SimilarArgs {
@@ -404,6 +437,10 @@ pub struct ExportArgs {
     /// Only papers shown in this topic (repeatable).
     #[arg(long = "topic", value_name = "NAME")]
     pub topics: Vec<String>,
+
+    /// Only the starred papers (⭐, from `star` or the inbox), shown or not, newest star first.
+    #[arg(long, conflicts_with = "topics")]
+    pub starred: bool,
 }
 
 /// Export formats.

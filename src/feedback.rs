@@ -17,7 +17,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn word(self) -> &'static str {
+    /// The verdict's word in titles and links.
+    pub fn word(self) -> &'static str {
         match self {
             Verdict::Relevant => "relevant",
             Verdict::Irrelevant => "irrelevant",
@@ -43,11 +44,7 @@ pub fn title(verdict: Verdict, id: &ArxivId, topic: &str) -> String {
 pub fn parse_title(title: &str) -> Option<(Verdict, ArxivId, String)> {
     let rest = title.trim().strip_prefix("paperwatch:")?.trim_start();
     let (word, rest) = rest.split_once(' ')?;
-    let verdict = match word {
-        "relevant" => Verdict::Relevant,
-        "irrelevant" => Verdict::Irrelevant,
-        _ => return None,
-    };
+    let verdict = parse_verdict(word)?;
     let (id, topic) = rest.trim_start().split_once(" in ")?;
     let id = ArxivId::parse(id.trim()).ok()?;
     let topic = topic.trim();
@@ -77,6 +74,37 @@ pub fn links(repository: &str, id: &ArxivId, topic: &str) -> Links {
     Links {
         more: issue_link(repository, Verdict::Relevant, id, topic),
         less: issue_link(repository, Verdict::Irrelevant, id, topic),
+    }
+}
+
+/// The local inbox's address for links (`paperwatch serve` on `port`).
+pub fn inbox_url(port: u16) -> String {
+    format!("http://127.0.0.1:{port}")
+}
+
+/// The links a paper shown in `topic` carries when they open its page in the local inbox on
+/// `port`, where one click confirms the verdict (a link alone changes nothing).
+pub fn inbox_links(port: u16, id: &ArxivId, topic: &str) -> Links {
+    let link = |verdict: Verdict| {
+        format!(
+            "{}/paper/{id}?topic={}&verdict={}",
+            inbox_url(port),
+            percent_encode(topic),
+            verdict.word()
+        )
+    };
+    Links {
+        more: link(Verdict::Relevant),
+        less: link(Verdict::Irrelevant),
+    }
+}
+
+/// Reads a verdict's word (`relevant`, `irrelevant`).
+pub fn parse_verdict(word: &str) -> Option<Verdict> {
+    match word {
+        "relevant" => Some(Verdict::Relevant),
+        "irrelevant" => Some(Verdict::Irrelevant),
+        _ => None,
     }
 }
 
@@ -124,5 +152,10 @@ mod tests {
         );
         assert!(l.less.contains("title=paperwatch%3A+irrelevant+2501.01234"));
         assert!(!l.more.contains(' ') && !l.more.contains('"'));
+        let l = inbox_links(8421, &id, "edge & npu");
+        assert_eq!(
+            l.less,
+            "http://127.0.0.1:8421/paper/2501.01234?topic=edge+%26+npu&verdict=irrelevant"
+        );
     }
 }

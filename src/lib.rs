@@ -33,6 +33,7 @@ pub mod output;
 pub mod query;
 pub mod relevance;
 pub mod render;
+pub mod serve;
 pub mod store;
 pub mod summarize;
 pub mod text;

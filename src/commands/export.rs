@@ -12,7 +12,8 @@ use crate::tracker;
 use crate::tracker::open_store;
 
 /// Writes the export to stdout or to `--output`. JSON without `--topic` holds every stored
-/// paper; the other formats (and any `--topic`) hold the papers shown in the selected topics.
+/// paper; the other formats (and any `--topic`) hold the papers shown in the selected topics;
+/// `--starred` holds the starred papers in any format.
 /// A closed pipe (`| head`) is not an error.
 pub(super) fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     for name in &args.topics {
@@ -29,7 +30,18 @@ pub(super) fn run(settings: &Settings, args: &ExportArgs) -> anyhow::Result<Exit
             && (args.topics.is_empty() || args.topics.iter().any(|t| t == name))
     };
     let shown_in_wanted = |p: &StoredPaper| p.topics.iter().any(|m| m.shown && wanted(&m.name));
-    if !args.topics.is_empty() || args.format != ExportFormat::Json {
+    if args.starred {
+        // The reading list, newest star first, whether shown or not.
+        let stars = store.stars()?;
+        let mut by_id: std::collections::HashMap<_, _> = papers
+            .into_iter()
+            .map(|p| (p.paper.id.clone(), p))
+            .collect();
+        papers = stars
+            .iter()
+            .filter_map(|(id, _)| by_id.remove(id))
+            .collect();
+    } else if !args.topics.is_empty() || args.format != ExportFormat::Json {
         papers.retain(shown_in_wanted);
     }
     let order: Vec<&str> = settings

@@ -10,13 +10,13 @@ use std::process::ExitCode;
 use anyhow::Context;
 use jiff::Timestamp;
 
-use super::mark::{Settled, settle};
 use crate::cli::FeedbackArgs;
 use crate::config::Settings;
 use crate::feedback::{Verdict, parse_title};
 use crate::model::ArxivId;
 use crate::output::{Ui, write_atomic};
 use crate::tracker::open_store;
+use crate::tracker::{Settled, settle};
 
 /// The authors whose issues teach the tracker (GitHub's `author_association`).
 const TRUSTED: [&str; 3] = ["OWNER", "MEMBER", "COLLABORATOR"];
@@ -58,7 +58,7 @@ pub(super) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stores the label and settles it ([`settle`]); what changed, in words.
+/// Stores the label and settles it (`tracker::settle`); what changed, in words.
 fn apply(
     settings: &Settings,
     verdict: Verdict,

@@ -1,5 +1,6 @@
 //! `paperwatch mark ID --topic T --relevant|--irrelevant|--clear`: store (or remove) a reader's
-//! label; `paperwatch labels [--json]`: list them.
+//! label; `paperwatch labels [--json]`: list them; `paperwatch star ID [--remove]`: the reading
+//! list.
 
 use std::process::ExitCode;
 
@@ -9,7 +10,7 @@ use crate::cli::MarkArgs;
 use crate::config::Settings;
 use crate::model::ArxivId;
 use crate::output::{Ui, UsageError};
-use crate::tracker::open_store;
+use crate::tracker::{Settled, open_store, settle};
 
 /// Stores the label and decides the topics again, so the label takes effect at once.
 pub(super) fn run(
@@ -69,39 +70,36 @@ pub(super) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// What a label change left in its topic.
-pub(super) struct Settled {
-    /// Whether the paper is shown there now.
-    pub shown: bool,
-    /// The topic's relevant labels.
-    pub positives: usize,
-    /// The topic's irrelevant labels.
-    pub negatives: usize,
-}
-
-/// After a label of `id` for `topic` was set or cleared: the topics decided again and the
-/// snapshot written, so the change takes effect at once and survives a rebuilt database.
-pub(super) fn settle(
+/// Runs `star`: keeps a stored paper to read later (or drops it), and writes the snapshot so
+/// the reading list survives a rebuilt database.
+pub(super) fn star(
     settings: &Settings,
-    store: &mut crate::store::Store,
-    topic: &str,
-    id: &ArxivId,
-) -> anyhow::Result<Settled> {
-    let corpus = crate::tracker::redecide(settings, store)?;
-    crate::tracker::write_snapshot(settings, store)?;
-    let shown = corpus
-        .papers
-        .iter()
-        .find(|p| &p.paper.id == id)
-        .and_then(|p| p.topics.iter().find(|m| m.name == topic))
-        .is_some_and(|m| m.shown);
-    let labels = store.labels(topic)?;
-    let positives = labels.iter().filter(|l| l.relevant).count();
-    Ok(Settled {
-        shown,
-        positives,
-        negatives: labels.len() - positives,
-    })
+    args: &crate::cli::StarArgs,
+    now: Timestamp,
+    ui: Ui,
+) -> anyhow::Result<ExitCode> {
+    let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
+    let store = open_store(settings, false)?;
+    if store.papers_by_ids(std::slice::from_ref(&id))?.is_empty() {
+        anyhow::bail!("paper {id} is not in the database");
+    }
+    let changed = if args.remove {
+        store.clear_star(&id)?
+    } else {
+        store.set_star(&id, now)?
+    };
+    if changed {
+        crate::tracker::write_snapshot(settings, &store)?;
+    }
+    ui.say(&match (args.remove, changed) {
+        (false, true) => {
+            format!("starred {id}; `paperwatch export --starred` lists the starred papers")
+        }
+        (false, false) => format!("{id} was already starred"),
+        (true, true) => format!("removed the star of {id}"),
+        (true, false) => format!("{id} had no star"),
+    });
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One label, as `labels --json` prints it.

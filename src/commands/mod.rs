@@ -15,6 +15,7 @@ mod mark;
 mod notify;
 mod render;
 mod search;
+mod serve;
 mod shared;
 mod show;
 mod similar;
@@ -61,6 +62,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return import_cv::run(args, now, ui);
     }
     let settings = config::load(cli.config.as_deref(), &|k| std::env::var(k).ok())?;
+    if let Command::Serve(args) = cli.command {
+        // Long-running: takes the run lock only to check the database and for each change.
+        return serve::run(settings, &args, now, ui);
+    }
     // One run at a time on a database: held until this command returns.
     let _lock = crate::store::lock::acquire(
         &settings.database.path,
@@ -87,10 +92,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Audit(args) => audit::run(&settings, &args),
         Command::Similar(args) => similar::run(&settings, &args),
         Command::Labels(args) => mark::list(&settings, &args),
+        Command::Star(args) => mark::star(&settings, &args, now, ui),
         Command::Feedback(args) => feedback::run(&settings, &args, now, ui),
         Command::Import(args) => import::run(&settings, &args, now, ui),
         Command::Notify(args) => notify::run(&settings, &args, now, ui),
-        Command::ImportCv(_) | Command::Init(_) | Command::Completions(_) | Command::Man(_) => {
+        Command::ImportCv(_)
+        | Command::Init(_)
+        | Command::Completions(_)
+        | Command::Man(_)
+        | Command::Serve(_) => {
             unreachable!("run before the config is read")
         }
     }

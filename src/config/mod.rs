@@ -26,7 +26,8 @@ use raw::{Origins, Sources};
 pub use sections::{
     ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, DatabaseSettings, ExampleSource, FeedbackMode,
     FeedbackSettings, GITHUB_README_LIMIT, Layout, LinksSettings, ReadmeSettings,
-    RelevanceSettings, SiteSettings, SnapshotSettings, SummarizeSettings, UpdatedOn, is_arxiv_host,
+    RelevanceSettings, ServeSettings, SiteSettings, SnapshotSettings, SummarizeSettings, UpdatedOn,
+    is_arxiv_host,
 };
 pub use topic::{Sort, Topic};
 
@@ -47,6 +48,7 @@ pub const SECTIONS: &[SectionDoc] = &[
     ChartSettings::SECTION,
     SummarizeSettings::SECTION,
     FeedbackSettings::SECTION,
+    ServeSettings::SECTION,
     RelevanceSettings::SECTION,
 ];
 
@@ -98,6 +100,8 @@ pub struct Settings {
     pub summarize: SummarizeSettings,
     /// `[feedback]`: 👍/👎 links where papers are read.
     pub feedback: FeedbackSettings,
+    /// `[serve]`: the local inbox.
+    pub serve: ServeSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
     /// `[[notify]]`: where digests of new papers go.
@@ -114,7 +118,7 @@ impl Settings {
                 .repository
                 .as_deref()
                 .or(self.readme.badges.as_deref()),
-            FeedbackMode::None => None,
+            FeedbackMode::None | FeedbackMode::Serve => None,
         }
     }
 }
@@ -211,6 +215,7 @@ pub fn from_str(
                 .to_string(),
         ));
     }
+    let serve = ServeSettings::read(&sources, origins)?;
     let raw: RawBlocks = toml::from_str(text).map_err(|e| toml_error(&name, text, &e))?;
     let topics = topic::topics(&ctx, raw.topic)?;
     let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
@@ -227,6 +232,7 @@ pub fn from_str(
         relevance,
         summarize,
         feedback,
+        serve,
         topics,
         notify,
     })

@@ -160,7 +160,7 @@ section! {
 section! {
     /// `[feedback]`: 👍/👎 links where papers are read.
     FeedbackSettings, "feedback", "`[feedback]`: 👍/👎 where papers are read" {
-        /// Where each paper's "👍 more like this" and "👎 not for me" links point: `"github"` (a pre-filled issue on `repository`, which the tracker's workflow applies when its author is the repository's owner, a member or a collaborator) or `"none"`.
+        /// Where each paper's "👍 more like this" and "👎 not for me" links point: `"github"` (a pre-filled issue on `repository`, which the tracker's workflow applies when its author is the repository's owner, a member or a collaborator), `"serve"` (the paper's page in the local inbox, `http://127.0.0.1:<[serve] port>`, where one click confirms) or `"none"`.
         mode: FeedbackMode = FeedbackMode [FeedbackMode::None] => keep;
         /// GitHub `owner/repo` the issue links open on (default: `[readme] badges`).
         repository: Option<String> = Option<String> [none "`[readme] badges`"]
@@ -175,12 +175,25 @@ pub enum FeedbackMode {
     None,
     /// Pre-filled issues on the tracker's repository.
     Github,
+    /// The paper's page in the local inbox.
+    Serve,
 }
 
 choices!(FeedbackMode {
     None = "none",
-    Github = "github"
+    Github = "github",
+    Serve = "serve"
 });
+
+section! {
+    /// `[serve]`: the local inbox (`paperwatch serve`).
+    ServeSettings, "serve", "`[serve]`: the local inbox" {
+        /// The port the inbox listens on (on 127.0.0.1), and the one `[feedback] mode = "serve"` links point to.
+        port: u16 = i64 [8421] => |n, c: &Check| count(n, c, 1..=65_535, "").map(|n| n as u16);
+        /// The inbox's unread queue holds the papers that joined a topic in this many days and were not marked read.
+        unread_days: u32 = i64 [30] => |n, c: &Check| count(n, c, 1..=3650, "").map(|n| n as u32);
+    }
+}
 
 section! {
     /// `[relevance]`: the model learned from example papers.

@@ -53,6 +53,9 @@ pub struct SiteInput<'a> {
     /// The GitHub `owner/repo` each paper's 👍/👎 links open issues on, when feedback goes
     /// through GitHub.
     pub feedback: Option<&'a str>,
+    /// The local inbox (`http://127.0.0.1:PORT`) each paper's 👍/👎 links open its page in,
+    /// when feedback goes through `paperwatch serve`.
+    pub inbox: Option<String>,
 }
 
 /// A file-name-safe slug of a topic name (`Image Matching` → `image-matching`).
@@ -106,6 +109,9 @@ struct Index<'a> {
     /// The GitHub `owner/repo` the 👍/👎 links open issues on (`[feedback] mode = "github"`).
     #[serde(skip_serializing_if = "Option::is_none")]
     feedback: Option<&'a str>,
+    /// The local inbox the 👍/👎 links open a paper's page in (`[feedback] mode = "serve"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    inbox: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -377,6 +383,7 @@ pub fn site<E>(
             .collect(),
         shards: index,
         feedback: input.feedback,
+        inbox: input.inbox.as_deref(),
     };
     let json = serde_json::to_string(&index).expect("plain data serializes");
     let js = format!("window.PAPERWATCH_DATA = {};\n", script_safe(&json));

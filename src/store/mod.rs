@@ -24,6 +24,7 @@ mod rows;
 mod runs;
 mod search;
 mod snapshot;
+mod stars;
 mod summaries;
 
 pub use announcements::{Announcement, ListingCheck};
@@ -35,6 +36,7 @@ pub use papers::TopicWrite;
 pub use runs::TopicOutcome;
 pub use search::{SearchFilter, SearchHit, SearchResults};
 pub use snapshot::{SnapshotPaper, SnapshotRun, SnapshotRunTopic};
+pub use stars::ShownRow;
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
@@ -50,6 +52,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0011_cv_rows.sql")),
     M::up(include_str!("migrations/0012_destinations_kept.sql")),
     M::up(include_str!("migrations/0013_announcements.sql")),
+    M::up(include_str!("migrations/0014_stars.sql")),
 ];
 
 /// The schema migrations, in order.

@@ -26,6 +26,9 @@ pub struct SnapshotPaper {
     /// `(topic, relevant, marked_at)` of every label.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<(String, bool, Timestamp)>,
+    /// When the reader starred it (⭐, kept to read later).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub starred: Option<Timestamp>,
     /// Hugging Face's answer: `(repo, asked_at)`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub huggingface: Option<(Option<String>, Timestamp)>,
@@ -115,6 +118,11 @@ impl Store {
             let at = parse_time(&id, &at)?;
             labels.entry(id).or_default().push((topic, relevant, at));
         }
+        let mut stars = std::collections::HashMap::new();
+        for (id, at) in self.stars()? {
+            let at = parse_time(id.as_str(), &at)?;
+            stars.insert(id, at);
+        }
         let mut hf = self.hf_answers()?;
         let mut cv_rows = self.cv_rows_by_paper()?;
         let mut stmt = self.conn.prepare(&format!(
@@ -138,6 +146,7 @@ impl Store {
                 versions: versions.remove(&key).unwrap_or_default(),
                 topics: topics.remove(&key).unwrap_or_default(),
                 labels: labels.remove(&key).unwrap_or_default(),
+                starred: stars.remove(&paper.id),
                 huggingface: hf.remove(&paper.id),
                 cv_rows: cv_rows.remove(&key).unwrap_or_default(),
                 paper,
@@ -201,6 +210,12 @@ impl Store {
                     "INSERT OR REPLACE INTO labels (topic, paper_id, relevant, marked_at) VALUES (?1, ?2, ?3, ?4)",
                 )?
                 .execute(params![topic, p.id.as_str(), relevant, at.to_string()])?;
+            }
+            if let Some(at) = &s.starred {
+                tx.prepare_cached(
+                    "INSERT OR REPLACE INTO stars (paper_id, starred_at) VALUES (?1, ?2)",
+                )?
+                .execute(params![p.id.as_str(), at.to_string()])?;
             }
             if let Some((repo, at)) = &s.huggingface {
                 tx.prepare_cached(

@@ -20,7 +20,7 @@ use jiff::Timestamp;
 
 use super::run::{CodeLinks, Run};
 use super::sending::{Options, Report, Sending, say};
-use crate::config::{Notify, Schedule, Settings};
+use crate::config::{FeedbackMode, Notify, Schedule, Settings};
 use crate::model::{ArxivId, Corpus, PaperVersion, StoredPaper};
 use crate::notify::{Item, Published, short_summary};
 use crate::store::{Queued, Registration, Store};
@@ -321,17 +321,22 @@ fn news_item(corpus: &Corpus, dest: &Notify, code: &CodeLinks, id: &ArxivId) -> 
     })
 }
 
-/// A paper's 👍/👎 links for `topic`, when feedback goes through GitHub.
+/// A paper's 👍/👎 links for `topic`, per `[feedback] mode`.
 fn feedback_links(
     settings: &Settings,
     id: &ArxivId,
     topic: Option<&String>,
 ) -> Option<crate::feedback::Links> {
-    Some(crate::feedback::links(
-        settings.feedback_repository()?,
-        id,
-        topic?,
-    ))
+    let topic = topic?;
+    match settings.feedback.mode {
+        FeedbackMode::Github => Some(crate::feedback::links(
+            settings.feedback_repository()?,
+            id,
+            topic,
+        )),
+        FeedbackMode::Serve => Some(crate::feedback::inbox_links(settings.serve.port, id, topic)),
+        FeedbackMode::None => None,
+    }
 }
 
 /// What is left of a run's summaries.

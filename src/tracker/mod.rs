@@ -36,7 +36,7 @@ pub use sending::Report as DeliveryReport;
 
 use crate::arxiv::{Client, ClientConfig, Timing};
 use crate::config::Settings;
-use crate::model::{Corpus, StoredPaper};
+use crate::model::{ArxivId, Corpus, StoredPaper};
 use crate::output::Ui;
 use crate::relevance::Decision;
 use crate::relevance::evaluate::{Evaluation, Report, with_labels};
@@ -206,6 +206,46 @@ fn deliver(run: &mut Run, options: &sending::Options) -> anyhow::Result<bool> {
 /// what is shown (`mark`, imports, a rebuild) ends with.
 pub fn redecide(settings: &Settings, store: &mut Store) -> anyhow::Result<Corpus> {
     decide::redecide(settings, store)
+}
+
+/// What a label change left in its topic.
+pub struct Settled {
+    /// Whether the paper is shown there now.
+    pub shown: bool,
+    /// The topic's relevant labels.
+    pub positives: usize,
+    /// The topic's irrelevant labels.
+    pub negatives: usize,
+}
+
+/// After a label of `id` for `topic` was set or cleared: the topics decided again and the
+/// snapshot written, so the change takes effect at once and survives a rebuilt database.
+pub fn settle(
+    settings: &Settings,
+    store: &mut crate::store::Store,
+    topic: &str,
+    id: &ArxivId,
+) -> anyhow::Result<Settled> {
+    let corpus = redecide(settings, store)?;
+    write_snapshot(settings, store)?;
+    let shown = corpus
+        .papers
+        .iter()
+        .find(|p| &p.paper.id == id)
+        .and_then(|p| p.topics.iter().find(|m| m.name == topic))
+        .is_some_and(|m| m.shown);
+    let labels = store.labels(topic)?;
+    let positives = labels.iter().filter(|l| l.relevant).count();
+    Ok(Settled {
+        shown,
+        positives,
+        negatives: labels.len() - positives,
+    })
+}
+
+/// The summaries the outputs show (`[summarize]`'s model and language, else Hugging Face's).
+pub fn summaries(settings: &Settings, store: &Store) -> anyhow::Result<Summaries> {
+    run::summaries(settings, store)
 }
 
 /// Writes the text snapshot of the database (`[snapshot]`), when enabled.

@@ -62,6 +62,8 @@ pub(super) fn site(
         trend_svg,
         shard_papers: SHARD_PAPERS,
         feedback: settings.feedback_repository(),
+        inbox: (settings.feedback.mode == crate::config::FeedbackMode::Serve)
+            .then(|| crate::feedback::inbox_url(settings.serve.port)),
     };
     let mut written = site_files(&input, |path, bytes| write_atomic(&dir.join(path), bytes))?;
     let slugs = slugs(&names);

@@ -40,6 +40,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "serve",
+        &[
+            "model",
+            "config",
+            "output",
+            "store",
+            "tracker",
+            "relevance",
+            "text",
+            "feedback",
+        ],
+    ),
+    (
         "import",
         &[
             "model", "output", "config", "query", "arxiv", "store", "cv", "tracker",
@@ -65,6 +78,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "summarize",
             "text",
             "feedback",
+            "serve",
         ],
     ),
     ("main", &["cli", "commands"]),
@@ -154,7 +168,7 @@ fn commands_and_imports_use_only_the_tracker_facade() {
         "a stage of tracker/ is public"
     );
     let mut reached = Vec::new();
-    for dir in ["commands", "import"] {
+    for dir in ["commands", "import", "serve"] {
         let mut files = Vec::new();
         sources(&src.join(dir), &mut files);
         for file in files {

@@ -23,6 +23,7 @@ mod publish;
 mod relevance;
 mod requests;
 mod routing;
+mod serve;
 #[path = "../../benches/support/synthetic.rs"]
 #[allow(dead_code)]
 mod synthetic;

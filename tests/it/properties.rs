@@ -236,6 +236,7 @@ proptest! {
             trend_svg: None,
             shard_papers: 1,
                 feedback: None,
+                inbox: None,
         };
         let mut files = Vec::new();
         site(&input, |path, bytes| {

@@ -87,24 +87,27 @@
     links.appendChild(link("https://arxiv.org/pdf/" + vid, "PDF"));
     links.appendChild(link("https://arxiv.org/abs/" + vid, "arXiv " + vid));
     if (p.code) links.appendChild(link(p.code, "Code"));
-    if (data.feedback) {
-      // 👍/👎 open an issue on the tracker's repository, titled as `paperwatch feedback`
-      // reads it: "paperwatch: relevant|irrelevant <id> in <topic>" (the page's topic, else
-      // the paper's first).
-      var here = document.body.dataset.topic;
-      var tname = here || (p.topics.length ? data.topics[p.topics[0]].name : "");
-      if (tname) {
-        var issue = function (word) {
-          return "https://github.com/" + data.feedback + "/issues/new?title=" +
-            encodeURIComponent("paperwatch: " + word + " " + p.id + " in " + tname);
-        };
-        var up = link(issue("relevant"), "👍 more like this");
-        up.className = "feedback";
-        links.appendChild(up);
-        var down = link(issue("irrelevant"), "👎 not for me");
-        down.className = "feedback";
-        links.appendChild(down);
-      }
+    var here = document.body.dataset.topic;
+    var tname = here || (p.topics.length ? data.topics[p.topics[0]].name : "");
+    if ((data.feedback || data.inbox) && tname) {
+      // 👍/👎 for the page's topic, else the paper's first. In github mode they open an issue
+      // on the tracker's repository, titled as `paperwatch feedback` reads it ("paperwatch:
+      // relevant|irrelevant <id> in <topic>"); in serve mode the paper's page in the local
+      // inbox, where one click confirms.
+      var target = function (word) {
+        if (data.inbox) {
+          return data.inbox + "/paper/" + p.id + "?topic=" + encodeURIComponent(tname) +
+            "&verdict=" + word;
+        }
+        return "https://github.com/" + data.feedback + "/issues/new?title=" +
+          encodeURIComponent("paperwatch: " + word + " " + p.id + " in " + tname);
+      };
+      var up = link(target("relevant"), "👍 more like this");
+      up.className = "feedback";
+      links.appendChild(up);
+      var down = link(target("irrelevant"), "👎 not for me");
+      down.className = "feedback";
+      links.appendChild(down);
     }
     var self = link("#" + p.anchor, "#");
     self.setAttribute("aria-label", "Link to this paper");

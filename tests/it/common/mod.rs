@@ -104,15 +104,21 @@ impl TestEnv {
         run_in(self.dir.path(), args, &self.env)
     }
 
-    /// Starts the binary and returns at once (to stop it halfway).
-    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+    /// The binary with `args`, in the folder, with the test's environment only.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_paperwatch"));
         cmd.args(args).current_dir(self.dir.path()).env_clear();
         if let Ok(path) = std::env::var("PATH") {
             cmd.env("PATH", path);
         }
         cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
-        cmd.stdout(std::process::Stdio::null())
+        cmd
+    }
+
+    /// Starts the binary and returns at once (to stop it halfway).
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args)
+            .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()
             .expect("the binary starts")

@@ -147,3 +147,41 @@ fn an_issue_from_anyone_else_changes_nothing() {
         run.stderr
     );
 }
+
+#[test]
+fn serve_mode_links_open_the_paper_in_the_local_inbox_from_every_digest_and_the_site() {
+    let (arxiv, chat, _ids) = services();
+    let env = chat_env(&arxiv, &chat);
+    let config = env.read("paperwatch.toml");
+    env.write(
+        "paperwatch.toml",
+        &format!("[feedback]\nmode = \"serve\"\n\n[serve]\nport = 8765\n\n{config}"),
+    );
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for path in [
+        "/slack",
+        "/discord",
+        "/botSECRET-TOKEN-123/sendMessage",
+        "/feishu",
+    ] {
+        let body = String::from_utf8_lossy(&chat.got(path)[0].raw).replace("&amp;", "&");
+        assert_eq!(
+            body.matches("http://127.0.0.1:8765/paper/").count(),
+            6,
+            "{path}: two links per paper: {body}"
+        );
+        for verdict in ["relevant", "irrelevant"] {
+            let links = body
+                .matches(&format!("?topic=edge&verdict={verdict}"))
+                .count();
+            assert_eq!(links, 3, "{path}: one {verdict} link per paper: {body}");
+        }
+        assert!(!body.contains("github.com/octo"), "{path}");
+    }
+    let index = env.read("site/data/index.js");
+    assert!(
+        index.contains("\"inbox\":\"http://127.0.0.1:8765\""),
+        "{index}"
+    );
+}
