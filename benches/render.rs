@@ -92,6 +92,7 @@ fn site_bench(c: &mut Criterion) {
                         score: Some(0.5),
                         code: None,
                         tldr: None,
+                        similar: Vec::new(),
                     })
                     .collect(),
                 trend_svg: Some("<svg/>"),

@@ -1,5 +1,6 @@
 //! The static site: a small HTML shell per page (all topics, and one per topic), the papers as
-//! data in scripts (`data/index.js`, then one file per year, split past [`SHARD_PAPERS`]; scripts
+//! data in scripts (`data/index.js`, then one file per year, split past [`SHARD_PAPERS`], and
+//! `data/similar.js`, each paper's most similar shown papers; scripts
 //! so that the page also works from `file://`, where browsers refuse to `fetch` local files),
 //! a vanilla script for instant search, topic and date filters and sorting that loads only the
 //! data files a view needs, and a stylesheet. No CDN, no build step. Untrusted text reaches the page only
@@ -33,6 +34,8 @@ pub struct SitePaper<'a> {
     pub code: Option<&'a str>,
     /// A short summary, when there is one.
     pub tldr: Option<&'a str>,
+    /// The ids of the shown papers most like it, best first (`data/similar.js`).
+    pub similar: Vec<&'a str>,
 }
 
 /// Everything the site shows.
@@ -319,6 +322,7 @@ fn page(input: &SiteInput, slugs: &[String], topic: Option<usize>) -> String {
     let _ = write!(
         s,
         r#"<script src="{root}data/index.js"></script>
+<script src="{root}data/similar.js"></script>
 <script src="{root}app.js"></script>
 </body>
 </html>
@@ -388,6 +392,7 @@ pub fn site<E>(
     let json = serde_json::to_string(&index).expect("plain data serializes");
     let js = format!("window.PAPERWATCH_DATA = {};\n", script_safe(&json));
     put("data/index.js".into(), js.as_bytes())?;
+    put("data/similar.js".into(), similar_js(input).as_bytes())?;
     put("index.html".into(), page(input, &slugs, None).as_bytes())?;
     put("app.js".into(), APP_JS.as_bytes())?;
     put("style.css".into(), STYLE_CSS.as_bytes())?;
@@ -401,6 +406,29 @@ pub fn site<E>(
         put("trend.svg".into(), svg.as_bytes())?;
     }
     Ok(written)
+}
+
+/// `data/similar.js`: each paper's most similar shown papers, one paper a line, by id. A file of
+/// its own, so that news (which moves some of these lists) leaves the older data files alone.
+fn similar_js(input: &SiteInput) -> String {
+    let mut lines: Vec<String> = input
+        .papers
+        .iter()
+        .filter(|p| !p.similar.is_empty())
+        .map(|p| {
+            let ids = serde_json::to_string(&p.similar).expect("plain data serializes");
+            format!(
+                "{}:{}",
+                serde_json::to_string(p.paper.id.as_str()).expect("a string"),
+                ids
+            )
+        })
+        .collect();
+    lines.sort();
+    format!(
+        "window.PAPERWATCH_SIMILAR = {{\n{}\n}};\n",
+        script_safe(&lines.join(",\n"))
+    )
 }
 
 #[cfg(test)]

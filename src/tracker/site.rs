@@ -13,6 +13,12 @@ use crate::output::write_atomic;
 use crate::render::feed::{FEED_LIMIT, FeedItem, FeedMeta, atom, rss};
 use crate::render::site::{SHARD_PAPERS, SiteInput, SitePaper, site as site_files, slugs};
 
+/// Similar papers listed under each paper on the site.
+const SIMILAR: usize = 5;
+/// The newest shown papers (by id) that get them, among themselves: keeps `data/similar.js`
+/// small (about 70 bytes a paper) and its computation short on a bulk-imported archive.
+const SIMILAR_PAPERS: usize = 5_000;
+
 /// Writes the site and its feeds into `[site] path`, removing what an earlier run wrote and
 /// this one did not; returns the line that says so. `as_of` dates the site and empty feeds: the
 /// time of the last news, so that a run without news writes the same bytes.
@@ -27,7 +33,7 @@ pub(super) fn site(
     let dir = &settings.site.path;
     let names: Vec<&str> = settings.topics.iter().map(|t| t.name.as_str()).collect();
     let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
-    let shown: Vec<SitePaper> = papers
+    let mut shown: Vec<SitePaper> = papers
         .iter()
         .filter_map(|s| {
             let shown: Vec<(usize, Option<f64>)> = s
@@ -51,9 +57,19 @@ pub(super) fn site(
                 score,
                 code: code.get(&s.paper.id).map(String::as_str),
                 tldr: summaries.get(&s.paper.id).map(String::as_str),
+                similar: Vec::new(),
             })
         })
         .collect();
+    // "More like this" under each of the newest shown papers: the 5 most similar among them.
+    let mut newest: Vec<usize> = (0..shown.len()).collect();
+    newest.sort_by(|&a, &b| shown[b].paper.id.cmp(&shown[a].paper.id));
+    newest.truncate(SIMILAR_PAPERS);
+    let refs: Vec<&crate::model::Paper> = newest.iter().map(|&i| shown[i].paper).collect();
+    let near = crate::relevance::similar::neighbours(&refs, SIMILAR);
+    for (&at, near) in newest.iter().zip(near) {
+        shown[at].similar = near.into_iter().map(|(i, _)| refs[i].id.as_str()).collect();
+    }
     let input = SiteInput {
         title: &settings.site.title,
         generated: as_of,

@@ -226,7 +226,7 @@ proptest! {
     fn html_shows_paper_text_as_text(papers in prop::collection::vec(paper(), 1..3), topic in topic_name()) {
         let site_papers: Vec<SitePaper> = papers
             .iter()
-            .map(|p| SitePaper { paper: p, topics: vec![0], scores: vec![Some(0.5)], score: Some(0.5), code: None, tldr: None })
+            .map(|p| SitePaper { paper: p, topics: vec![0], scores: vec![Some(0.5)], score: Some(0.5), code: None, tldr: None, similar: papers.iter().map(|q| q.id.as_str()).collect() })
             .collect();
         let input = SiteInput {
             title: &topic,
@@ -244,14 +244,16 @@ proptest! {
             Ok::<(), ()>(())
         })
         .unwrap();
-        // One data file per paper (shards of one), the index, two pages, script and style.
-        prop_assert_eq!(files.len(), papers.len() + 5);
+        // One data file per paper (shards of one), the index, the similar papers, two pages,
+        // script and style.
+        prop_assert_eq!(files.len(), papers.len() + 6);
         for (path, text) in files {
             prop_assert!(!text.chars().any(paperwatch::model::is_unwanted_char), "{}", path);
             if let Some(json) = text
                 .strip_prefix("PAPERWATCH_SHARD(")
                 .and_then(|t| t.strip_suffix(");\n"))
                 .or_else(|| text.strip_prefix("window.PAPERWATCH_DATA = ").and_then(|t| t.strip_suffix(";\n")))
+                .or_else(|| text.strip_prefix("window.PAPERWATCH_SIMILAR = ").and_then(|t| t.strip_suffix(";\n")))
             {
                 prop_assert!(!json.contains("</"), "{}", path);
                 let data: serde_json::Value = serde_json::from_str(json).unwrap();

@@ -104,6 +104,29 @@ fn feeds_and_site_files_of_the_seed_run() {
     assert_eq!(ids.len(), 458);
     let dates: Vec<&str> = papers.iter().map(|p| p["date"].as_str().unwrap()).collect();
     assert!(dates.is_sorted_by(|a, b| a >= b));
+    // "More like this": 5 other shown papers under each, all shown, never itself.
+    let similar = env.read("site/data/similar.js");
+    let similar: serde_json::Map<String, serde_json::Value> = serde_json::from_str(
+        similar
+            .strip_prefix("window.PAPERWATCH_SIMILAR = ")
+            .and_then(|t| t.strip_suffix(";\n"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(similar.len(), 458, "every shown paper has neighbours");
+    for (id, near) in &similar {
+        let near: Vec<&str> = near
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(near.len(), 5, "{id}");
+        assert!(
+            near.iter().all(|n| ids.contains(n) && n != id),
+            "{id}: {near:?}"
+        );
+    }
     let files: Vec<&str> = data["shards"]
         .as_array()
         .unwrap()

@@ -109,6 +109,18 @@
       down.className = "feedback";
       links.appendChild(down);
     }
+    var near = (window.PAPERWATCH_SIMILAR || {})[p.id];
+    if (near && near.length) {
+      // The shown papers most like this one, by title when their data file is loaded.
+      var like = el("p", "similar", "More like this: ");
+      for (var j = 0; j < near.length; j++) {
+        var anchor = "arXiv-" + near[j].replace("/", "-");
+        var other = byAnchor[anchor];
+        if (j) like.appendChild(document.createTextNode(" · "));
+        like.appendChild(link("#" + anchor, other ? other.title : near[j]));
+      }
+      li.appendChild(like);
+    }
     var self = link("#" + p.anchor, "#");
     self.setAttribute("aria-label", "Link to this paper");
     links.appendChild(self);
