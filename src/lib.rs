@@ -15,6 +15,7 @@
 //!   never import each other.
 //! - [`tracker`]: the daily pipeline behind one facade (fetch → decide → links → publish →
 //!   deliver → snapshot); [`import`]: bulk and cv-arxiv-daily imports.
+//! - [`serve`]: the local inbox (`paperwatch serve`), an HTTP server over the tracker's facade.
 //! - [`commands`]: one thin file per subcommand; [`cli`]: clap types only.
 
 #![warn(unreachable_pub)]
