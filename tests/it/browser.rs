@@ -186,7 +186,7 @@ impl Driver {
     /// The data files (not the index) the page has asked for so far.
     fn data_files(&self) -> u64 {
         self.settle();
-        self.script("return document.querySelectorAll('script[src*=\"/data/\"]:not([src$=\"/index.js\"])').length")
+        self.script("return document.querySelectorAll('script[src*=\"/data/\"]:not([src$=\"/index.js\"]):not([src$=\"/similar.js\"])').length")
             .as_u64()
             .unwrap()
     }
@@ -352,6 +352,13 @@ fn site_rows_carry_feedback_links_in_chromium() {
          li.querySelectorAll('a.feedback').length === 2)",
     );
     assert_eq!(every, true, "two feedback links per row");
+    // "More like this": five links under each row, to other papers' anchors.
+    let similar = driver.script(
+        "return [...document.querySelectorAll('#papers > li')].every(li => { \
+           const a = [...li.querySelectorAll('p.similar a')]; \
+           return a.length === 5 && a.every(x => x.hash.startsWith('#arXiv-') && x.hash !== '#' + li.id); })",
+    );
+    assert_eq!(similar, true, "five similar papers per row");
     let first = driver.script(
         "const li = document.querySelector('#papers > li'); \
          const topic = li.querySelector('.topic').textContent; \
