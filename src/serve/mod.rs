@@ -1,6 +1,6 @@
 //! `paperwatch serve`: the local inbox. An HTTP server (axum, one thread) on 127.0.0.1 over the
-//! database `update` uses: pages to read ([`pages`]: the unread queue, a topic, a paper, search,
-//! the starred papers) and three endpoints that change state ([`api`]: mark, star, read). Every
+//! database `update` uses: pages to read (`pages`: the unread queue, a topic, a paper, search,
+//! the starred papers) and three endpoints that change state (`api`: mark, star, read). Every
 //! request must name this server in its `Host` (a page elsewhere cannot reach it through DNS
 //! rebinding); every change must carry the per-run token the pages embed, and takes the run lock
 //! briefly, as `mark` does, so it never races an `update`.
@@ -41,14 +41,6 @@ pub struct Options {
     pub fixed_now: Option<Timestamp>,
 }
 
-/// A 32-hex-digit token from the operating system's random source.
-fn new_token() -> anyhow::Result<String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)
-        .map_err(|e| anyhow::anyhow!("no random source for the token: {e}"))?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
-}
-
 /// The `Host` values a browser sends to reach `addr:port`.
 fn hosts(addr: IpAddr, port: u16) -> Vec<String> {
     let mut out = vec![match addr {
@@ -70,7 +62,8 @@ pub fn run(settings: Settings, options: Options, ui: Ui) -> anyhow::Result<()> {
              (changes still need the token the pages carry)"
         ));
     }
-    let token = new_token()?;
+    let token = crate::text::random_hex()
+        .map_err(|e| anyhow::anyhow!("no random source for the token: {e}"))?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
