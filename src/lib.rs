@@ -39,3 +39,4 @@ pub mod store;
 pub mod summarize;
 pub mod text;
 pub mod tracker;
+pub mod zotero;

@@ -194,3 +194,11 @@ pub fn legacy_abs_url(id: impl Display) -> String {
 pub fn percent_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
 }
+
+/// 32 hex digits from the operating system's random source: tokens (the inbox's, Zotero's write
+/// tokens).
+pub fn random_hex() -> Result<String, getrandom::Error> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes)?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -83,14 +83,8 @@ pub(super) fn star(
     if store.papers_by_ids(std::slice::from_ref(&id))?.is_empty() {
         anyhow::bail!("paper {id} is not in the database");
     }
-    let changed = if args.remove {
-        store.clear_star(&id)?
-    } else {
-        store.set_star(&id, now)?
-    };
-    if changed {
-        crate::tracker::write_snapshot(settings, &store)?;
-    }
+    let mut store = store;
+    let changed = crate::tracker::star(settings, &store, &id, !args.remove, now)?;
     ui.say(&match (args.remove, changed) {
         (false, true) => {
             format!("starred {id}; `paperwatch export --starred` lists the starred papers")
@@ -99,6 +93,11 @@ pub(super) fn star(
         (true, true) => format!("removed the star of {id}"),
         (true, false) => format!("{id} had no star"),
     });
+    if !args.remove
+        && let Some(line) = crate::tracker::push_stars(settings, &mut store)?
+    {
+        ui.say(&line);
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -27,7 +27,7 @@ pub use sections::{
     ArxivSettings, BUILTIN_EXAMPLES, ChartSettings, DatabaseSettings, ExampleSource, FeedbackMode,
     FeedbackSettings, GITHUB_README_LIMIT, Layout, LinksSettings, ReadmeSettings,
     RelevanceSettings, ServeSettings, SiteSettings, SnapshotSettings, SummarizeSettings, UpdatedOn,
-    is_arxiv_host,
+    ZoteroSettings, is_arxiv_host, is_zotero_library,
 };
 pub use topic::{Sort, Topic};
 
@@ -49,6 +49,7 @@ pub const SECTIONS: &[SectionDoc] = &[
     SummarizeSettings::SECTION,
     FeedbackSettings::SECTION,
     ServeSettings::SECTION,
+    ZoteroSettings::SECTION,
     RelevanceSettings::SECTION,
 ];
 
@@ -102,6 +103,8 @@ pub struct Settings {
     pub feedback: FeedbackSettings,
     /// `[serve]`: the local inbox.
     pub serve: ServeSettings,
+    /// `[zotero]`: the Zotero library read and written.
+    pub zotero: ZoteroSettings,
     /// `[[topic]]`, in file order.
     pub topics: Vec<Topic>,
     /// `[[notify]]`: where digests of new papers go.
@@ -216,6 +219,7 @@ pub fn from_str(
         ));
     }
     let serve = ServeSettings::read(&sources, origins)?;
+    let zotero = ZoteroSettings::read(&sources, origins)?;
     let raw: RawBlocks = toml::from_str(text).map_err(|e| toml_error(&name, text, &e))?;
     let topics = topic::topics(&ctx, raw.topic)?;
     let names: Vec<String> = topics.iter().map(|t| t.name.clone()).collect();
@@ -233,6 +237,7 @@ pub fn from_str(
         summarize,
         feedback,
         serve,
+        zotero,
         topics,
         notify,
     })

@@ -196,9 +196,23 @@ section! {
 }
 
 section! {
+    /// `[zotero]`: a Zotero library, read for examples and written with starred papers.
+    ZoteroSettings, "zotero", "`[zotero]`: your Zotero library" {
+        /// Zotero's Web API (point it at a stand-in for tests).
+        api_url: String = String ["https://api.zotero.org".into()] => url;
+        /// The environment variable holding the Zotero API key (zotero.org/settings/keys), sent as `Zotero-API-Key` and only over https or to a loopback host. Unset or empty: no key (a public group reads without one).
+        api_key_env: String = String ["ZOTERO_API_KEY".into()] => |v: String, c: &Check| env_name(Some(v), c).map(Option::unwrap_or_default);
+        /// The library starred papers are added to (`"users/123456"` or `"groups/789"`); unset, stars stay local. The key needs write access.
+        library: Option<String> = Option<String> [none "none"] => zotero_library;
+        /// The key of a collection in `library` that starred papers go into.
+        collection: Option<String> = Option<String> [none "none"] => keep;
+    }
+}
+
+section! {
     /// `[relevance]`: the model learned from example papers.
     RelevanceSettings, "relevance", "`[relevance]`: the model learned from example papers" {
-        /// Files of example papers that train the tracker's relevance model: graded ids (`id<TAB>grade`, 0/1/2), BibTeX, CSL JSON, RIS or plain id lists; `"builtin:edge-llm"` is the default topics' shipped set. Comma-separated in the environment.
+        /// Files of example papers that train the tracker's relevance model: graded ids (`id<TAB>grade`, 0/1/2), BibTeX, CSL JSON, RIS or plain id lists; `"builtin:edge-llm"` is the default topics' shipped set; `"zotero:users/123456"` or `"zotero:groups/789"` (optionally `/collections/KEY`) a live Zotero library, read through `[zotero]`. Comma-separated in the environment.
         examples: Vec<ExampleSource> = Vec<String> [none "none"] => examples;
         /// 0–1: with examples, papers the model scores below this are hidden.
         threshold: Option<f64> = Option<f64> [none "chosen by cross-validation on the examples"] => threshold;
@@ -247,6 +261,14 @@ pub enum ExampleSource {
     Builtin(String),
     /// A file, resolved against the config's folder.
     File(PathBuf),
+    /// A live Zotero library read through its Web API: `zotero:users/123456` or
+    /// `zotero:groups/789`, optionally `/collections/KEY`.
+    Zotero {
+        /// `users/123456` or `groups/789`.
+        library: String,
+        /// A collection's key, to read only it.
+        collection: Option<String>,
+    },
 }
 
 impl std::fmt::Display for ExampleSource {
@@ -254,6 +276,14 @@ impl std::fmt::Display for ExampleSource {
         match self {
             ExampleSource::Builtin(name) => write!(f, "builtin:{name}"),
             ExampleSource::File(path) => write!(f, "{}", path.display()),
+            ExampleSource::Zotero {
+                library,
+                collection: None,
+            } => write!(f, "zotero:{library}"),
+            ExampleSource::Zotero {
+                library,
+                collection: Some(c),
+            } => write!(f, "zotero:{library}/collections/{c}"),
         }
     }
 }
@@ -437,6 +467,10 @@ fn examples(items: Vec<String>, c: &Check) -> Result<Vec<ExampleSource>, ConfigE
         if item.is_empty() {
             return Err(c.invalid("relevance.examples must not hold an empty path".to_string()));
         }
+        if let Some(rest) = item.strip_prefix("zotero:") {
+            examples.push(zotero_source(rest, c)?);
+            continue;
+        }
         match item.strip_prefix("builtin:") {
             Some(name) if BUILTIN_EXAMPLES.iter().any(|(n, _)| *n == name) => {
                 examples.push(ExampleSource::Builtin(name.to_string()));
@@ -452,6 +486,45 @@ fn examples(items: Vec<String>, c: &Check) -> Result<Vec<ExampleSource>, ConfigE
         }
     }
     Ok(examples)
+}
+
+/// A Zotero library path: `users/123456` or `groups/789`; whether it is one.
+pub fn is_zotero_library(path: &str) -> bool {
+    path.split_once('/').is_some_and(|(kind, id)| {
+        matches!(kind, "users" | "groups")
+            && !id.is_empty()
+            && id.bytes().all(|b| b.is_ascii_digit())
+    })
+}
+
+/// `zotero:LIBRARY[/collections/KEY]` in `[relevance] examples`, after the prefix.
+fn zotero_source(rest: &str, c: &Check) -> Result<ExampleSource, ConfigError> {
+    let (library, collection) = match rest.split_once("/collections/") {
+        Some((library, key)) => (library, Some(key)),
+        None => (rest, None),
+    };
+    let key_ok =
+        collection.is_none_or(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if !is_zotero_library(library) || !key_ok {
+        return Err(c.invalid(format!(
+            "relevance.examples: {:?} is not a Zotero library: write \"zotero:users/123456\" or \"zotero:groups/789\", optionally followed by \"/collections/KEY\"",
+            format!("zotero:{rest}")
+        )));
+    }
+    Ok(ExampleSource::Zotero {
+        library: library.to_string(),
+        collection: collection.map(str::to_string),
+    })
+}
+
+/// `[zotero] library`: `users/N` or `groups/N`.
+fn zotero_library(v: Option<String>, c: &Check) -> Result<Option<String>, ConfigError> {
+    match text(v, c)? {
+        Some(l) if !is_zotero_library(&l) => Err(c.invalid(format!(
+            "zotero.library must be \"users/123456\" or \"groups/789\" (the number from zotero.org/settings/keys or the group's URL), got {l:?}"
+        ))),
+        other => Ok(other),
+    }
 }
 
 /// `[relevance] threshold`: 0–1.

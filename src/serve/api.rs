@@ -215,19 +215,25 @@ pub(super) async fn star(State(inbox): State<Shared>, headers: HeaderMap, body: 
             )
             .into());
         }
-        let changed = if starred {
-            store.set_star(&id, inbox.now())?
-        } else {
-            store.clear_star(&id)?
-        };
-        if changed {
-            tracker::write_snapshot(&inbox.settings, &store)?;
-        }
-        let message = if starred {
+        tracker::star(&inbox.settings, &store, &id, starred, inbox.now())?;
+        let mut message = if starred {
             "⭐ kept to read"
         } else {
             "star removed"
-        };
+        }
+        .to_string();
+        if starred {
+            // Into Zotero when `[zotero] library` is set; a failure leaves it queued.
+            let mut store = store;
+            match tracker::push_stars(&inbox.settings, &mut store) {
+                Ok(Some(line)) => message = format!("{message}; {line}"),
+                Ok(None) => {}
+                Err(e) => {
+                    message =
+                        format!("{message}; not in Zotero yet ({e:#}): the next run tries again");
+                }
+            }
+        }
         Ok(fields.answer(
             StatusCode::OK,
             json!({ "id": id.as_str(), "starred": starred, "message": message }),

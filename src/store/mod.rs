@@ -26,6 +26,7 @@ mod search;
 mod snapshot;
 mod stars;
 mod summaries;
+mod zotero;
 
 pub use announcements::{Announcement, ListingCheck};
 pub use bulk::BulkRow;
@@ -37,6 +38,7 @@ pub use runs::TopicOutcome;
 pub use search::{SearchFilter, SearchHit, SearchResults};
 pub use snapshot::{SnapshotPaper, SnapshotRun, SnapshotRunTopic};
 pub use stars::ShownRow;
+pub use zotero::ZoteroQueued;
 
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0001_init.sql")),
@@ -53,6 +55,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("migrations/0012_destinations_kept.sql")),
     M::up(include_str!("migrations/0013_announcements.sql")),
     M::up(include_str!("migrations/0014_stars.sql")),
+    M::up(include_str!("migrations/0015_zotero.sql")),
 ];
 
 /// The schema migrations, in order.

@@ -108,6 +108,7 @@ pub(super) fn fetch(
         run.store.record_topic(run_id, &outcome)?;
         outcomes.push(outcome);
     }
+    super::zotero::sync_examples(run.settings, run.store, run.now)?;
     fetch_examples(run, client)?;
     Ok(Fetch {
         run_id,

@@ -18,10 +18,17 @@ use crate::store::Store;
 
 /// Reads every examples file of the settings, in order; a paper listed twice keeps its last
 /// grade.
-pub(super) fn load_examples(settings: &Settings) -> anyhow::Result<Vec<Example>> {
+pub(super) fn load_examples(settings: &Settings, store: &Store) -> anyhow::Result<Vec<Example>> {
     let mut all: Vec<Example> = Vec::new();
     for source in &settings.relevance.examples {
         let (name, text) = match source {
+            ExampleSource::Zotero { .. } => {
+                // A reader's library: every arXiv paper in it is one they kept.
+                let ids = super::zotero::example_ids(store, source)?;
+                debug!("{source}: {} arXiv papers", ids.len());
+                all.extend(ids.into_iter().map(|id| (id, 2)));
+                continue;
+            }
             ExampleSource::Builtin(name) => {
                 let text = BUILTIN_EXAMPLES
                     .iter()
@@ -55,7 +62,7 @@ pub(super) fn missing_examples(settings: &Settings, store: &Store) -> anyhow::Re
     if settings.relevance.examples.is_empty() {
         return Ok(Vec::new());
     }
-    let ids: Vec<ArxivId> = load_examples(settings)?
+    let ids: Vec<ArxivId> = load_examples(settings, store)?
         .into_iter()
         .map(|(id, _)| id)
         .collect();
@@ -90,7 +97,7 @@ pub(super) fn trained_model(
     if settings.relevance.examples.is_empty() {
         return Ok(None);
     }
-    let examples = load_examples(settings)?;
+    let examples = load_examples(settings, store)?;
     let outside = store.papers_by_ids(&trained::outside_ids(corpus, &examples))?;
     let training = Training {
         corpus,

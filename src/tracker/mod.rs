@@ -20,6 +20,7 @@ mod run;
 mod sending;
 mod site;
 mod snapshot;
+mod zotero;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -199,7 +200,53 @@ pub fn notify(
 /// The deliver stage of `update`: whether every destination was served.
 fn deliver(run: &mut Run, options: &sending::Options) -> anyhow::Result<bool> {
     let reports = deliver::notify(run, options)?;
-    Ok(reports.iter().all(|r| r.error.is_none()))
+    let stars = push_stars(run.settings, run.store);
+    let stars_ok = match stars {
+        Ok(line) => {
+            if let Some(line) = line {
+                run.ui.say(&line);
+            }
+            true
+        }
+        Err(e) => {
+            tracing::error!("{e:#}");
+            false
+        }
+    };
+    Ok(reports.iter().all(|r| r.error.is_none()) && stars_ok)
+}
+
+/// Writes the starred papers queued for `[zotero] library` into it, once each; a line saying
+/// what happened, if anything. A failure leaves them queued (and is the error).
+pub fn push_stars(settings: &Settings, store: &mut Store) -> anyhow::Result<Option<String>> {
+    if settings.zotero.library.is_none() {
+        return Ok(None);
+    }
+    let answers = store.hf_answers()?;
+    zotero::push_stars(settings, store, &|p| code_link(settings, p, &answers))
+}
+
+/// Stars a paper (or removes its star) and writes the snapshot; a new star is queued for
+/// `[zotero] library` when one is set. Whether anything changed.
+pub fn star(
+    settings: &Settings,
+    store: &Store,
+    id: &ArxivId,
+    on: bool,
+    now: Timestamp,
+) -> anyhow::Result<bool> {
+    let changed = if on {
+        store.set_star(id, now)?
+    } else {
+        store.clear_star(id)?
+    };
+    if on && let Some(library) = &settings.zotero.library {
+        store.queue_zotero(library, id, now)?;
+    }
+    if changed {
+        write_snapshot(settings, store)?;
+    }
+    Ok(changed)
 }
 
 /// Reads the corpus and decides it under the current config: what every command that changes
@@ -305,7 +352,7 @@ pub fn evaluate(
 ) -> anyhow::Result<Report> {
     let corpus = redecide(settings, store)?;
     let rules = decide::all_rules(settings, store)?;
-    let examples = with_labels(learn::load_examples(settings)?, labels);
+    let examples = with_labels(learn::load_examples(settings, store)?, labels);
     let outside = store.papers_by_ids(&outside_ids(&corpus, &examples))?;
     let evaluation = Evaluation {
         corpus: &corpus,

@@ -19,6 +19,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("links", &["model"]),
     ("cv", &["model", "config"]),
     ("feedback", &["model", "text"]),
+    ("zotero", &["model", "text"]),
     ("notify", &["model", "config", "text", "feedback"]),
     ("summarize", &["model", "config", "text"]),
     (
@@ -37,6 +38,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
             "summarize",
             "text",
             "feedback",
+            "zotero",
         ],
     ),
     (

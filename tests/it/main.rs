@@ -28,3 +28,4 @@ mod serve;
 #[allow(dead_code)]
 mod synthetic;
 mod workflow;
+mod zotero;

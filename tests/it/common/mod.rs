@@ -5,12 +5,14 @@
 
 pub mod arxiv_query;
 mod mock_arxiv;
+mod mock_zotero;
 pub mod seed;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 pub use mock_arxiv::{Fault, Logged, MockArxiv, search_engine};
+pub use mock_zotero::MockZotero;
 pub use seed::{Seed, SeedRow};
 
 /// `SOURCE_DATE_EPOCH` of the seed: 2026-02-07 12:00 UTC.
