@@ -61,6 +61,10 @@ pub enum Command {
     Labels(LabelsArgs),
     /// Keep a paper to read later (⭐), or drop it with --remove; `export --starred` lists them.
     Star(StarArgs),
+    /// A Model Context Protocol server over stdio, for AI assistants: tools `feed`, `search`,
+    /// `show`, `similar`, `explain`, `topics`, `audit` (and `mark`, `star` with --allow-write),
+    /// each topic's table as a resource.
+    Mcp(McpArgs),
     /// A local inbox in the browser: unread papers per topic, topic and paper pages, search,
     /// starred papers, and 👍/👎/⭐ buttons that teach the tracker at once.
     ///
@@ -268,6 +272,14 @@ pub struct StarArgs {
     /// Remove the star instead.
     #[arg(long)]
     pub remove: bool,
+}
+
+/// Options of `mcp`.
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Offer the `mark` and `star` tools too (labels and stars change what the tracker shows).
+    #[arg(long)]
+    pub allow_write: bool,
 }
 
 /// Options of `serve`.

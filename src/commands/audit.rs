@@ -47,23 +47,39 @@ struct Audit {
 
 /// Runs `audit`.
 pub(super) fn run(settings: &Settings, args: &AuditArgs) -> anyhow::Result<ExitCode> {
+    match build(settings, args.date.as_deref())? {
+        None => outln!(
+            "no announcements recorded yet: `update` reads arXiv's listing when `[arxiv] listing` is on"
+        ),
+        Some(audit) if args.json => outln!("{}", serde_json::to_string_pretty(&audit)?),
+        Some(audit) => print(&audit),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `audit --json` prints (`{"day": null, …}` before any announcement was recorded).
+pub(super) fn json(settings: &Settings, date: Option<&str>) -> anyhow::Result<serde_json::Value> {
+    Ok(match build(settings, date)? {
+        Some(audit) => serde_json::to_value(&audit)?,
+        None => serde_json::json!({"day": null, "topics": [], "papers": [],
+            "message": "no announcements recorded yet: `update` reads arXiv's listing when `[arxiv] listing` is on"}),
+    })
+}
+
+/// The audit of `date` (default: the last day recorded); `None` before any.
+fn build(settings: &Settings, date: Option<&str>) -> anyhow::Result<Option<Audit>> {
     let store = open_store(settings, false)?;
     let days = store.announcement_days()?;
-    let day = match &args.date {
+    let day = match date {
         Some(d) => {
             if d.parse::<jiff::civil::Date>().is_err() {
                 return Err(UsageError(format!("--date {d:?} is not YYYY-MM-DD")).into());
             }
-            d.clone()
+            d.to_string()
         }
         None => match days.first() {
             Some(d) => d.clone(),
-            None => {
-                outln!(
-                    "no announcements recorded yet: `update` reads arXiv's listing when `[arxiv] listing` is on"
-                );
-                return Ok(ExitCode::SUCCESS);
-            }
+            None => return Ok(None),
         },
     };
     let papers = store.announcements(&day)?;
@@ -147,18 +163,12 @@ pub(super) fn run(settings: &Settings, args: &AuditArgs) -> anyhow::Result<ExitC
         }
         topics.push(t);
     }
-    let audit = Audit {
+    Ok(Some(Audit {
         day,
         checks,
         topics,
         papers,
-    };
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&audit)?);
-    } else {
-        print(&audit);
-    }
-    Ok(ExitCode::SUCCESS)
+    }))
 }
 
 fn print(a: &Audit) {

@@ -62,14 +62,7 @@ pub(super) fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<Exi
         .map(|(t, d)| (&settings.topics[t], d))
         .collect();
     if args.json {
-        let out: Vec<Explained> = explained
-            .into_iter()
-            .map(|(t, decision)| Explained {
-                topic: &t.name,
-                decision,
-            })
-            .collect();
-        outln!("{}", serde_json::to_string_pretty(&out)?);
+        outln!("{}", serde_json::to_string_pretty(&as_json(explained))?);
         return Ok(ExitCode::SUCCESS);
     }
     let p = &stored.paper;
@@ -128,6 +121,30 @@ pub(super) fn run(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<Exi
 }
 
 /// The score line(s): the learned model's, with its top terms, or the profile's.
+/// What `explain --json` prints.
+pub(super) fn json(settings: &Settings, args: &ExplainArgs) -> anyhow::Result<serde_json::Value> {
+    let (store, stored) = find_paper(settings, &args.id)?;
+    let topics = topics_asked(settings, args, &stored)?;
+    let decisions = tracker::explain(settings, &store, &stored, &topics)?.decisions;
+    Ok(as_json(
+        decisions
+            .into_iter()
+            .map(|(t, d)| (&settings.topics[t], d))
+            .collect(),
+    ))
+}
+
+fn as_json(explained: Vec<(&Topic, Decision)>) -> serde_json::Value {
+    let out: Vec<Explained> = explained
+        .into_iter()
+        .map(|(t, decision)| Explained {
+            topic: &t.name,
+            decision,
+        })
+        .collect();
+    serde_json::json!(out)
+}
+
 fn write_score(
     out: &mut String,
     topic: &Topic,

@@ -12,6 +12,7 @@ mod import;
 mod import_cv;
 mod init;
 mod mark;
+mod mcp;
 mod notify;
 mod render;
 mod search;
@@ -62,9 +63,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         return import_cv::run(args, now, ui);
     }
     let settings = config::load(cli.config.as_deref(), &|k| std::env::var(k).ok())?;
-    if let Command::Serve(args) = cli.command {
-        // Long-running: takes the run lock only to check the database and for each change.
-        return serve::run(settings, &args, now, ui);
+    match cli.command {
+        // Long-running: they take the run lock only to check the database and for each change.
+        Command::Serve(args) => return serve::run(settings, &args, now, ui),
+        Command::Mcp(args) => {
+            serve::check_database(&settings, ui)?;
+            return mcp::run(settings, &args, now, ui);
+        }
+        _ => {}
     }
     // One run at a time on a database: held until this command returns.
     let _lock = crate::store::lock::acquire(
@@ -100,7 +106,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         | Command::Init(_)
         | Command::Completions(_)
         | Command::Man(_)
-        | Command::Serve(_) => {
+        | Command::Serve(_)
+        | Command::Mcp(_) => {
             unreachable!("run before the config is read")
         }
     }

@@ -48,8 +48,12 @@ fn since(args: &SearchArgs) -> Result<Option<jiff::Timestamp>, UsageError> {
         .transpose()
 }
 
-/// Runs `search`.
-pub(super) fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
+/// Reads the query and runs it: the store and the hits, matches between `marks`.
+fn find(
+    settings: &Settings,
+    args: &SearchArgs,
+    marks: (&str, &str),
+) -> anyhow::Result<(store::Store, Vec<SearchHit>)> {
     let store = open_store(settings, false)?;
     let since = since(args)?;
     if let Some(topic) = &args.topic
@@ -57,14 +61,6 @@ pub(super) fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<Exit
     {
         return Err(UsageError(format!("no topic named {topic:?} in {}", settings.source)).into());
     }
-    let terminal = crate::output::colour_stream(std::io::stdout().is_terminal()) && !args.json;
-    let marks = if args.json {
-        ("", "")
-    } else if terminal {
-        ("\x1b[1;33m", "\x1b[0m")
-    } else {
-        ("**", "**")
-    };
     let filter = SearchFilter {
         topic: args.topic.as_deref(),
         since,
@@ -83,33 +79,44 @@ pub(super) fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<Exit
         }
         Err(e) => return Err(e).context("search failed"),
     };
-    let topics_of = |id: &ArxivId| -> Vec<String> {
-        store
-            .stored_paper(id)
-            .ok()
-            .flatten()
-            .map(|p| {
-                p.topics
-                    .iter()
-                    .filter(|m| m.shown)
-                    .map(|m| m.name.clone())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
+    Ok((store, hits))
+}
+
+/// The topics a stored paper is shown in.
+fn topics_of(store: &store::Store, id: &ArxivId) -> Vec<String> {
+    store
+        .stored_paper(id)
+        .ok()
+        .flatten()
+        .map(|p| {
+            p.topics
+                .iter()
+                .filter(|m| m.shown)
+                .map(|m| m.name.clone())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Runs `search`.
+pub(super) fn run(settings: &Settings, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     if args.json {
-        print_json(&hits, &topics_of)?;
-    } else {
-        print_text(&args.query, &hits, &topics_of);
+        outln!("{}", serde_json::to_string_pretty(&json(settings, args)?)?);
+        return Ok(ExitCode::SUCCESS);
     }
+    let marks = if crate::output::colour_stream(std::io::stdout().is_terminal()) {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("**", "**")
+    };
+    let (store, hits) = find(settings, args, marks)?;
+    print_text(&args.query, &hits, &|id| topics_of(&store, id));
     Ok(ExitCode::SUCCESS)
 }
 
-/// The hits as JSON.
-fn print_json(
-    hits: &[SearchHit],
-    topics_of: &dyn Fn(&ArxivId) -> Vec<String>,
-) -> anyhow::Result<()> {
+/// What `search --json` prints: `{"results": [...]}`.
+pub(super) fn json(settings: &Settings, args: &SearchArgs) -> anyhow::Result<serde_json::Value> {
+    let (store, hits) = find(settings, args, ("", ""))?;
     let results: Vec<Result_> = hits
         .iter()
         .map(|h| Result_ {
@@ -123,14 +130,10 @@ fn print_json(
             url: crate::text::legacy_abs_url(h.paper.versioned_id()),
             score: (h.score * 1000.0).round() / 1000.0,
             snippet: &h.snippet,
-            topics: topics_of(&h.paper.id),
+            topics: topics_of(&store, &h.paper.id),
         })
         .collect();
-    outln!(
-        "{}",
-        serde_json::to_string_pretty(&serde_json::json!({ "results": results }))?
-    );
-    Ok(())
+    Ok(serde_json::json!({ "results": results }))
 }
 
 /// The hits as text: id, title, date, categories, score, topics and the snippet.

@@ -9,6 +9,22 @@ use crate::config::Settings;
 use crate::output::Ui;
 use crate::tracker::ensure_database;
 
+/// Under the run lock, rebuilds the database from the snapshot if needed and checks it opens.
+pub(super) fn check_database(settings: &Settings, ui: Ui) -> anyhow::Result<()> {
+    let _lock = crate::store::lock::acquire(
+        &settings.database.path,
+        settings.database.lock_wait_seconds,
+        |pid| {
+            ui.say(&format!(
+                "waiting for another paperwatch run (pid {pid}) to finish…"
+            ))
+        },
+    )?;
+    ensure_database(settings, ui)?;
+    crate::tracker::open_store(settings, false)?;
+    Ok(())
+}
+
 /// Checks the database (rebuilding it from the snapshot if needed, under the run lock), then
 /// serves until interrupted.
 pub(super) fn run(

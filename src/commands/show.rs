@@ -11,13 +11,24 @@ use crate::tracker;
 
 /// Runs `show`.
 pub(super) fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let (store, stored) = find_paper(settings, &args.id)?;
-    let stored = &stored;
+    if args.json {
+        outln!(
+            "{}",
+            serde_json::to_string_pretty(&json(settings, &args.id)?)?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    show_text(settings, args)
+}
+
+/// What `show --json` prints.
+pub(super) fn json(settings: &Settings, id: &str) -> anyhow::Result<serde_json::Value> {
+    let (store, stored) = find_paper(settings, id)?;
     let id = stored.paper.id.clone();
     let versions = store.versions(&id)?;
     let code = tracker::code_link(settings, &stored.paper, &store.hf_answers()?);
     let p = &stored.paper;
-    if args.json {
+    {
         let json = serde_json::json!({
             "paper": p,
             "url": crate::text::legacy_abs_url(p.versioned_id()),
@@ -27,9 +38,18 @@ pub(super) fn run(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCo
             "versions": versions.iter().map(|(v, t)| serde_json::json!({"version": v, "updated": t.to_string()})).collect::<Vec<_>>(),
             "topics": stored.topics,
         });
-        outln!("{}", serde_json::to_string_pretty(&json)?);
-        return Ok(ExitCode::SUCCESS);
+        Ok(json)
     }
+}
+
+/// `show` as text.
+fn show_text(settings: &Settings, args: &ShowArgs) -> anyhow::Result<ExitCode> {
+    let (store, stored) = find_paper(settings, &args.id)?;
+    let stored = &stored;
+    let id = stored.paper.id.clone();
+    let versions = store.versions(&id)?;
+    let code = tracker::code_link(settings, &stored.paper, &store.hf_answers()?);
+    let p = &stored.paper;
     let mut out = String::new();
     let _ = writeln!(out, "{}  {}", p.versioned_id(), terminal_safe(&p.title));
     let field = |out: &mut String, name: &str, value: &str| {

@@ -24,6 +24,41 @@ struct Similar<'a> {
 
 /// Runs `similar`.
 pub(super) fn run(settings: &Settings, args: &SimilarArgs) -> anyhow::Result<ExitCode> {
+    if args.json {
+        outln!("{}", serde_json::to_string_pretty(&json(settings, args)?)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    with_rows(settings, args, |rows| {
+        for r in rows {
+            let topics = if r.shown_in.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", r.shown_in.join(", "))
+            };
+            outln!(
+                "{:.3}  {}  {}{topics}",
+                r.score,
+                r.id,
+                crate::text::terminal_safe(r.title)
+            );
+        }
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What `similar --json` prints.
+pub(super) fn json(settings: &Settings, args: &SimilarArgs) -> anyhow::Result<serde_json::Value> {
+    let mut out = serde_json::Value::Null;
+    with_rows(settings, args, |rows| out = serde_json::json!(rows))?;
+    Ok(out)
+}
+
+/// The papers most like `args.id`, handed to `show`.
+fn with_rows(
+    settings: &Settings,
+    args: &SimilarArgs,
+    show: impl FnOnce(&[Similar]),
+) -> anyhow::Result<()> {
     let (id, _) = ArxivId::parse_versioned(&args.id).map_err(|e| UsageError(e.to_string()))?;
     let store = open_store(settings, false)?;
     let stored = store.all_papers()?;
@@ -53,22 +88,6 @@ pub(super) fn run(settings: &Settings, args: &SimilarArgs) -> anyhow::Result<Exi
             }
         })
         .collect();
-    if args.json {
-        outln!("{}", serde_json::to_string_pretty(&rows)?);
-    } else {
-        for r in &rows {
-            let topics = if r.shown_in.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", r.shown_in.join(", "))
-            };
-            outln!(
-                "{:.3}  {}  {}{topics}",
-                r.score,
-                r.id,
-                crate::text::terminal_safe(r.title)
-            );
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    show(&rows);
+    Ok(())
 }

@@ -76,6 +76,26 @@ impl Store {
         )
     }
 
+    /// The papers shown in a topic that joined it after `since` (RFC 3339), read or not: per
+    /// topic, best score first, then newest.
+    pub fn shown_since(&self, since: &str) -> Result<Vec<ShownRow>> {
+        self.shown_rows("t.shown = 1 AND t.first_seen > ?1", "", params![since])
+    }
+
+    /// `topic → (shown, hidden)` papers.
+    pub fn topic_counts(&self) -> Result<std::collections::HashMap<String, (usize, usize)>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT topic, sum(shown), count(*) - sum(shown) FROM topic_papers GROUP BY topic",
+        )?;
+        let rows: Vec<(String, i64, i64)> = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(rows
+            .into_iter()
+            .map(|(t, s, h)| (t, (s as usize, h as usize)))
+            .collect())
+    }
+
     /// A topic's shown papers, best score first, then newest: `limit` of them from `offset`.
     pub fn topic_rows(&self, topic: &str, limit: usize, offset: usize) -> Result<Vec<ShownRow>> {
         self.shown_rows(

@@ -315,6 +315,27 @@ pub struct Explanation {
     pub top_terms: Vec<(String, f32)>,
 }
 
+/// Decides each `(paper, topic)` as the tracker would, with the reasons: the corpus, rules and
+/// model read and trained once for all of them.
+pub fn explain_each(
+    settings: &Settings,
+    store: &Store,
+    items: &[(&crate::model::Paper, usize)],
+) -> anyhow::Result<Vec<Decision>> {
+    let corpus = run::load_corpus(store)?;
+    let rules = decide::all_rules(settings, store)?;
+    let deciders = crate::relevance::engine::Deciders::new(&corpus, &rules);
+    let rule = deciders.verdicts(&corpus, None).rule_features();
+    let model = learn::trained_model(settings, store, &corpus, &rule)?;
+    Ok(items
+        .iter()
+        .map(|&(paper, t)| {
+            let score = model.as_ref().map(|m| m.score(paper, &rule));
+            deciders.explain(t, paper, score)
+        })
+        .collect())
+}
+
 /// Decides `paper` in each of `topics` as the tracker would, with the reasons.
 pub fn explain(
     settings: &Settings,

@@ -348,7 +348,7 @@ fn completions_and_man_pages_come_from_the_flags() {
     let update = env.read("man/paperwatch-update.1");
     assert!(update.contains("\\-\\-topic"), "{update}");
     let pages = std::fs::read_dir(env.path("man")).unwrap().count();
-    assert_eq!(pages, 23, "paperwatch.1 and one page per subcommand");
+    assert_eq!(pages, 24, "paperwatch.1 and one page per subcommand");
 }
 
 /// Log lines on stderr are coloured only on a terminal: a pipe (as here, and as a CI log or a

@@ -15,6 +15,7 @@ mod hostile;
 mod layering;
 mod layouts;
 mod listing;
+mod mcp;
 mod notify;
 mod oai;
 mod parser;

@@ -108,7 +108,12 @@ impl TestEnv {
 
     /// The binary with `args`, in the folder, with the test's environment only.
     pub fn command(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_paperwatch"));
+        self.program(env!("CARGO_BIN_EXE_paperwatch"), args)
+    }
+
+    /// `program` with `args`, in the folder, with the test's environment only.
+    pub fn program(&self, program: &str, args: &[&str]) -> Command {
+        let mut cmd = Command::new(program);
         cmd.args(args).current_dir(self.dir.path()).env_clear();
         if let Ok(path) = std::env::var("PATH") {
             cmd.env("PATH", path);
