@@ -1,7 +1,8 @@
 //! Feedback from where papers are read: the "👍 more like this" and "👎 not for me" links a
 //! paper carries in digests ([`links`]), and the GitHub issue such a link opens, read back
 //! ([`parse_title`]). The issue's title is the contract between the two, fixed and documented:
-//! `paperwatch: relevant <arXiv id> in <topic>` or `paperwatch: irrelevant <arXiv id> in <topic>`.
+//! `paperwatch: relevant <arXiv id> in <topic>`, `paperwatch: irrelevant <arXiv id> in <topic>`,
+//! or `paperwatch: star <arXiv id>` (⭐ keep to read, into Zotero when configured).
 //! Pure.
 
 use crate::model::ArxivId;
@@ -14,6 +15,8 @@ pub enum Verdict {
     Relevant,
     /// 👎 not for me: it does not.
     Irrelevant,
+    /// ⭐ keep it to read (no topic).
+    Star,
 }
 
 impl Verdict {
@@ -22,6 +25,7 @@ impl Verdict {
         match self {
             Verdict::Relevant => "relevant",
             Verdict::Irrelevant => "irrelevant",
+            Verdict::Star => "star",
         }
     }
 }
@@ -33,18 +37,32 @@ pub struct Links {
     pub more: String,
     /// 👎 not for me.
     pub less: String,
+    /// ⭐ keep to read.
+    pub star: String,
 }
 
-/// The title of the issue that says `verdict` on `id` for `topic`.
+/// The title of the issue that says `verdict` on `id` for `topic` (a star names no topic).
 pub fn title(verdict: Verdict, id: &ArxivId, topic: &str) -> String {
-    format!("paperwatch: {} {id} in {topic}", verdict.word())
+    match verdict {
+        Verdict::Star => format!("paperwatch: star {id}"),
+        _ => format!("paperwatch: {} {id} in {topic}", verdict.word()),
+    }
 }
 
 /// The verdict, paper and topic an issue's title says, if it is a feedback title.
 pub fn parse_title(title: &str) -> Option<(Verdict, ArxivId, String)> {
     let rest = title.trim().strip_prefix("paperwatch:")?.trim_start();
     let (word, rest) = rest.split_once(' ')?;
-    let verdict = parse_verdict(word)?;
+    let verdict = match word {
+        "star" => {
+            return Some((
+                Verdict::Star,
+                ArxivId::parse(rest.trim()).ok()?,
+                String::new(),
+            ));
+        }
+        other => parse_verdict(other)?,
+    };
     let (id, topic) = rest.trim_start().split_once(" in ")?;
     let id = ArxivId::parse(id.trim()).ok()?;
     let topic = topic.trim();
@@ -53,17 +71,19 @@ pub fn parse_title(title: &str) -> Option<(Verdict, ArxivId, String)> {
 
 /// The new-issue link on `repository` (`owner/repo`) saying `verdict`.
 fn issue_link(repository: &str, verdict: Verdict, id: &ArxivId, topic: &str) -> String {
-    let body = format!(
-        "Submit this issue to tell the tracker that {id} is {} for the topic {topic}. \
-         Its workflow applies it (only from the repository's owner, members and collaborators), \
-         answers here and closes the issue. The title is what it reads; the text is yours.",
-        match verdict {
-            Verdict::Relevant => "what you want more of",
-            Verdict::Irrelevant => "not for you",
+    let what = match verdict {
+        Verdict::Relevant => format!("that {id} is what you want more of for the topic {topic}"),
+        Verdict::Irrelevant => format!("that {id} is not for you in the topic {topic}"),
+        Verdict::Star => {
+            format!("to keep {id} to read (and add it to your Zotero library when one is set)")
         }
+    };
+    let body = format!(
+        "Submit to tell the tracker {what}. Its workflow applies it for the repository's owner, \
+         members and collaborators, answers and closes the issue."
     );
     format!(
-        "https://github.com/{repository}/issues/new?title={}&body={}",
+        "https://github.com/{repository}/issues/new?title={}&body={}&labels=paperwatch",
         percent_encode(&title(verdict, id, topic)),
         percent_encode(&body)
     )
@@ -74,6 +94,7 @@ pub fn links(repository: &str, id: &ArxivId, topic: &str) -> Links {
     Links {
         more: issue_link(repository, Verdict::Relevant, id, topic),
         less: issue_link(repository, Verdict::Irrelevant, id, topic),
+        star: issue_link(repository, Verdict::Star, id, topic),
     }
 }
 
@@ -96,6 +117,8 @@ pub fn inbox_links(port: u16, id: &ArxivId, topic: &str) -> Links {
     Links {
         more: link(Verdict::Relevant),
         less: link(Verdict::Irrelevant),
+        // The paper's page, whose ⭐ button stars it.
+        star: format!("{}/paper/{id}", inbox_url(port)),
     }
 }
 
@@ -128,6 +151,14 @@ mod tests {
         assert_eq!(
             title(Verdict::Irrelevant, &id, "edge"),
             "paperwatch: irrelevant 2501.01234 in edge"
+        );
+        assert_eq!(
+            title(Verdict::Star, &id, "edge"),
+            "paperwatch: star 2501.01234"
+        );
+        assert_eq!(
+            parse_title("paperwatch: star 2501.01234"),
+            Some((Verdict::Star, id.clone(), String::new()))
         );
         for not_ours in [
             "Bug: the README is empty",

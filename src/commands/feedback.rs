@@ -66,6 +66,23 @@ fn apply(
     topic: &str,
     now: Timestamp,
 ) -> anyhow::Result<String> {
+    if verdict == Verdict::Star {
+        let mut store = open_store(settings, false)?;
+        if store.papers_by_ids(std::slice::from_ref(id))?.is_empty() {
+            return Ok(format!(
+                "Not applied: {id} is not in this tracker's database."
+            ));
+        }
+        crate::tracker::star(settings, &store, id, true, now)?;
+        let zotero = match crate::tracker::push_stars(settings, &mut store) {
+            Ok(Some(line)) => format!(" {line}."),
+            Ok(None) => String::new(),
+            Err(e) => format!(" Not in Zotero yet ({e:#}); the next run tries again."),
+        };
+        return Ok(format!(
+            "{id} is starred: `paperwatch export --starred` lists it.{zotero}"
+        ));
+    }
     if !settings.topics.iter().any(|t| t.name == topic) {
         return Ok(format!(
             "Not applied: this tracker has no topic named `{topic}` (it may have been renamed)."

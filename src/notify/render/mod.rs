@@ -213,6 +213,7 @@ fn links(item: &Item) -> Vec<(&'static str, &str)> {
     if let Some(f) = &item.feedback {
         l.push(("👍 more like this", f.more.as_str()));
         l.push(("👎 not for me", f.less.as_str()));
+        l.push(("⭐ keep", f.star.as_str()));
     }
     l
 }

@@ -100,7 +100,8 @@
             "&verdict=" + word;
         }
         return "https://github.com/" + data.feedback + "/issues/new?title=" +
-          encodeURIComponent("paperwatch: " + word + " " + p.id + " in " + tname);
+          encodeURIComponent("paperwatch: " + word + " " + p.id + " in " + tname) +
+          "&labels=paperwatch";
       };
       var up = link(target("relevant"), "👍 more like this");
       up.className = "feedback";
@@ -108,6 +109,11 @@
       var down = link(target("irrelevant"), "👎 not for me");
       down.className = "feedback";
       links.appendChild(down);
+      var keep = link(data.inbox ? data.inbox + "/paper/" + p.id :
+        "https://github.com/" + data.feedback + "/issues/new?title=" +
+        encodeURIComponent("paperwatch: star " + p.id) + "&labels=paperwatch", "⭐ keep");
+      keep.className = "star";
+      links.appendChild(keep);
     }
     var near = (window.PAPERWATCH_SIMILAR || {})[p.id];
     if (near && near.length) {

@@ -46,7 +46,11 @@ fn every_digest_kind_carries_both_links_per_paper_and_an_owner_issue_teaches_the
     ] {
         let got = chat.got(path);
         assert!(!got.is_empty(), "{path}");
-        let body = String::from_utf8_lossy(&got[0].raw).into_owned();
+        // Every message to this destination (a long digest may come in parts).
+        let body: String = got
+            .iter()
+            .map(|g| String::from_utf8_lossy(&g.raw).into_owned())
+            .collect();
         // Telegram's HTML escapes `&` in the link.
         let body = body.replace("&amp;", "&");
         assert_eq!(
@@ -168,8 +172,8 @@ fn serve_mode_links_open_the_paper_in_the_local_inbox_from_every_digest_and_the_
         let body = String::from_utf8_lossy(&chat.got(path)[0].raw).replace("&amp;", "&");
         assert_eq!(
             body.matches("http://127.0.0.1:8765/paper/").count(),
-            6,
-            "{path}: two links per paper: {body}"
+            9,
+            "{path}: three links per paper (👍, 👎, ⭐): {body}"
         );
         for verdict in ["relevant", "irrelevant"] {
             let links = body
@@ -183,5 +187,42 @@ fn serve_mode_links_open_the_paper_in_the_local_inbox_from_every_digest_and_the_
     assert!(
         index.contains("\"inbox\":\"http://127.0.0.1:8765\""),
         "{index}"
+    );
+}
+
+#[test]
+fn a_digests_star_link_opens_an_issue_that_stars_the_paper_for_the_owner_only() {
+    let (arxiv, chat, ids) = services();
+    let env = chat_env(&arxiv, &chat);
+    with_feedback(&env);
+    let run = env.run(&["update"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let star = "https://github.com/octo/papers/issues/new?title=paperwatch%3A+star+";
+    let body = String::from_utf8_lossy(&chat.got("/slack")[0].raw).replace("&amp;", "&");
+    assert_eq!(body.matches(star).count(), 3, "one ⭐ per paper: {body}");
+    assert!(body.contains("&labels=paperwatch"));
+    let id = ids[2].as_str();
+    let title = format!("paperwatch: star {id}");
+    let path = event(&env, &title, "NONE");
+    let run = env.run(&["feedback", "--github-event", &path]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let starred = env.run(&["export", "--starred", "--format", "csv"]);
+    assert_eq!(
+        starred.stdout.lines().count(),
+        1,
+        "a stranger stars nothing"
+    );
+    let path = event(&env, &title, "MEMBER");
+    let run = env.run(&["feedback", "--github-event", &path, "--answer", "answer.md"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        env.read("answer.md")
+            .starts_with(&format!("{id} is starred"))
+    );
+    let starred = env.run(&["export", "--starred", "--format", "csv"]);
+    assert!(starred.stdout.contains(id), "{}", starred.stdout);
+    assert!(
+        env.read("data/papers.jsonl").contains("\"starred\":"),
+        "kept in the snapshot"
     );
 }
