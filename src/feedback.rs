@@ -158,7 +158,7 @@ mod tests {
         );
         assert_eq!(
             parse_title("paperwatch: star 2501.01234"),
-            Some((Verdict::Star, id.clone(), String::new()))
+            Some((Verdict::Star, id, String::new()))
         );
         for not_ours in [
             "Bug: the README is empty",

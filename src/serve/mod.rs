@@ -41,8 +41,13 @@ pub struct Options {
     pub fixed_now: Option<Timestamp>,
 }
 
-/// The `Host` values a browser sends to reach `addr:port`.
+/// The `Host` values a browser sends to reach `addr:port`; none for an unspecified address
+/// (`0.0.0.0`, `::`), whose names cannot be known: then any `Host` is answered (the warning at
+/// start says so) and the token still guards every change.
 fn hosts(addr: IpAddr, port: u16) -> Vec<String> {
+    if addr.is_unspecified() {
+        return Vec::new();
+    }
     let mut out = vec![match addr {
         IpAddr::V4(a) => format!("{a}:{port}"),
         IpAddr::V6(a) => format!("[{a}]:{port}"),
@@ -58,8 +63,9 @@ pub fn run(settings: Settings, options: Options, ui: Ui) -> anyhow::Result<()> {
     let addr = options.bind.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     if !addr.is_loopback() {
         ui.say(&format!(
-            "warning: listening on {addr}, not 127.0.0.1: anyone who can reach it can read your papers \
-             (changes still need the token the pages carry)"
+            "warning: listening on {addr}, not 127.0.0.1: anyone who can reach it can read your papers{} \
+             (changes still need the token the pages carry)",
+            if addr.is_unspecified() { ", under any host name" } else { "" }
         ));
     }
     let token = crate::text::random_hex()
@@ -79,7 +85,7 @@ pub fn run(settings: Settings, options: Options, ui: Ui) -> anyhow::Result<()> {
             token,
             fixed_now: options.fixed_now,
         });
-        let url = format!("http://{}/", inbox.hosts[0]);
+        let url = format!("http://{local}/");
         println!("paperwatch inbox: {url}");
         ui.say("Ctrl-C stops it");
         if options.open {
@@ -132,7 +138,9 @@ fn router(inbox: Shared) -> Router {
 /// every cross-site POST) is another site.
 async fn only_this_host(State(inbox): State<Shared>, request: Request, next: Next) -> Response {
     let headers = request.headers();
-    let named = |value: Option<&str>| value.is_some_and(|h| inbox.hosts.iter().any(|x| x == h));
+    let any = inbox.hosts.is_empty();
+    let named =
+        |value: Option<&str>| any || value.is_some_and(|h| inbox.hosts.iter().any(|x| x == h));
     if !named(header_str(headers, header::HOST)) {
         return (
             StatusCode::FORBIDDEN,

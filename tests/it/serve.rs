@@ -318,3 +318,35 @@ fn a_digest_link_opens_a_page_that_confirms_and_shows_why_and_what_is_alike() {
     assert_eq!(server.get("/paper/2501.00000").status, 404);
     assert_eq!(server.get("/topic?name=edge").status, 200);
 }
+
+#[test]
+fn listening_beyond_loopback_needs_bind_and_says_so() {
+    let (env, _arxiv, _ids) = inbox_env();
+    let mut child = env
+        .command(&["serve", "--port", "0", "--bind", "0.0.0.0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert!(
+        line.starts_with("paperwatch inbox: http://0.0.0.0:"),
+        "{line}"
+    );
+    assert!(
+        err.contains("warning: listening on 0.0.0.0, not 127.0.0.1"),
+        "{err}"
+    );
+}
