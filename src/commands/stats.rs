@@ -73,6 +73,19 @@ struct Stats {
     destinations: Vec<DestinationStats>,
     /// The last checks of arXiv's announcement listing, newest first.
     listing: Vec<crate::store::ListingCheck>,
+    /// Starred papers (the reading list).
+    starred: usize,
+    /// The starred papers on their way into `[zotero] library`, by state.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zotero: Option<ZoteroStats>,
+}
+
+#[derive(Serialize)]
+struct ZoteroStats {
+    library: String,
+    written: usize,
+    queued: usize,
+    failed: usize,
 }
 
 /// Runs `stats`.
@@ -146,6 +159,20 @@ fn gather(settings: &Settings) -> anyhow::Result<Stats> {
         runs: recent_runs(&store)?,
         destinations: destinations(settings, &store)?,
         listing: store.listing_checks(5)?,
+        starred: store.stars()?.len(),
+        zotero: match &settings.zotero.library {
+            None => None,
+            Some(library) => {
+                let rows = store.zotero_written(library)?;
+                let count = |state: &str| rows.iter().filter(|r| r.1 == state).count();
+                Some(ZoteroStats {
+                    library: library.clone(),
+                    written: count("written"),
+                    queued: count("queued"),
+                    failed: count("failed"),
+                })
+            }
+        },
     })
 }
 
@@ -220,6 +247,16 @@ fn print(stats: &Stats) {
         for f in &d.failed {
             outln!("      {}v{}: {}", f.id, f.version, f.answer);
         }
+    }
+    outln!("\nstarred papers: {}", stats.starred);
+    if let Some(z) = &stats.zotero {
+        outln!(
+            "  into Zotero ({}): {} written, {} queued, {} refused",
+            z.library,
+            z.written,
+            z.queued,
+            z.failed
+        );
     }
     if !stats.listing.is_empty() {
         outln!("\narXiv's announcement listing, last checks:");

@@ -250,6 +250,12 @@ fn starred_papers_reach_zotero_once_even_when_an_answer_is_lost() {
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(posts(), before, "nothing left to write");
+    let stats: Value = serde_json::from_str(&env.run(&["stats", "--json"]).stdout).unwrap();
+    assert_eq!(stats["starred"], 4);
+    assert_eq!(
+        stats["zotero"],
+        json!({"library": LIBRARY, "written": 4, "queued": 0, "failed": 0})
+    );
 }
 
 #[test]
