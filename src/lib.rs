@@ -10,9 +10,9 @@
 //! - [`config`]: each setting declared once; defaults ← TOML ← environment, validated into
 //!   [`config::Settings`].
 //! - [`arxiv`], [`store`], [`render`], [`relevance`], [`links`], [`cv`], [`notify`],
-//!   [`summarize`]: the API client and arXiv's formats, the database, the renderers, the
-//!   relevance engine, code links, cv-arxiv-daily formats, digests, summaries; the first three
-//!   never import each other.
+//!   [`summarize`], [`zotero`], [`feedback`]: the API client and arXiv's formats, the database,
+//!   the renderers, the relevance engine, code links, cv-arxiv-daily formats, digests,
+//!   summaries, Zotero's Web API, the 👍/👎/⭐ links; the first three never import each other.
 //! - [`tracker`]: the daily pipeline behind one facade (fetch → decide → links → publish →
 //!   deliver → snapshot); [`import`]: bulk and cv-arxiv-daily imports.
 //! - [`serve`]: the local inbox (`paperwatch serve`), an HTTP server over the tracker's facade.
