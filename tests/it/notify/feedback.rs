@@ -3,8 +3,34 @@
 //! repository); `paperwatch feedback` applies such an issue from the repository's owner, a
 //! member or a collaborator (the label, the snapshot, an answer), and leaves anyone else's alone.
 
+use super::smtp::Smtp;
 use super::{chat_env, services};
 use crate::common::TestEnv;
+
+/// Adds an e-mail destination sending to `smtp`.
+fn with_email(env: &mut TestEnv, smtp: &Smtp) {
+    let config = env.read("paperwatch.toml");
+    env.write(
+        "paperwatch.toml",
+        &format!(
+            "{config}\n[[notify]]\nname = \"mail\"\nkind = \"email\"\nurl_env = \"SMTP_URL\"\nfrom = \"bot@example.org\"\nto = [\"me@example.org\"]\nbackfill = 3\n"
+        ),
+    );
+    env.set_env("SMTP_URL", &format!("smtp://127.0.0.1:{}", smtp.port));
+}
+
+/// The text and HTML parts of the one e-mail `smtp` received.
+fn email_parts(smtp: &Smtp) -> (String, String) {
+    let mail = smtp.messages();
+    assert_eq!(mail.len(), 1, "one digest");
+    let parsed = mail_parser::MessageParser::default()
+        .parse(&mail[0])
+        .unwrap();
+    (
+        parsed.body_text(0).unwrap().into_owned(),
+        parsed.body_html(0).unwrap().into_owned(),
+    )
+}
 
 const FEEDBACK: &str = "[feedback]\nmode = \"github\"\nrepository = \"octo/papers\"\n\n";
 
@@ -155,14 +181,30 @@ fn an_issue_from_anyone_else_changes_nothing() {
 #[test]
 fn serve_mode_links_open_the_paper_in_the_local_inbox_from_every_digest_and_the_site() {
     let (arxiv, chat, _ids) = services();
-    let env = chat_env(&arxiv, &chat);
+    let mut env = chat_env(&arxiv, &chat);
     let config = env.read("paperwatch.toml");
     env.write(
         "paperwatch.toml",
         &format!("[feedback]\nmode = \"serve\"\n\n[serve]\nport = 8765\n\n{config}"),
     );
+    let smtp = Smtp::start();
+    if let Some(smtp) = &smtp {
+        with_email(&mut env, smtp);
+    }
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
+    if let Some(smtp) = &smtp {
+        // The e-mail's text and HTML parts carry the same links.
+        let (text, html) = email_parts(smtp);
+        for (part, body) in [("text", text), ("html", html.replace("&amp;", "&"))] {
+            for verdict in ["relevant", "irrelevant"] {
+                let n = body
+                    .matches(&format!("?topic=edge&verdict={verdict}"))
+                    .count();
+                assert_eq!(n, 3, "{part}: one {verdict} link per paper: {body}");
+            }
+        }
+    }
     for path in [
         "/slack",
         "/discord",
@@ -193,11 +235,29 @@ fn serve_mode_links_open_the_paper_in_the_local_inbox_from_every_digest_and_the_
 #[test]
 fn a_digests_star_link_opens_an_issue_that_stars_the_paper_for_the_owner_only() {
     let (arxiv, chat, ids) = services();
-    let env = chat_env(&arxiv, &chat);
+    let mut env = chat_env(&arxiv, &chat);
     with_feedback(&env);
+    let smtp = Smtp::start();
+    if let Some(smtp) = &smtp {
+        with_email(&mut env, smtp);
+    }
     let run = env.run(&["update"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let star = "https://github.com/octo/papers/issues/new?title=paperwatch%3A+star+";
+    if let Some(smtp) = &smtp {
+        // GitHub mode in the e-mail: 👍, 👎 and ⭐ per paper, in both parts.
+        let (text, html) = email_parts(smtp);
+        for (part, body) in [("text", text), ("html", html.replace("&amp;", "&"))] {
+            for word in ["relevant+", "irrelevant+", "star+"] {
+                let n = body
+                    .matches(&format!(
+                        "https://github.com/octo/papers/issues/new?title=paperwatch%3A+{word}"
+                    ))
+                    .count();
+                assert_eq!(n, 3, "{part}: one {word} link per paper: {body}");
+            }
+        }
+    }
     let body = String::from_utf8_lossy(&chat.got("/slack")[0].raw).replace("&amp;", "&");
     assert_eq!(body.matches(star).count(), 3, "one ⭐ per paper: {body}");
     assert!(body.contains("&labels=paperwatch"));
