@@ -119,6 +119,11 @@ fn a_zotero_library_trains_the_model_and_a_quiet_day_is_one_304() {
         quiet.headers["if-modified-since-version"],
         version.to_string()
     );
+    assert_eq!(
+        quiet.query.get("since"),
+        Some(&version.to_string()),
+        "asks with `since` too"
+    );
 
     // A paper added, one deleted: only the changes are read, and the deletion is asked for.
     zotero.add(json!({"itemType": "preprint", "title": "New", "archiveID": "arXiv:2601.99999"}));
