@@ -15,8 +15,8 @@ use crate::config::Settings;
 use crate::feedback::{Verdict, parse_title};
 use crate::model::ArxivId;
 use crate::output::{Ui, write_atomic};
+use crate::tracker::Settled;
 use crate::tracker::open_store;
-use crate::tracker::{Settled, settle};
 
 /// The authors whose issues teach the tracker (GitHub's `author_association`).
 const TRUSTED: [&str; 3] = ["OWNER", "MEMBER", "COLLABORATOR"];
@@ -58,7 +58,7 @@ pub(super) fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Stores the label and settles it (`tracker::settle`); what changed, in words.
+/// Stores the label and settles it (`tracker::label`); what changed, in words.
 fn apply(
     settings: &Settings,
     verdict: Verdict,
@@ -95,12 +95,11 @@ fn apply(
         ));
     }
     let relevant = verdict == Verdict::Relevant;
-    store.set_label(topic, id, relevant, now)?;
     let Settled {
         shown,
         positives,
         negatives,
-    } = settle(settings, &mut store, topic, id)?;
+    } = crate::tracker::label(settings, &mut store, topic, id, Some(relevant), now)?;
     Ok(format!(
         "{id} is now marked {} for `{topic}`: {} there. The topic has {positives} relevant and {negatives} irrelevant labels from you; the relevance model learns from them.",
         if relevant { "relevant" } else { "irrelevant" },

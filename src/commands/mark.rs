@@ -50,12 +50,11 @@ pub(super) fn run(
         return Ok(ExitCode::SUCCESS);
     }
     let relevant = args.label.relevant;
-    store.set_label(&topic.name, &id, relevant, now)?;
     let Settled {
         positives,
         negatives,
         ..
-    } = settle(settings, &mut store, &topic.name, &id)?;
+    } = crate::tracker::label(settings, &mut store, &topic.name, &id, Some(relevant), now)?;
     let need = crate::relevance::MIN_LABELS_PER_KIND;
     ui.say(&format!(
         "marked {id} {} for {}; the topic has {positives} relevant and {negatives} irrelevant labels{}",

@@ -26,7 +26,6 @@ use serde_json::{Value, json};
 use crate::cli::{ExplainArgs, McpArgs, SearchArgs, SimilarArgs};
 use crate::config::Settings;
 use crate::model::ArxivId;
-use crate::output::Ui;
 use crate::tracker::{self, open_store};
 
 /// How long a write waits for a running `update` before it is refused.
@@ -116,7 +115,6 @@ struct StarParams {
 #[derive(Clone)]
 struct Paperwatch {
     settings: Arc<Settings>,
-    fixed_now: Option<Timestamp>,
     tool_router: ToolRouter<Paperwatch>,
 }
 
@@ -281,9 +279,7 @@ impl Paperwatch {
         work: impl FnOnce(&Settings, Timestamp) -> anyhow::Result<T> + Send + 'static,
     ) -> anyhow::Result<T> {
         let settings = self.settings.clone();
-        let now = self.fixed_now.unwrap_or_else(|| {
-            Timestamp::from_second(Timestamp::now().as_second()).unwrap_or_default()
-        });
+        let now = super::shared::clock();
         tokio::task::spawn_blocking(move || work(&settings, now))
             .await
             .map_err(|e| anyhow::anyhow!("the tool stopped: {e}"))?
@@ -525,13 +521,7 @@ fn mark(settings: &Settings, now: Timestamp, p: &MarkParams) -> anyhow::Result<(
     if store.papers_by_ids(std::slice::from_ref(&id))?.is_empty() {
         anyhow::bail!("paper {id} is not in the database");
     }
-    match label {
-        Some(r) => store.set_label(&topic.name, &id, r, now)?,
-        None => {
-            store.clear_label(&topic.name, &id)?;
-        }
-    }
-    let settled = tracker::settle(settings, &mut store, &topic.name, &id)?;
+    let settled = tracker::label(settings, &mut store, &topic.name, &id, label, now)?;
     let text = format!(
         "{id} is now {} in {}; the topic has {} relevant and {} irrelevant labels",
         if settled.shown { "shown" } else { "hidden" },
@@ -573,20 +563,13 @@ fn star(settings: &Settings, now: Timestamp, p: &StarParams) -> anyhow::Result<(
 }
 
 /// Runs the server on stdin/stdout until the client closes it.
-pub(super) fn run(
-    settings: Settings,
-    args: &McpArgs,
-    now: Timestamp,
-    _ui: Ui,
-) -> anyhow::Result<ExitCode> {
-    let fixed_now = std::env::var_os("SOURCE_DATE_EPOCH").map(|_| now);
+pub(super) fn run(settings: Settings, args: &McpArgs) -> anyhow::Result<ExitCode> {
     let mut tools = Paperwatch::read_tools();
     if args.allow_write {
         tools += Paperwatch::write_tools();
     }
     let server = Paperwatch {
         settings: Arc::new(settings),
-        fixed_now,
         tool_router: tools,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()

@@ -26,12 +26,11 @@ mod update;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use jiff::Timestamp;
-
 use crate::cli::{Cli, Command};
 use crate::config::{self, ConfigError};
 use crate::output::Ui;
 use crate::tracker::ensure_database;
+use shared::{check_database, now, run_lock};
 
 /// Runs the command line; the exit code on success, an error to report otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -65,24 +64,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     let settings = config::load(cli.config.as_deref(), &|k| std::env::var(k).ok())?;
     match cli.command {
         // Long-running: they take the run lock only to check the database and for each change.
-        Command::Serve(args) => return serve::run(settings, &args, now, ui),
+        Command::Serve(args) => return serve::run(settings, &args, ui),
         Command::Mcp(args) => {
-            serve::check_database(&settings, ui)?;
-            return mcp::run(settings, &args, now, ui);
+            check_database(&settings, ui)?;
+            return mcp::run(settings, &args);
         }
         _ => {}
     }
     // One run at a time on a database: held until this command returns.
-    let _lock = crate::store::lock::acquire(
-        &settings.database.path,
-        settings.database.lock_wait_seconds,
-        |pid| {
-            ui.say(&format!(
-                "waiting for another paperwatch run (pid {pid}) on {} to finish…",
-                settings.database.path.display()
-            ))
-        },
-    )?;
+    let _lock = run_lock(&settings, ui)?;
     ensure_database(&settings, ui)?;
     match cli.command {
         Command::Update(args) => update::run(&settings, &args, now, ui),
@@ -155,18 +145,4 @@ fn init_logging(quiet: bool, verbose: u8) {
         .without_time()
         .with_target(false)
         .try_init();
-}
-
-/// "Now": `SOURCE_DATE_EPOCH` when set (reproducible output), else the clock, in whole seconds.
-pub fn now() -> Result<Timestamp, ConfigError> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(value) => value
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| Timestamp::from_second(s).ok())
-            .ok_or(ConfigError::SourceDateEpoch(value)),
-        Err(_) => Ok(Timestamp::from_second(Timestamp::now().as_second())
-            .expect("the current time is a valid timestamp")),
-    }
 }

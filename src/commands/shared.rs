@@ -3,10 +3,13 @@
 
 use std::io::Write;
 
-use crate::config::Settings;
+use jiff::Timestamp;
+
+use crate::config::{self, ConfigError, Settings};
+use crate::output::Ui;
 use crate::output::UsageError;
 use crate::store::Store;
-use crate::tracker::open_store;
+use crate::tracker::{ensure_database, open_store};
 
 /// Writes command output to stdout. A closed pipe (`paperwatch search x | head`) ends the
 /// process quietly with success, as for other command-line tools.
@@ -43,4 +46,50 @@ pub(super) fn find_paper(
         .stored_paper(&id)?
         .ok_or_else(|| anyhow::anyhow!("paper {id} is not in the database"))?;
     Ok((store, stored))
+}
+
+/// "Now": `SOURCE_DATE_EPOCH` when set (reproducible output), else the clock, in whole seconds.
+pub(super) fn now() -> Result<Timestamp, ConfigError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(value) => value
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| Timestamp::from_second(s).ok())
+            .ok_or(ConfigError::SourceDateEpoch(value)),
+        Err(_) => Ok(Timestamp::from_second(Timestamp::now().as_second())
+            .expect("the current time is a valid timestamp")),
+    }
+}
+
+/// "Now" for the long-running commands, asked at each request: [`now`], which `run` has
+/// already checked (a bad `SOURCE_DATE_EPOCH` stops it before any server starts).
+pub(super) fn clock() -> Timestamp {
+    now().expect("SOURCE_DATE_EPOCH was checked at start")
+}
+
+/// Takes the database's run lock, saying so when another run holds it.
+pub(super) fn run_lock(
+    settings: &config::Settings,
+    ui: Ui,
+) -> Result<crate::store::lock::RunLock, crate::store::lock::LockError> {
+    crate::store::lock::acquire(
+        &settings.database.path,
+        settings.database.lock_wait_seconds,
+        |pid| {
+            ui.say(&format!(
+                "waiting for another paperwatch run (pid {pid}) on {} to finish…",
+                settings.database.path.display()
+            ))
+        },
+    )
+}
+
+/// For the long-running commands (`serve`, `mcp`): under the run lock, rebuilds the database
+/// from the snapshot if needed and checks it opens; the lock is released on return.
+pub(super) fn check_database(settings: &config::Settings, ui: Ui) -> anyhow::Result<()> {
+    let _lock = run_lock(settings, ui)?;
+    ensure_database(settings, ui)?;
+    crate::tracker::open_store(settings, false)?;
+    Ok(())
 }

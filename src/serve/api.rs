@@ -162,17 +162,11 @@ pub(super) async fn mark(State(inbox): State<Shared>, headers: HeaderMap, body: 
             .into());
         }
         let now = inbox.now();
-        match label {
-            Some(relevant) => store.set_label(&topic.name, &id, relevant, now)?,
-            None => {
-                store.clear_label(&topic.name, &id)?;
-            }
-        }
         let Settled {
             shown,
             positives,
             negatives,
-        } = tracker::settle(&inbox.settings, &mut store, &topic.name, &id)?;
+        } = tracker::label(&inbox.settings, &mut store, &topic.name, &id, label, now)?;
         store.mark_read(std::slice::from_ref(&id), now)?;
         let said = match label {
             Some(true) => "👍 noted",

@@ -37,8 +37,9 @@ pub struct Options {
     pub bind: Option<IpAddr>,
     /// Open the inbox in the default browser.
     pub open: bool,
-    /// "Now" for labels and the unread window when fixed (`SOURCE_DATE_EPOCH`); else the clock.
-    pub fixed_now: Option<Timestamp>,
+    /// "Now" for labels and the unread window, asked at each request (`SOURCE_DATE_EPOCH` or
+    /// the clock, as every command reads it).
+    pub clock: fn() -> Timestamp,
 }
 
 /// The `Host` values a browser sends to reach `addr:port`; none for an unspecified address
@@ -83,7 +84,7 @@ pub fn run(settings: Settings, options: Options, ui: Ui) -> anyhow::Result<()> {
             hosts: hosts(addr, local.port()),
             settings,
             token,
-            fixed_now: options.fixed_now,
+            clock: options.clock,
         });
         let url = format!("http://{local}/");
         println!("paperwatch inbox: {url}");

@@ -19,16 +19,14 @@ pub(super) struct Inbox {
     pub(super) token: String,
     /// `Host` values that name this server.
     pub(super) hosts: Vec<String>,
-    /// "Now" when fixed (`SOURCE_DATE_EPOCH`); else the clock.
-    pub(super) fixed_now: Option<Timestamp>,
+    /// "Now".
+    pub(super) clock: fn() -> Timestamp,
 }
 
 impl Inbox {
     /// "Now", in whole seconds.
     pub(super) fn now(&self) -> Timestamp {
-        self.fixed_now.unwrap_or_else(|| {
-            Timestamp::from_second(Timestamp::now().as_second()).unwrap_or_default()
-        })
+        (self.clock)()
     }
 }
 

@@ -162,7 +162,7 @@ pub(super) async fn topic(State(inbox): State<Shared>, Query(q): Query<TopicQuer
         };
         let page = q.page.unwrap_or(1).max(1);
         let store = open_store(&inbox.settings, false)?;
-        let total = store.topic_rows(&topic.name, usize::MAX >> 2, 0)?.len();
+        let total = store.topic_counts()?.get(&topic.name).map_or(0, |c| c.0);
         let rows = store.topic_rows(&topic.name, PER_PAGE, (page - 1) * PER_PAGE)?;
         let ids: Vec<ArxivId> = rows.iter().map(|r| r.id.clone()).collect();
         let extras = Extras::read(&inbox.settings, &store)?;

@@ -265,6 +265,24 @@ pub struct Settled {
     pub negatives: usize,
 }
 
+/// Sets the reader's label of `id` for `topic` (`None` clears it), then [`settle`]s it.
+pub fn label(
+    settings: &Settings,
+    store: &mut Store,
+    topic: &str,
+    id: &ArxivId,
+    label: Option<bool>,
+    now: Timestamp,
+) -> anyhow::Result<Settled> {
+    match label {
+        Some(relevant) => store.set_label(topic, id, relevant, now)?,
+        None => {
+            store.clear_label(topic, id)?;
+        }
+    }
+    settle(settings, store, topic, id)
+}
+
 /// After a label of `id` for `topic` was set or cleared: the topics decided again and the
 /// snapshot written, so the change takes effect at once and survives a rebuilt database.
 pub fn settle(
@@ -315,6 +333,24 @@ pub struct Explanation {
     pub top_terms: Vec<(String, f32)>,
 }
 
+/// Reads the corpus and the rules and trains the model once, then hands them to `decide`.
+fn with_deciders<T>(
+    settings: &Settings,
+    store: &Store,
+    decide: impl FnOnce(
+        &crate::relevance::engine::Deciders,
+        &crate::relevance::trained::RuleVerdicts,
+        Option<Model>,
+    ) -> T,
+) -> anyhow::Result<T> {
+    let corpus = run::load_corpus(store)?;
+    let rules = decide::all_rules(settings, store)?;
+    let deciders = crate::relevance::engine::Deciders::new(&corpus, &rules);
+    let rule = deciders.verdicts(&corpus, None).rule_features();
+    let model = learn::trained_model(settings, store, &corpus, &rule)?;
+    Ok(decide(&deciders, &rule, model))
+}
+
 /// Decides each `(paper, topic)` as the tracker would, with the reasons: the corpus, rules and
 /// model read and trained once for all of them.
 pub fn explain_each(
@@ -322,18 +358,15 @@ pub fn explain_each(
     store: &Store,
     items: &[(&crate::model::Paper, usize)],
 ) -> anyhow::Result<Vec<Decision>> {
-    let corpus = run::load_corpus(store)?;
-    let rules = decide::all_rules(settings, store)?;
-    let deciders = crate::relevance::engine::Deciders::new(&corpus, &rules);
-    let rule = deciders.verdicts(&corpus, None).rule_features();
-    let model = learn::trained_model(settings, store, &corpus, &rule)?;
-    Ok(items
-        .iter()
-        .map(|&(paper, t)| {
-            let score = model.as_ref().map(|m| m.score(paper, &rule));
-            deciders.explain(t, paper, score)
-        })
-        .collect())
+    with_deciders(settings, store, |deciders, rule, model| {
+        items
+            .iter()
+            .map(|&(paper, t)| {
+                let score = model.as_ref().map(|m| m.score(paper, rule));
+                deciders.explain(t, paper, score)
+            })
+            .collect()
+    })
 }
 
 /// Decides `paper` in each of `topics` as the tracker would, with the reasons.
@@ -343,24 +376,21 @@ pub fn explain(
     paper: &StoredPaper,
     topics: &[usize],
 ) -> anyhow::Result<Explanation> {
-    let corpus = run::load_corpus(store)?;
-    let rules = decide::all_rules(settings, store)?;
-    let deciders = crate::relevance::engine::Deciders::new(&corpus, &rules);
-    let rule = deciders.verdicts(&corpus, None).rule_features();
-    let model = learn::trained_model(settings, store, &corpus, &rule)?;
-    let score = model.as_ref().map(|m| m.score(&paper.paper, &rule));
-    let decisions = topics
-        .iter()
-        .map(|&t| (t, deciders.explain(t, &paper.paper, score)))
-        .collect();
-    let top_terms = model
-        .as_ref()
-        .map(|m| m.top_terms(&paper.paper, &rule, 8))
-        .unwrap_or_default();
-    Ok(Explanation {
-        decisions,
-        model,
-        top_terms,
+    with_deciders(settings, store, |deciders, rule, model| {
+        let score = model.as_ref().map(|m| m.score(&paper.paper, rule));
+        let decisions = topics
+            .iter()
+            .map(|&t| (t, deciders.explain(t, &paper.paper, score)))
+            .collect();
+        let top_terms = model
+            .as_ref()
+            .map(|m| m.top_terms(&paper.paper, rule, 8))
+            .unwrap_or_default();
+        Explanation {
+            decisions,
+            model,
+            top_terms,
+        }
     })
 }
 
