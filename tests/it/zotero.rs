@@ -286,3 +286,27 @@ fn a_key_without_write_access_is_one_clear_error_and_the_star_stays_queued() {
         run.stderr
     );
 }
+
+#[test]
+fn zotero_throttling_is_waited_out_as_it_asks() {
+    let (items, _) = library(150);
+    let zotero = MockZotero::start(LIBRARY, Some(KEY), false, items);
+    // A 429 and a 503, each with `Retry-After: 1`, then `Backoff: 1` on the first page.
+    zotero.throttle(&[(429, "1"), (503, "1")], "1");
+    let arxiv = MockArxiv::seed_engine();
+    let env = env_for(&arxiv, &zotero, &format!("zotero:{LIBRARY}"));
+    let started = std::time::Instant::now();
+    let run = env.run(&["-v", "update"]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let statuses: Vec<u16> = zotero.asked().iter().map(|a| a.status).collect();
+    assert_eq!(
+        statuses,
+        [429, 503, 200, 200],
+        "asked again after each wait"
+    );
+    assert!(run.stderr.contains("Zotero answered 429"), "{}", run.stderr);
+    assert!(run.stderr.contains("153 items changed"), "{}", run.stderr);
+    // Two Retry-After waits and one Backoff wait of a second each.
+    assert!(took >= std::time::Duration::from_secs(3), "{took:?}");
+}

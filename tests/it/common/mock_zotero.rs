@@ -41,6 +41,10 @@ struct Library {
     asked: Vec<Asked>,
     /// Apply the next write but answer 500 (a lost answer).
     lose_next_write: bool,
+    /// Answers to give before the next ones, as Zotero throttles: `(status, Retry-After)`; a
+    /// `Backoff` header rides on the first normal answer after them.
+    throttle: Vec<(u16, &'static str)>,
+    backoff: Option<&'static str>,
 }
 
 struct Config {
@@ -82,7 +86,21 @@ impl Respond for Responder {
             })
             .collect();
         let path = request.url.path().to_string();
-        let answer = self.answer(&mut lib, config, request, &path, &query, &headers);
+        let answer = if lib.throttle.is_empty() {
+            let (status, mut t) = self.answer(&mut lib, config, request, &path, &query, &headers);
+            if let Some(seconds) = lib.backoff.take() {
+                t = t.insert_header("Backoff", seconds);
+            }
+            (status, t)
+        } else {
+            let (status, after) = lib.throttle.remove(0);
+            (
+                status,
+                ResponseTemplate::new(status)
+                    .insert_header("Retry-After", after)
+                    .set_body_string("Too many requests"),
+            )
+        };
         lib.asked.push(Asked {
             method: request.method.to_string(),
             path,
@@ -377,6 +395,14 @@ impl MockZotero {
     }
 
     /// Applies the next write but answers 500, as if the answer were lost on the way.
+    /// Throttles the next requests: each answered `(status, Retry-After)`, then `Backoff:
+    /// backoff` on the first answer that goes through.
+    pub fn throttle(&self, answers: &[(u16, &'static str)], backoff: &'static str) {
+        let mut lib = self.state.lock().unwrap();
+        lib.throttle.extend_from_slice(answers);
+        lib.backoff = Some(backoff);
+    }
+
     pub fn lose_next_write(&self) {
         self.state.lock().unwrap().lose_next_write = true;
     }
